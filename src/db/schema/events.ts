@@ -1,0 +1,42 @@
+import { bigserial, boolean, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+
+/** Every handled Matrix event, written in the same transaction as its effects (exactly-once). */
+export const processedEvents = pgTable("processed_events", {
+  eventId: text("event_id").primaryKey(),
+  roomId: text("room_id").notNull(),
+  processedAt: timestamp("processed_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Events the bot could not decrypt yet; retried when their room key arrives. */
+export const pendingDecryptions = pgTable("pending_decryptions", {
+  eventId: text("event_id").primaryKey(),
+  roomId: text("room_id").notNull(),
+  sessionId: text("session_id"),
+  event: jsonb("event").notNull(),
+  noticeSent: boolean("notice_sent").notNull().default(false),
+  firstSeen: timestamp("first_seen", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Everything the bot says, written with the effects that caused it; sent by the outbox sender. */
+export const outbox = pgTable("outbox", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  roomId: text("room_id").notNull(),
+  eventType: text("event_type").notNull(),
+  content: jsonb("content").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  sentAt: timestamp("sent_at", { withTimezone: true }),
+  sentEventId: text("sent_event_id"),
+  attempts: integer("attempts").notNull().default(0),
+  lastError: text("last_error"),
+});
+
+/** Rooms the bot has told that it needs encryption, so it says so once. */
+export const roomNotices = pgTable(
+  "room_notices",
+  {
+    roomId: text("room_id").notNull(),
+    notice: text("notice").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.notice] })],
+);
