@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { ok, err } from "../src/domain/result.ts";
+import { type AnyCommand, defineCommand, type Tokens } from "./types.ts";
+
+const HelpArgs = z
+  .custom<Tokens>()
+  .transform((t) => ({ topic: t.positional[0]?.replace(/^!/, "").toLowerCase() }));
+
+function describe(prefix: string, c: AnyCommand): string {
+  const usage = c.usage.replace(/^!/, prefix);
+  const examples = c.examples.map((e) => `  ${e.replace(/^!/, prefix)}`).join("\n");
+  return `${usage}\n${c.summary}.${examples ? `\nExamples:\n${examples}` : ""}`;
+}
+
+export default defineCommand({
+  name: "help",
+  summary: "List the commands, or explain one",
+  usage: "!help [command]",
+  examples: ["!help", "!help status"],
+  roles: "rostered",
+  args: HelpArgs,
+  async run(ctx, { topic }) {
+    if (topic) {
+      const c = ctx.commands.find((x) => x.name === topic);
+      if (!c) {
+        const names = ctx.commands.map((x) => x.name).join(", ");
+        return err(`There is no command "${topic}". Commands: ${names}.`, `${ctx.prefix}help status`);
+      }
+      return ok({ text: describe(ctx.prefix, c) });
+    }
+    const lines = ctx.commands.map((c) => `${c.usage.replace(/^!/, ctx.prefix)} — ${c.summary}`);
+    return ok({ text: `Tearline commands:\n${lines.join("\n")}\nSay ${ctx.prefix}help <command> for details.` });
+  },
+});

@@ -1,0 +1,183 @@
+import { readFileSync } from "node:fs";
+import { commands } from "../../commands/index.ts";
+import type { RuntimeInfo } from "../../commands/types.ts";
+import type { Database, Db } from "../db/client.ts";
+import { getState, setState } from "../db/queries/botState.ts";
+import { allPending, dropPending, knownEventIds, pendingForSessions, unsentCount } from "../db/queries/events.ts";
+import type { Logger } from "../log.ts";
+import { MatrixApi } from "../matrix/api.ts";
+import { CryptoEngine, type TrustOptions } from "../matrix/crypto.ts";
+import { DurableCryptoStore } from "../matrix/cryptoStore.ts";
+import { Mutex } from "../matrix/lock.ts";
+import { RoomRegistry } from "../matrix/rooms.ts";
+import { RoomSender } from "../matrix/send.ts";
+import { establishSession, type MatrixSession } from "../matrix/session.ts";
+import { SyncLoop, type TimelineItem } from "../matrix/sync.ts";
+import type { Directory } from "./directory.ts";
+import { Dispatcher } from "./dispatch.ts";
+import { OutboxSender } from "./outbox.ts";
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
+
+export interface BotOptions {
+  database: Database;
+  log: Logger;
+  directory: Directory;
+  trust: TrustOptions;
+  homeserverUrl: string;
+  userId: string;
+  password?: string | undefined;
+  accessToken?: string | undefined;
+  storePassphrase: string;
+  deviceName?: string;
+  timelineLimit?: number;
+  now?: () => Date;
+}
+
+/** A running bot: sync loop, dispatcher and outbox sender over one device and one database. */
+export class Bot {
+  private readonly handling = new Mutex();
+
+  private sync!: SyncLoop;
+
+  private constructor(
+    readonly session: MatrixSession,
+    private readonly db: Db,
+    private readonly crypto: CryptoEngine,
+    private readonly store: DurableCryptoStore,
+    private readonly rooms: RoomRegistry,
+    private readonly outbox: OutboxSender,
+    private readonly dispatcher: Dispatcher,
+    private readonly log: Logger,
+  ) {}
+
+  static async start(o: BotOptions): Promise<Bot> {
+    const { db } = o.database;
+    const log = o.log;
+    const now = o.now ?? (() => new Date());
+    const startedAt = now();
+    const api = new MatrixApi({ baseUrl: o.homeserverUrl, log, maxAttempts: 0 });
+    const { session, fresh } = await establishSession({
+      api,
+      store: {
+        load: () => getState<MatrixSession>(db, "matrix.session"),
+        save: (s) => setState(db, "matrix.session", s),
+      },
+      userId: o.userId,
+      password: o.password,
+      accessToken: o.accessToken,
+      deviceName: o.deviceName ?? "Tearline",
+    });
+    log.info(fresh ? "logged in with a new device" : "reusing the stored device", { deviceId: session.deviceId });
+    const store = await DurableCryptoStore.open(db, log);
+    const crypto = await CryptoEngine.open({
+      userId: session.userId,
+      deviceId: session.deviceId,
+      passphrase: o.storePassphrase,
+      api,
+      store,
+      log,
+      trust: o.trust,
+    });
+    await crypto.sendOutgoingRequests();
+    try {
+      if (await crypto.bootstrapCrossSigning(o.password, session.userId)) log.info("cross-signing identity created");
+    } catch (err) {
+      log.warn("could not bootstrap cross-signing; continuing without it", { err });
+    }
+    const rooms = new RoomRegistry(api);
+    const outbox = new OutboxSender(db, new RoomSender(api, crypto, rooms), log, "tl-");
+    let bot: Bot | undefined;
+    const runtime = async (): Promise<RuntimeInfo> => ({
+      version: VERSION,
+      userId: session.userId,
+      deviceId: session.deviceId,
+      fingerprint: crypto.fingerprint,
+      joinedRooms: bot?.sync.joined.size ?? 0,
+      lastSyncAt: bot?.sync.lastSyncAt,
+      databaseOk: await o.database.sql`select 1`.then(() => true, () => false),
+      outboxBacklog: await unsentCount(db),
+      startedAt,
+    });
+    const dispatcher = new Dispatcher({
+      db,
+      log,
+      directory: o.directory,
+      commands,
+      isEncrypted: (r) => rooms.isEncrypted(r),
+      runtime,
+      now,
+      onOutbox: () => outbox.kick(),
+    });
+    const b = new Bot(session, db, crypto, store, rooms, outbox, dispatcher, log);
+    bot = b;
+    b.sync = new SyncLoop(
+      api,
+      crypto,
+      rooms,
+      {
+        onInvite: async (roomId, inviter) => {
+          if (o.directory.acceptsInvite(roomId, inviter)) {
+            log.info("joining room", { roomId, inviter });
+            await api.join(roomId);
+          } else {
+            log.warn("rejecting invite from outside the roster", { roomId, inviter });
+            await api.leave(roomId);
+          }
+        },
+        onJoined: (roomId) => b.onJoined(roomId),
+        onTimeline: (items) => b.handleItems(items),
+        knownEvents: (ids) => knownEventIds(db, ids),
+        loadToken: () => getState<string>(db, "sync.next_batch"),
+        saveToken: async (t) => {
+          await store.flush();
+          await setState(db, "sync.next_batch", t);
+        },
+      },
+      session.userId,
+      log,
+      { timelineLimit: o.timelineLimit ?? 50, pollTimeoutMs: 30_000, maxBackfill: 5_000 },
+    );
+    crypto.onRoomKeys(async (keys) => {
+      // Not awaited: the callback runs inside the machine's sync processing.
+      setImmediate(() => void b.retryPending(keys.map((k) => k.sessionId)));
+    });
+    outbox.start();
+    await b.retryPending(undefined);
+    b.sync.start();
+    return b;
+  }
+
+  private handleItems(items: TimelineItem[]): Promise<void> {
+    return this.handling.run(() => this.dispatcher.handle(items));
+  }
+
+  private async onJoined(roomId: string): Promise<void> {
+    if (!(await this.rooms.isEncrypted(roomId))) await this.dispatcher.noticeUnencrypted(roomId);
+  }
+
+  /** Decrypt events that failed earlier (all of them at start-up, or those of arrived sessions). */
+  async retryPending(sessionIds: string[] | undefined): Promise<void> {
+    await this.handling.run(async () => {
+      const rows = sessionIds ? await pendingForSessions(this.db, sessionIds) : await allPending(this.db);
+      for (const row of rows) {
+        const raw = row.event as TimelineItem["event"];
+        const res = await this.crypto.decrypt(row.roomId, raw);
+        if (!res.ok) continue;
+        this.log.info("decrypted a message after its key arrived", { eventId: row.eventId });
+        await this.dispatcher.handleOne({ roomId: row.roomId, event: res.event, encrypted: true, senderDevice: res.senderDevice });
+        await dropPending(this.db, row.eventId);
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.sync.stop();
+    await this.outbox.stop();
+    await this.store.flush();
+    this.crypto.close();
+    this.store.close();
+  }
+}

@@ -1,0 +1,27 @@
+/** Matrix content for what the bot says. Replies are m.notice so other bots ignore them. */
+
+export function replyContent(inReplyTo: string | undefined, text: string): Record<string, unknown> {
+  const content: Record<string, unknown> = { msgtype: "m.notice", body: text };
+  if (inReplyTo) content["m.relates_to"] = { "m.in_reply_to": { event_id: inReplyTo } };
+  return content;
+}
+
+export function reactionContent(eventId: string, key: string): Record<string, unknown> {
+  return { "m.relates_to": { rel_type: "m.annotation", event_id: eventId, key } };
+}
+
+export const NEEDS_ENCRYPTION =
+  "Tearline only works in end-to-end encrypted rooms. Enable encryption in the room settings; " +
+  "until then I will not act on commands here.";
+
+export function cannotDecrypt(sender: string, ts: number | undefined): string {
+  const at = ts ? ` from ${new Date(ts).toISOString().slice(11, 16)}Z` : "";
+  return `I can't read ${sender}'s message${at} yet (missing key); I'll process it when the key arrives.`;
+}
+
+export function notRostered(sender: string): string {
+  return (
+    `Sorry ${sender}, you are not on Tearline's roster, so I can't act on your commands. ` +
+    "Ask the operator to add you (with your partner and roles) to the roster in tearline.yaml."
+  );
+}

@@ -1,0 +1,165 @@
+/**
+ * The process environment (design §6), validated once at start-up. Errors name the variable and
+ * show an example; they never echo a secret (passwords, tokens, passphrases, database URLs).
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import type { Level } from "../log.ts";
+import { USER_ID } from "./patterns.ts";
+
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const satisfies readonly Level[];
+export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
+export const DEFAULT_CONFIG_PATH = "./tearline.yaml";
+
+export interface TearlineEnv {
+  homeserverUrl: string;
+  userId: string;
+  password?: string;
+  accessToken?: string;
+  storePassphrase: string;
+  databaseUrl: string;
+  configPath: string;
+  logLevel: Level;
+  deviceName?: string;
+}
+
+export type EnvResult = { ok: true; env: TearlineEnv } | { ok: false; errors: string[] };
+
+const examples = {
+  TEARLINE_HOMESERVER_URL: "https://matrix.example.org",
+  TEARLINE_USER_ID: "@tearline:example.org",
+  TEARLINE_PASSWORD: "<the bot account's password>",
+  TEARLINE_ACCESS_TOKEN: "<an access token for the bot account>",
+  TEARLINE_STORE_PASSPHRASE: '"$(openssl rand -base64 32)"',
+  TEARLINE_STORE_PASSPHRASE_FILE: "/run/secrets/tearline-store-passphrase",
+  DATABASE_URL: "postgres://tearline@127.0.0.1:5432/tearline",
+  TEARLINE_CONFIG: "/etc/tearline/tearline.yaml",
+  TEARLINE_LOG_LEVEL: "info",
+  TEARLINE_DEVICE_NAME: "Tearline",
+} as const;
+type Variable = keyof typeof examples;
+
+const eg = (name: Variable) => `e.g. ${name}=${examples[name]}`;
+const notSet = (name: Variable) => `${name} is not set; ${eg(name)}`;
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" || url.protocol === "http:";
+  } catch {
+    return false;
+  }
+}
+
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === "postgres:" || url.protocol === "postgresql:";
+  } catch {
+    return false;
+  }
+}
+
+const EnvSchema = z
+  .object({
+    TEARLINE_HOMESERVER_URL: z
+      .string({ error: () => notSet("TEARLINE_HOMESERVER_URL") })
+      .refine(isHttpUrl, {
+        error: (iss) =>
+          `TEARLINE_HOMESERVER_URL=${JSON.stringify(iss.input)} is not an http(s) URL; ${eg("TEARLINE_HOMESERVER_URL")}`,
+      })
+      .transform((url) => url.replace(/\/+$/, "")),
+    TEARLINE_USER_ID: z.string({ error: () => notSet("TEARLINE_USER_ID") }).regex(USER_ID, {
+      error: (iss) =>
+        `TEARLINE_USER_ID=${JSON.stringify(iss.input)} is not a Matrix user ID; ${eg("TEARLINE_USER_ID")}`,
+    }),
+    TEARLINE_PASSWORD: z.string().optional(),
+    TEARLINE_ACCESS_TOKEN: z.string().optional(),
+    DATABASE_URL: z
+      .string()
+      .refine(isPostgresUrl, { error: () => `DATABASE_URL is not a postgres:// URL; ${eg("DATABASE_URL")}` })
+      .default(DEFAULT_DATABASE_URL),
+    TEARLINE_CONFIG: z.string().default(DEFAULT_CONFIG_PATH),
+    TEARLINE_LOG_LEVEL: z
+      .enum(LOG_LEVELS, {
+        error: (iss) =>
+          `TEARLINE_LOG_LEVEL=${JSON.stringify(iss.input)} is not a log level; allowed: ${LOG_LEVELS.join(", ")}`,
+      })
+      .default("info"),
+    TEARLINE_DEVICE_NAME: z.string().optional(),
+  })
+  .superRefine(
+    (vars, ctx) => {
+      if (vars.TEARLINE_PASSWORD === undefined && vars.TEARLINE_ACCESS_TOKEN === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          message: `neither TEARLINE_PASSWORD (first start) nor TEARLINE_ACCESS_TOKEN is set; ${eg("TEARLINE_PASSWORD")}`,
+        });
+      }
+    },
+    { when: () => true },
+  );
+
+/** Blank and whitespace-only variables count as unset, as they do in most shells' `${X:-default}`. */
+function variable(env: NodeJS.ProcessEnv, name: Variable): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === "" ? undefined : value;
+}
+
+/** The crypto-store passphrase, from the variable or from a file (Docker/systemd secrets). */
+function readPassphrase(
+  env: NodeJS.ProcessEnv,
+  readTextFile: (path: string) => string,
+): { value: string } | { error: string } {
+  const direct = variable(env, "TEARLINE_STORE_PASSPHRASE");
+  const file = variable(env, "TEARLINE_STORE_PASSPHRASE_FILE");
+  if (file === undefined) {
+    if (direct !== undefined) return { value: direct };
+    return {
+      error: `${notSet("TEARLINE_STORE_PASSPHRASE")} (or TEARLINE_STORE_PASSPHRASE_FILE=${examples.TEARLINE_STORE_PASSPHRASE_FILE}); it encrypts the crypto store at rest`,
+    };
+  }
+  if (direct !== undefined) {
+    return {
+      error: "TEARLINE_STORE_PASSPHRASE and TEARLINE_STORE_PASSPHRASE_FILE are both set; set only one",
+    };
+  }
+  let text: string;
+  try {
+    text = readTextFile(file);
+  } catch (e) {
+    const code = e instanceof Error && "code" in e ? String(e.code) : "unreadable";
+    return { error: `TEARLINE_STORE_PASSPHRASE_FILE=${file} cannot be read (${code})` };
+  }
+  const value = text.trim();
+  if (value === "") return { error: `TEARLINE_STORE_PASSPHRASE_FILE=${file} is empty` };
+  return { value };
+}
+
+export function readEnv(
+  env: NodeJS.ProcessEnv,
+  readTextFile: (path: string) => string = (path) => readFileSync(path, "utf8"),
+): EnvResult {
+  const names = Object.keys(examples) as Variable[];
+  const parsed = EnvSchema.safeParse(Object.fromEntries(names.map((name) => [name, variable(env, name)])));
+  const passphrase = readPassphrase(env, readTextFile);
+  const errors = parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
+  if ("error" in passphrase) errors.push(passphrase.error);
+  if (!parsed.success || "error" in passphrase) return { ok: false, errors };
+
+  const vars = parsed.data;
+  return {
+    ok: true,
+    env: {
+      homeserverUrl: vars.TEARLINE_HOMESERVER_URL,
+      userId: vars.TEARLINE_USER_ID,
+      password: vars.TEARLINE_PASSWORD,
+      accessToken: vars.TEARLINE_ACCESS_TOKEN,
+      storePassphrase: passphrase.value,
+      databaseUrl: vars.DATABASE_URL,
+      configPath: vars.TEARLINE_CONFIG,
+      logLevel: vars.TEARLINE_LOG_LEVEL,
+      deviceName: vars.TEARLINE_DEVICE_NAME,
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import type { DbOrTx } from "../client.ts";
+import { outbox, pendingDecryptions, processedEvents, roomNotices } from "../schema/events.ts";
+
+/** Claims an event for processing; false when it was already handled (exactly-once). */
+export async function claimEvent(tx: DbOrTx, eventId: string, roomId: string): Promise<boolean> {
+  const rows = await tx
+    .insert(processedEvents)
+    .values({ eventId, roomId })
+    .onConflictDoNothing()
+    .returning({ eventId: processedEvents.eventId });
+  return rows.length === 1;
+}
+
+export async function knownEventIds(db: DbOrTx, eventIds: string[]): Promise<Set<string>> {
+  if (eventIds.length === 0) return new Set();
+  const rows = await db
+    .select({ id: processedEvents.eventId })
+    .from(processedEvents)
+    .where(inArray(processedEvents.eventId, eventIds));
+  const pending = await db
+    .select({ id: pendingDecryptions.eventId })
+    .from(pendingDecryptions)
+    .where(inArray(pendingDecryptions.eventId, eventIds));
+  return new Set([...rows, ...pending].map((r) => r.id));
+}
+
+export interface OutboxMessage {
+  roomId: string;
+  eventType: string;
+  content: Record<string, unknown>;
+}
+
+export async function enqueue(tx: DbOrTx, messages: OutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  await tx.insert(outbox).values(messages);
+}
+
+/** A row refused this many times (4xx) is left for the operator, with its last error. */
+export const MAX_SEND_ATTEMPTS = 5;
+
+export async function nextUnsent(db: DbOrTx, limit: number) {
+  return db
+    .select({ id: outbox.id, roomId: outbox.roomId, eventType: outbox.eventType, content: outbox.content })
+    .from(outbox)
+    .where(and(isNull(outbox.sentAt), lt(outbox.attempts, MAX_SEND_ATTEMPTS)))
+    .orderBy(asc(outbox.id))
+    .limit(limit);
+}
+
+export async function markSent(db: DbOrTx, id: number, eventId: string): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ sentAt: sql`now()`, sentEventId: eventId, attempts: sql`${outbox.attempts} + 1` })
+    .where(eq(outbox.id, id));
+}
+
+export async function markFailed(db: DbOrTx, id: number, error: string): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ attempts: sql`${outbox.attempts} + 1`, lastError: error.slice(0, 500) })
+    .where(eq(outbox.id, id));
+}
+
+export async function unsentCount(db: DbOrTx): Promise<number> {
+  const rows = await db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(isNull(outbox.sentAt));
+  return rows[0]?.n ?? 0;
+}
+
+/** Records a notice once per room; false if it was already given. */
+export async function noteOnce(tx: DbOrTx, roomId: string, notice: string): Promise<boolean> {
+  const rows = await tx
+    .insert(roomNotices)
+    .values({ roomId, notice })
+    .onConflictDoNothing()
+    .returning({ roomId: roomNotices.roomId });
+  return rows.length === 1;
+}
+
+export async function savePendingDecryption(
+  tx: DbOrTx,
+  p: { eventId: string; roomId: string; sessionId: string | undefined; event: unknown },
+): Promise<boolean> {
+  const rows = await tx
+    .insert(pendingDecryptions)
+    .values({ eventId: p.eventId, roomId: p.roomId, sessionId: p.sessionId ?? null, event: p.event })
+    .onConflictDoNothing()
+    .returning({ eventId: pendingDecryptions.eventId });
+  return rows.length === 1;
+}
+
+export async function pendingForSessions(db: DbOrTx, sessionIds: string[]) {
+  if (sessionIds.length === 0) return [];
+  return db
+    .select()
+    .from(pendingDecryptions)
+    .where(inArray(pendingDecryptions.sessionId, sessionIds))
+    .orderBy(asc(pendingDecryptions.firstSeen));
+}
+
+export async function allPending(db: DbOrTx) {
+  return db.select().from(pendingDecryptions).orderBy(asc(pendingDecryptions.firstSeen));
+}
+
+export async function dropPending(tx: DbOrTx, eventId: string): Promise<void> {
+  await tx.delete(pendingDecryptions).where(and(eq(pendingDecryptions.eventId, eventId)));
+}

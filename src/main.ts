@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+/** Composition root: `tearline run | migrate | check-config | audit verify`. */
+import { directoryFromConfig } from "./bot/configDirectory.ts";
+import { Bot } from "./bot/bot.ts";
+import { readEnv } from "./config/env.ts";
+import { formatConfigErrors, loadConfig } from "./config/load.ts";
+import { migrateDatabase, openDatabase } from "./db/client.ts";
+import { acquireDeviceLock } from "./db/lock.ts";
+import { verifyAudit } from "./db/queries/audit.ts";
+import { createLogger, parseLevel } from "./log.ts";
+
+const USAGE = `usage: tearline <command>
+  run            start the bot (waits as a hot standby while another instance holds the device)
+  migrate        apply database migrations
+  check-config   validate tearline.yaml and the environment
+  audit verify   check the audit log's hash chain`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, sub] = argv;
+  const log = createLogger(parseLevel(process.env.TEARLINE_LOG_LEVEL));
+  if (command === "migrate" || (command === "audit" && sub === "verify")) {
+    const database = openDatabase(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test", { max: 1 });
+    try {
+      await migrateDatabase(database.db);
+      if (command === "migrate") {
+        console.log("database is up to date");
+        return 0;
+      }
+      const res = await verifyAudit(database.db);
+      console.log(res.ok ? `audit log intact: ${res.entries} entries` : `audit log BROKEN at entry ${res.id}: ${res.why}`);
+      return res.ok ? 0 : 1;
+    } finally {
+      await database.close();
+    }
+  }
+  if (command !== "run" && command !== "check-config") {
+    console.error(USAGE);
+    return 2;
+  }
+  const env = readEnv(process.env);
+  if (!env.ok) {
+    console.error(`Environment is not usable:\n${env.errors.map((e) => `  ${e}`).join("\n")}`);
+    return 2;
+  }
+  const loaded = await loadConfig(env.env.configPath);
+  if (!loaded.ok) {
+    console.error(formatConfigErrors(loaded.errors));
+    return 2;
+  }
+  if (command === "check-config") {
+    const c = loaded.config;
+    console.log(
+      `${env.env.configPath} is valid: ${Object.keys(c.partners).length} partners, ` +
+        `${Object.keys(c.rooms).length} rooms, ${Object.keys(c.roster).length} people, ${c.sharing.length} sharing rules`,
+    );
+    return 0;
+  }
+  return run(env.env, loaded.config, log);
+}
+
+async function run(
+  env: Extract<ReturnType<typeof readEnv>, { ok: true }>["env"],
+  config: Extract<Awaited<ReturnType<typeof loadConfig>>, { ok: true }>["config"],
+  log: ReturnType<typeof createLogger>,
+): Promise<number> {
+  const database = openDatabase(env.databaseUrl);
+  await migrateDatabase(database.db);
+  log.info("waiting for the device lock (another instance may hold it)");
+  const lock = await acquireDeviceLock(database.sql, (err) => {
+    log.error("lost the database connection that holds the device lock; exiting", { err });
+    process.exit(1);
+  });
+  log.info("holding the device lock; starting");
+  const bot = await Bot.start({
+    database,
+    log,
+    directory: directoryFromConfig(config),
+    trust: { onlyCrossSigned: config.trust.only_cross_signed, ignoreUnverified: config.trust.ignore_unverified },
+    homeserverUrl: env.homeserverUrl,
+    userId: env.userId,
+    password: env.password,
+    accessToken: env.accessToken,
+    storePassphrase: env.storePassphrase,
+    deviceName: env.deviceName,
+    timelineLimit: Number(process.env.TEARLINE_SYNC_TIMELINE_LIMIT ?? 50),
+  });
+  log.info("bot started", { userId: bot.session.userId, deviceId: bot.session.deviceId });
+  await new Promise<void>((resolve) => {
+    process.once("SIGTERM", resolve);
+    process.once("SIGINT", resolve);
+  });
+  log.info("stopping");
+  await bot.stop();
+  await lock.release();
+  await database.close();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(JSON.stringify({ level: "error", msg: "fatal", err: err instanceof Error ? err.stack : String(err) }));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,174 @@
+import { z } from "zod";
+import { MatrixHttp, type HttpOptions } from "./http.ts";
+
+const e = encodeURIComponent;
+const V3 = "/_matrix/client/v3";
+
+export const RawEvent = z
+  .object({
+    type: z.string(),
+    event_id: z.string().optional(),
+    sender: z.string().optional(),
+    origin_server_ts: z.number().optional(),
+    state_key: z.string().optional(),
+    content: z.record(z.string(), z.unknown()).default({}),
+    unsigned: z.record(z.string(), z.unknown()).optional(),
+    redacts: z.string().optional(),
+  })
+  .passthrough();
+export type RawEvent = z.infer<typeof RawEvent>;
+
+const Timeline = z.object({
+  events: z.array(RawEvent).default([]),
+  limited: z.boolean().optional(),
+  prev_batch: z.string().optional(),
+});
+const Events = z.object({ events: z.array(RawEvent).default([]) }).optional();
+
+const JoinedRoom = z
+  .object({
+    state: Events,
+    timeline: Timeline.optional(),
+  })
+  .passthrough();
+const InvitedRoom = z.object({ invite_state: Events }).passthrough();
+
+export const SyncResponse = z
+  .object({
+    next_batch: z.string(),
+    rooms: z
+      .object({
+        join: z.record(z.string(), JoinedRoom).optional(),
+        invite: z.record(z.string(), InvitedRoom).optional(),
+        leave: z.record(z.string(), z.unknown()).optional(),
+      })
+      .optional(),
+    to_device: Events,
+    device_lists: z
+      .object({ changed: z.array(z.string()).optional(), left: z.array(z.string()).optional() })
+      .optional(),
+    device_one_time_keys_count: z.record(z.string(), z.number()).optional(),
+    device_unused_fallback_key_types: z.array(z.string()).optional(),
+    "org.matrix.msc2732.device_unused_fallback_key_types": z.array(z.string()).optional(),
+  })
+  .passthrough();
+export type SyncResponse = z.infer<typeof SyncResponse>;
+export type JoinedRoom = z.infer<typeof JoinedRoom>;
+
+const LoginResponse = z.object({ user_id: z.string(), access_token: z.string(), device_id: z.string() });
+const WhoAmI = z.object({ user_id: z.string(), device_id: z.string().optional() });
+const EventIdResponse = z.object({ event_id: z.string() });
+const RoomIdResponse = z.object({ room_id: z.string() });
+const MessagesResponse = z.object({
+  chunk: z.array(RawEvent).default([]),
+  start: z.string().optional(),
+  end: z.string().optional(),
+});
+const MembersResponse = z.object({ chunk: z.array(RawEvent).default([]) });
+const AnyJson = z.record(z.string(), z.unknown());
+const Empty = z.object({}).passthrough();
+
+/** The typed slice of the client-server API that Tearline uses. */
+export class MatrixApi {
+  readonly http: MatrixHttp;
+  constructor(opts: HttpOptions) {
+    this.http = new MatrixHttp(opts);
+  }
+
+  set accessToken(token: string) {
+    this.http.accessToken = token;
+  }
+
+  login(user: string, password: string, deviceName: string) {
+    return this.http.request("POST", `${V3}/login`, LoginResponse, {
+      auth: false,
+      body: {
+        type: "m.login.password",
+        identifier: { type: "m.id.user", user },
+        password,
+        initial_device_display_name: deviceName,
+      },
+    });
+  }
+
+  whoami() {
+    return this.http.request("GET", `${V3}/account/whoami`, WhoAmI);
+  }
+
+  sync(p: { since?: string; timeoutMs: number; filter: object; signal?: AbortSignal }) {
+    return this.http.request("GET", `${V3}/sync`, SyncResponse, {
+      query: { since: p.since, timeout: p.timeoutMs, filter: JSON.stringify(p.filter) },
+      extraTimeoutMs: p.timeoutMs,
+      signal: p.signal,
+    });
+  }
+
+  join(roomIdOrAlias: string) {
+    return this.http.request("POST", `${V3}/join/${e(roomIdOrAlias)}`, RoomIdResponse, { body: {} });
+  }
+
+  leave(roomId: string) {
+    return this.http.request("POST", `${V3}/rooms/${e(roomId)}/leave`, Empty, { body: {} });
+  }
+
+  /** One state event's content, or undefined when the room has none. */
+  async stateEvent(roomId: string, type: string, stateKey = ""): Promise<Record<string, unknown> | undefined> {
+    try {
+      return await this.http.request("GET", `${V3}/rooms/${e(roomId)}/state/${e(type)}/${e(stateKey)}`, AnyJson);
+    } catch (err) {
+      if (err instanceof Error && "errcode" in err && err.errcode === "M_NOT_FOUND") return undefined;
+      throw err;
+    }
+  }
+
+  async members(roomId: string): Promise<{ userId: string; membership: string }[]> {
+    const res = await this.http.request("GET", `${V3}/rooms/${e(roomId)}/members`, MembersResponse);
+    return res.chunk
+      .filter((ev) => ev.type === "m.room.member" && ev.state_key)
+      .map((ev) => ({ userId: ev.state_key as string, membership: String(ev.content.membership) }));
+  }
+
+  send(roomId: string, type: string, txnId: string, content: unknown) {
+    return this.http.request(
+      "PUT",
+      `${V3}/rooms/${e(roomId)}/send/${e(type)}/${e(txnId)}`,
+      EventIdResponse,
+      { body: content },
+    );
+  }
+
+  redact(roomId: string, eventId: string, txnId: string, reason?: string) {
+    return this.http.request(
+      "PUT",
+      `${V3}/rooms/${e(roomId)}/redact/${e(eventId)}/${e(txnId)}`,
+      EventIdResponse,
+      { body: reason ? { reason } : {} },
+    );
+  }
+
+  messages(roomId: string, p: { from?: string; dir: "b" | "f"; limit: number; filter?: object }) {
+    return this.http.request("GET", `${V3}/rooms/${e(roomId)}/messages`, MessagesResponse, {
+      query: { from: p.from, dir: p.dir, limit: p.limit, filter: p.filter && JSON.stringify(p.filter) },
+    });
+  }
+
+  /** Crypto requests carry a pre-serialized JSON body from the OlmMachine; the raw response goes back to it. */
+  keysUpload(body: unknown) {
+    return this.http.request("POST", `${V3}/keys/upload`, AnyJson, { body });
+  }
+  keysQuery(body: unknown) {
+    return this.http.request("POST", `${V3}/keys/query`, AnyJson, { body });
+  }
+  keysClaim(body: unknown) {
+    return this.http.request("POST", `${V3}/keys/claim`, AnyJson, { body });
+  }
+  signaturesUpload(body: unknown) {
+    return this.http.request("POST", `${V3}/keys/signatures/upload`, AnyJson, { body });
+  }
+  deviceSigningUpload(body: unknown) {
+    return this.http.request("POST", `${V3}/keys/device_signing/upload`, AnyJson, { body });
+  }
+  sendToDevice(eventType: string, txnId: string, body: unknown) {
+    return this.http.request("PUT", `${V3}/sendToDevice/${e(eventType)}/${e(txnId)}`, AnyJson, { body });
+  }
+}

@@ -1,0 +1,282 @@
+import {
+  CollectStrategy,
+  DecryptionSettings,
+  DeviceId,
+  DeviceLists,
+  EncryptionSettings,
+  HistoryVisibility,
+  initAsync,
+  type KeysClaimRequest,
+  OlmMachine,
+  type OutgoingRequest,
+  RequestType,
+  RoomId,
+  type ToDeviceRequest,
+  TrustRequirement,
+  UserId,
+} from "@matrix-org/matrix-sdk-crypto-wasm";
+import type { Logger } from "../log.ts";
+import type { MatrixApi, RawEvent, SyncResponse } from "./api.ts";
+import { MatrixError } from "./http.ts";
+import { KeyedMutex, Mutex } from "./lock.ts";
+
+/** What the engine needs from the durable store: flush committed crypto writes to PostgreSQL. */
+export interface CryptoPersistence {
+  flush(): Promise<number>;
+}
+
+export interface TrustOptions {
+  /** Share room keys only with cross-signed devices. */
+  onlyCrossSigned: boolean;
+  /** Refuse to decrypt messages from devices that are not cross-signed. */
+  ignoreUnverified: boolean;
+}
+
+export type Decrypted =
+  | { ok: true; event: RawEvent; senderDevice: string | undefined }
+  | { ok: false; reason: string; sessionId: string | undefined };
+
+const STORE_NAME = "tearline";
+const CLAIM_CHUNK = 50;
+
+/**
+ * Drives the OlmMachine the way Rust-crypto clients do (design.md §3). Every request that leaves
+ * the process is preceded by a flush of the crypto store (the write-ahead rule).
+ */
+export class CryptoEngine {
+  private readonly machineLock = new Mutex();
+  private readonly roomLocks = new KeyedMutex();
+
+  private constructor(
+    readonly machine: OlmMachine,
+    private readonly api: MatrixApi,
+    private readonly store: CryptoPersistence,
+    private readonly log: Logger,
+    private readonly trust: TrustOptions,
+  ) {}
+
+  static async open(p: {
+    userId: string;
+    deviceId: string;
+    passphrase: string;
+    api: MatrixApi;
+    store: CryptoPersistence;
+    log: Logger;
+    trust: TrustOptions;
+  }): Promise<CryptoEngine> {
+    await initAsync();
+    const machine = await OlmMachine.initialize(
+      new UserId(p.userId),
+      new DeviceId(p.deviceId),
+      STORE_NAME,
+      p.passphrase,
+    );
+    const engine = new CryptoEngine(machine, p.api, p.store, p.log, p.trust);
+    await p.store.flush();
+    return engine;
+  }
+
+  /** Ed25519 fingerprint of this device, as Element shows it ("session key"). */
+  get fingerprint(): string {
+    const keys = this.machine.identityKeys;
+    const b64 = keys.ed25519.toBase64();
+    keys.free();
+    return b64;
+  }
+
+  get curve25519(): string {
+    const keys = this.machine.identityKeys;
+    const b64 = keys.curve25519.toBase64();
+    keys.free();
+    return b64;
+  }
+
+  /** Feed one /sync's crypto parts to the machine, then send what it wants sent. */
+  async receiveSync(sync: SyncResponse): Promise<void> {
+    await this.machineLock.run(async () => {
+      const toDevice = JSON.stringify(sync.to_device?.events ?? []);
+      const lists = new DeviceLists(
+        (sync.device_lists?.changed ?? []).map((u) => new UserId(u)),
+        (sync.device_lists?.left ?? []).map((u) => new UserId(u)),
+      );
+      const counts = new Map(Object.entries(sync.device_one_time_keys_count ?? {}));
+      const fallback =
+        sync.device_unused_fallback_key_types ?? sync["org.matrix.msc2732.device_unused_fallback_key_types"];
+      const processed = await this.machine.receiveSyncChanges(
+        toDevice,
+        lists,
+        counts,
+        fallback ? new Set(fallback) : undefined,
+      );
+      for (const p of processed) p.free();
+      await this.store.flush();
+    });
+    await this.sendOutgoingRequests();
+  }
+
+  /** Send every queued outgoing request and report each response back to the machine. */
+  sendOutgoingRequests(): Promise<void> {
+    return this.machineLock.run(async () => {
+      const requests = await this.machine.outgoingRequests();
+      for (const req of requests) await this.sendRequest(req);
+    });
+  }
+
+  private async sendRequest(req: OutgoingRequest | KeysClaimRequest | ToDeviceRequest): Promise<void> {
+    await this.store.flush();
+    const body: unknown = JSON.parse(req.body);
+    let response: unknown;
+    switch (req.type) {
+      case RequestType.KeysUpload:
+        response = await this.api.keysUpload(body);
+        break;
+      case RequestType.KeysQuery:
+        response = await this.api.keysQuery(body);
+        break;
+      case RequestType.KeysClaim:
+        response = await this.api.keysClaim(body);
+        break;
+      case RequestType.ToDevice: {
+        const td = req as ToDeviceRequest;
+        response = await this.api.sendToDevice(td.event_type, td.txn_id, body);
+        break;
+      }
+      case RequestType.SignatureUpload:
+        response = await this.api.signaturesUpload(body);
+        break;
+      default:
+        // Key backup and room messages are not used by Tearline; report them done so they do not pile up.
+        this.log.warn("ignoring crypto request of unsupported type", { type: req.type });
+        response = {};
+    }
+    if (req.id) await this.machine.markRequestAsSent(req.id, req.type, JSON.stringify(response));
+    await this.store.flush();
+  }
+
+  /** Tell the machine about users whose devices it must know (room members). */
+  async trackUsers(userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.machine.updateTrackedUsers(userIds.map((u) => new UserId(u)));
+  }
+
+  /**
+   * Encrypt content for a room's members: track, query, claim, share the room key (every time:
+   * an expired session would make encryptRoomEvent panic), then encrypt.
+   */
+  async encrypt(
+    roomId: string,
+    eventType: string,
+    content: unknown,
+    members: string[],
+    historyVisibility: string,
+  ): Promise<Record<string, unknown>> {
+    return this.roomLocks.run(roomId, async () => {
+      await this.trackUsers(members);
+      await this.sendOutgoingRequests();
+      for (let i = 0; i < members.length; i += CLAIM_CHUNK) {
+        const chunk = members.slice(i, i + CLAIM_CHUNK).map((u) => new UserId(u));
+        const claim = await this.machine.getMissingSessions(chunk);
+        if (claim) await this.machineLock.run(() => this.sendRequest(claim));
+      }
+      const settings = new EncryptionSettings();
+      settings.historyVisibility = toHistoryVisibility(historyVisibility);
+      settings.sharingStrategy = this.trust.onlyCrossSigned
+        ? CollectStrategy.identityBasedStrategy()
+        : CollectStrategy.deviceBasedStrategy(false, false);
+      const shares = await this.machine.shareRoomKey(
+        new RoomId(roomId),
+        members.map((u) => new UserId(u)),
+        settings,
+      );
+      for (const req of shares) await this.machineLock.run(() => this.sendRequest(req));
+      const encrypted = await this.machine.encryptRoomEvent(
+        new RoomId(roomId),
+        eventType,
+        JSON.stringify(content),
+      );
+      await this.store.flush();
+      return JSON.parse(encrypted) as Record<string, unknown>;
+    });
+  }
+
+  async decrypt(roomId: string, event: RawEvent): Promise<Decrypted> {
+    const sessionId = typeof event.content.session_id === "string" ? event.content.session_id : undefined;
+    const settings = new DecryptionSettings(
+      this.trust.ignoreUnverified ? TrustRequirement.CrossSignedOrLegacy : TrustRequirement.Untrusted,
+    );
+    try {
+      const res = await this.machine.decryptRoomEvent(JSON.stringify(event), new RoomId(roomId), settings);
+      const clear = JSON.parse(res.event) as Record<string, unknown>;
+      const senderDevice = res.senderDevice?.toString();
+      res.free();
+      const merged = { ...event, type: String(clear.type), content: (clear.content ?? {}) as RawEvent["content"] };
+      return { ok: true, event: merged, senderDevice };
+    } catch (err) {
+      return { ok: false, reason: err instanceof Error ? err.message : String(err), sessionId };
+    }
+  }
+
+  /** Called with the session ids of room keys that arrived, so failed decryptions can be retried. */
+  onRoomKeys(cb: (keys: { roomId: string; sessionId: string }[]) => Promise<void>): void {
+    this.machine.registerRoomKeyUpdatedCallback(async (infos) => {
+      const keys = infos.map((i) => ({ roomId: i.roomId.toString(), sessionId: i.sessionId }));
+      for (const i of infos) i.free();
+      await cb(keys);
+    });
+  }
+
+  /**
+   * Create and upload this bot's cross-signing identity once. Synapse accepts the first upload
+   * without user-interactive auth; later it needs the password, which we have on first start only.
+   */
+  async bootstrapCrossSigning(password: string | undefined, userId: string): Promise<boolean> {
+    const status = await this.machine.crossSigningStatus();
+    const done = status.hasMaster && status.hasSelfSigning && status.hasUserSigning;
+    status.free();
+    if (done) return false;
+    await this.machineLock.run(async () => {
+      const reqs = await this.machine.bootstrapCrossSigning(true);
+      await this.store.flush();
+      const signingBody = JSON.parse(reqs.uploadSigningKeysRequest.body) as Record<string, unknown>;
+      try {
+        await this.api.deviceSigningUpload(signingBody);
+      } catch (err) {
+        const session = uiaSession(err);
+        if (!session || !password) throw err;
+        await this.api.deviceSigningUpload({
+          ...signingBody,
+          auth: { type: "m.login.password", identifier: { type: "m.id.user", user: userId }, password, session },
+        });
+      }
+      const sig = reqs.uploadSignaturesRequest;
+      await this.api.signaturesUpload(JSON.parse(sig.body));
+      reqs.free();
+    });
+    await this.sendOutgoingRequests();
+    return true;
+  }
+
+  close(): void {
+    this.machine.close();
+  }
+}
+
+function uiaSession(err: unknown): string | undefined {
+  if (!(err instanceof MatrixError) || err.status !== 401) return undefined;
+  const body = err.body;
+  if (body && typeof body === "object" && "session" in body && typeof body.session === "string") return body.session;
+  return undefined;
+}
+
+function toHistoryVisibility(v: string): HistoryVisibility {
+  switch (v) {
+    case "invited":
+      return HistoryVisibility.Invited;
+    case "joined":
+      return HistoryVisibility.Joined;
+    case "world_readable":
+      return HistoryVisibility.WorldReadable;
+    default:
+      return HistoryVisibility.Shared;
+  }
+}

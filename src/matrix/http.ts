@@ -1,0 +1,132 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { z } from "zod";
+import type { Logger } from "../log.ts";
+
+/** A 4xx the homeserver meant: surfaced to the caller, never retried. */
+export class MatrixError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errcode: string,
+    readonly error: string,
+    readonly path: string,
+    /** The whole error body (user-interactive auth puts its session and flows here). */
+    readonly body: unknown = undefined,
+  ) {
+    super(`${errcode} (${status}) on ${path}: ${error}`);
+    this.name = "MatrixError";
+  }
+}
+
+/** A response whose body did not match what the spec promises. */
+export class ResponseShapeError extends Error {
+  override name = "ResponseShapeError";
+}
+
+const ErrorBody = z.object({
+  errcode: z.string().default("M_UNKNOWN"),
+  error: z.string().default(""),
+  retry_after_ms: z.number().optional(),
+});
+
+export interface HttpOptions {
+  baseUrl: string;
+  accessToken?: string;
+  log: Logger;
+  /** Attempts for retryable failures (429, 5xx, network); 0 = retry forever. */
+  maxAttempts?: number;
+  /** Per-request timeout in ms (a long-poll /sync adds its own timeout to this). */
+  timeoutMs?: number;
+  fetchImpl?: typeof fetch;
+}
+
+export type Method = "GET" | "POST" | "PUT" | "DELETE";
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** Extra time for long-polls, on top of the default timeout. */
+  extraTimeoutMs?: number;
+  signal?: AbortSignal;
+  auth?: boolean;
+}
+
+function backoffMs(attempt: number): number {
+  return Math.min(30_000, 250 * 2 ** attempt) * (0.5 + Math.random() / 2);
+}
+
+/**
+ * Minimal typed HTTP for the client-server API: JSON in, zod-validated JSON out.
+ * 429 (honouring retry_after_ms), 5xx and network errors are retried with backoff; other 4xx throw.
+ */
+export class MatrixHttp {
+  accessToken: string | undefined;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly opts: HttpOptions) {
+    this.accessToken = opts.accessToken;
+    this.fetchImpl = opts.fetchImpl ?? fetch;
+  }
+
+  async request<S extends z.ZodType>(
+    method: Method,
+    path: string,
+    schema: S,
+    ro: RequestOptions = {},
+  ): Promise<z.infer<S>> {
+    const url = new URL(this.opts.baseUrl.replace(/\/$/, "") + path);
+    for (const [k, v] of Object.entries(ro.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const maxAttempts = this.opts.maxAttempts ?? 8;
+    for (let attempt = 0; ; attempt++) {
+      const headers: Record<string, string> = { accept: "application/json" };
+      if (ro.auth !== false && this.accessToken) headers.authorization = `Bearer ${this.accessToken}`;
+      if (ro.body !== undefined) headers["content-type"] = "application/json";
+      const timeout = AbortSignal.timeout((this.opts.timeoutMs ?? 60_000) + (ro.extraTimeoutMs ?? 0));
+      const signal = ro.signal ? AbortSignal.any([ro.signal, timeout]) : timeout;
+      let res: Response;
+      try {
+        res = await this.fetchImpl(url, {
+          method,
+          headers,
+          body: ro.body === undefined ? undefined : JSON.stringify(ro.body),
+          signal,
+        });
+      } catch (e) {
+        if (ro.signal?.aborted) throw e;
+        if (maxAttempts && attempt + 1 >= maxAttempts) throw e;
+        const wait = backoffMs(attempt);
+        this.opts.log.warn("homeserver unreachable, retrying", { path, attempt, waitMs: Math.round(wait), err: e });
+        await sleep(wait);
+        continue;
+      }
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = text ? JSON.parse(text) : {};
+      } catch {
+        json = undefined;
+      }
+      if (res.ok) {
+        const parsed = schema.safeParse(json);
+        if (!parsed.success) {
+          throw new ResponseShapeError(`${method} ${path}: unexpected response: ${parsed.error.message}`);
+        }
+        return parsed.data;
+      }
+      const err = ErrorBody.safeParse(json ?? {});
+      const body = err.success ? err.data : { errcode: "M_UNKNOWN", error: text.slice(0, 200) };
+      const retryable = res.status === 429 || res.status >= 500;
+      if (!retryable || (maxAttempts && attempt + 1 >= maxAttempts)) {
+        throw new MatrixError(res.status, body.errcode, body.error, path, json);
+      }
+      const retryAfter = err.success ? err.data.retry_after_ms : undefined;
+      const wait = retryAfter ?? backoffMs(attempt);
+      this.opts.log.warn("homeserver asked us to retry", {
+        path,
+        status: res.status,
+        errcode: body.errcode,
+        waitMs: Math.round(wait),
+      });
+      await sleep(wait);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import type { MatrixApi } from "./api.ts";
+import type { CryptoEngine } from "./crypto.ts";
+import type { RoomRegistry } from "./rooms.ts";
+
+/** Sends one event into a room, encrypted when the room is. The txnId makes a retry idempotent. */
+export class RoomSender {
+  constructor(
+    private readonly api: MatrixApi,
+    private readonly crypto: CryptoEngine,
+    private readonly rooms: RoomRegistry,
+  ) {}
+
+  async send(roomId: string, eventType: string, content: Record<string, unknown>, txnId: string): Promise<string> {
+    if (!(await this.rooms.isEncrypted(roomId))) {
+      return (await this.api.send(roomId, eventType, txnId, content)).event_id;
+    }
+    const [members, hv] = await Promise.all([this.rooms.recipients(roomId), this.rooms.historyVisibility(roomId)]);
+    const encrypted = await this.crypto.encrypt(roomId, eventType, content, members, hv);
+    return (await this.api.send(roomId, "m.room.encrypted", txnId, encrypted)).event_id;
+  }
+}
