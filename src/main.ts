@@ -2,6 +2,7 @@
 /** Composition root: `tearline run | migrate | check-config | audit verify`. */
 import { directoryFromConfig } from "./bot/configDirectory.ts";
 import { Bot } from "./bot/bot.ts";
+import { parseFaults } from "./bot/faults.ts";
 import { readEnv } from "./config/env.ts";
 import { formatConfigErrors, loadConfig } from "./config/load.ts";
 import { migrateDatabase, openDatabase } from "./db/client.ts";
@@ -83,6 +84,7 @@ async function run(
     storePassphrase: env.storePassphrase,
     deviceName: env.deviceName,
     timelineLimit: Number(process.env.TEARLINE_SYNC_TIMELINE_LIMIT ?? 50),
+    faults: parseFaults(process.env.TEARLINE_FAULT),
   });
   log.info("bot started", { userId: bot.session.userId, deviceId: bot.session.deviceId });
   await new Promise<void>((resolve) => {

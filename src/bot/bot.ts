@@ -15,6 +15,7 @@ import { establishSession, type MatrixSession } from "../matrix/session.ts";
 import { SyncLoop, type TimelineItem } from "../matrix/sync.ts";
 import type { Directory } from "./directory.ts";
 import { Dispatcher } from "./dispatch.ts";
+import { type Faults, noFaults } from "./faults.ts";
 import { OutboxSender } from "./outbox.ts";
 
 export const VERSION: string = (
@@ -34,6 +35,7 @@ export interface BotOptions {
   deviceName?: string;
   timelineLimit?: number;
   now?: () => Date;
+  faults?: Faults;
 }
 
 /** A running bot: sync loop, dispatcher and outbox sender over one device and one database. */
@@ -51,6 +53,7 @@ export class Bot {
     private readonly outbox: OutboxSender,
     private readonly dispatcher: Dispatcher,
     private readonly log: Logger,
+    private readonly faults: Faults,
   ) {}
 
   static async start(o: BotOptions): Promise<Bot> {
@@ -88,7 +91,8 @@ export class Bot {
       log.warn("could not bootstrap cross-signing; continuing without it", { err });
     }
     const rooms = new RoomRegistry(api);
-    const outbox = new OutboxSender(db, new RoomSender(api, crypto, rooms), log, "tl-");
+    const faults = o.faults ?? noFaults;
+    const outbox = new OutboxSender(db, new RoomSender(api, crypto, rooms), log, "tl-", faults);
     let bot: Bot | undefined;
     const runtime = async (): Promise<RuntimeInfo> => ({
       version: VERSION,
@@ -111,7 +115,7 @@ export class Bot {
       now,
       onOutbox: () => outbox.kick(),
     });
-    const b = new Bot(session, db, crypto, store, rooms, outbox, dispatcher, log);
+    const b = new Bot(session, db, crypto, store, rooms, outbox, dispatcher, log, faults);
     bot = b;
     b.sync = new SyncLoop(
       api,
@@ -151,7 +155,12 @@ export class Bot {
   }
 
   private handleItems(items: TimelineItem[]): Promise<void> {
-    return this.handling.run(() => this.dispatcher.handle(items));
+    return this.handling.run(async () => {
+      for (const item of items) {
+        await this.dispatcher.handleOne(item);
+        this.faults.afterHandled();
+      }
+    });
   }
 
   private async onJoined(roomId: string): Promise<void> {

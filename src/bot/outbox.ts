@@ -3,6 +3,7 @@ import type { Db } from "../db/client.ts";
 import { markFailed, markSent, nextUnsent } from "../db/queries/events.ts";
 import type { Logger } from "../log.ts";
 import { MatrixError } from "../matrix/http.ts";
+import type { Faults } from "./faults.ts";
 
 export interface Sender {
   send(roomId: string, eventType: string, content: Record<string, unknown>, txnId: string): Promise<string>;
@@ -26,6 +27,7 @@ export class OutboxSender {
     private readonly sender: Sender,
     private readonly log: Logger,
     private readonly txnPrefix: string,
+    private readonly faults: Pick<Faults, "afterSent">,
   ) {}
 
   kick(): void {
@@ -53,6 +55,7 @@ export class OutboxSender {
         try {
           const content = row.content as Record<string, unknown>;
           const eventId = await this.sender.send(row.roomId, row.eventType, content, `${this.txnPrefix}${row.id}`);
+          this.faults.afterSent();
           await markSent(this.db, row.id, eventId);
           sent++;
         } catch (err) {
