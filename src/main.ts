@@ -20,7 +20,9 @@ async function main(argv: string[]): Promise<number> {
   const [command, sub] = argv;
   const log = createLogger(parseLevel(process.env.TEARLINE_LOG_LEVEL));
   if (command === "migrate" || (command === "audit" && sub === "verify")) {
-    const database = openDatabase(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test", { max: 1 });
+    const database = openDatabase(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test", {
+      max: 1,
+    });
     try {
       await migrateDatabase(database.db);
       if (command === "migrate") {
@@ -28,7 +30,11 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       const res = await verifyAudit(database.db);
-      console.log(res.ok ? `audit log intact: ${res.entries} entries` : `audit log BROKEN at entry ${res.id}: ${res.why}`);
+      console.log(
+        res.ok
+          ? `audit log intact: ${res.entries} entries`
+          : `audit log BROKEN at entry ${res.id}: ${res.why}`,
+      );
       return res.ok ? 0 : 1;
     } finally {
       await database.close();
@@ -76,7 +82,10 @@ async function run(
     database,
     log,
     directory: directoryFromConfig(config),
-    trust: { onlyCrossSigned: config.trust.only_cross_signed, ignoreUnverified: config.trust.ignore_unverified },
+    trust: {
+      onlyCrossSigned: config.trust.only_cross_signed,
+      ignoreUnverified: config.trust.ignore_unverified,
+    },
     homeserverUrl: env.homeserverUrl,
     userId: env.userId,
     password: env.password,
@@ -101,7 +110,9 @@ async function run(
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(JSON.stringify({ level: "error", msg: "fatal", err: err instanceof Error ? err.stack : String(err) }));
+    console.error(
+      JSON.stringify({ level: "error", msg: "fatal", err: err instanceof Error ? err.stack : String(err) }),
+    );
     process.exit(1);
   },
 );

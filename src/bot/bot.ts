@@ -3,7 +3,13 @@ import { commands } from "../../commands/index.ts";
 import type { RuntimeInfo } from "../../commands/types.ts";
 import type { Database, Db } from "../db/client.ts";
 import { getState, setState } from "../db/queries/botState.ts";
-import { allPending, dropPending, knownEventIds, pendingForSessions, unsentCount } from "../db/queries/events.ts";
+import {
+  allPending,
+  dropPending,
+  knownEventIds,
+  pendingForSessions,
+  unsentCount,
+} from "../db/queries/events.ts";
 import type { Logger } from "../log.ts";
 import { MatrixApi } from "../matrix/api.ts";
 import { CryptoEngine, type TrustOptions } from "../matrix/crypto.ts";
@@ -73,7 +79,9 @@ export class Bot {
       accessToken: o.accessToken,
       deviceName: o.deviceName ?? "Tearline",
     });
-    log.info(fresh ? "logged in with a new device" : "reusing the stored device", { deviceId: session.deviceId });
+    log.info(fresh ? "logged in with a new device" : "reusing the stored device", {
+      deviceId: session.deviceId,
+    });
     const store = await DurableCryptoStore.open(db, log);
     const crypto = await CryptoEngine.open({
       userId: session.userId,
@@ -86,7 +94,8 @@ export class Bot {
     });
     await crypto.sendOutgoingRequests();
     try {
-      if (await crypto.bootstrapCrossSigning(o.password, session.userId)) log.info("cross-signing identity created");
+      if (await crypto.bootstrapCrossSigning(o.password, session.userId))
+        log.info("cross-signing identity created");
     } catch (err) {
       log.warn("could not bootstrap cross-signing; continuing without it", { err });
     }
@@ -101,7 +110,10 @@ export class Bot {
       fingerprint: crypto.fingerprint,
       joinedRooms: bot?.sync.joined.size ?? 0,
       lastSyncAt: bot?.sync.lastSyncAt,
-      databaseOk: await o.database.sql`select 1`.then(() => true, () => false),
+      databaseOk: await o.database.sql`select 1`.then(
+        () => true,
+        () => false,
+      ),
       outboxBacklog: await unsentCount(db),
       startedAt,
     });
@@ -176,7 +188,12 @@ export class Bot {
         const res = await this.crypto.decrypt(row.roomId, raw);
         if (!res.ok) continue;
         this.log.info("decrypted a message after its key arrived", { eventId: row.eventId });
-        await this.dispatcher.handleOne({ roomId: row.roomId, event: res.event, encrypted: true, senderDevice: res.senderDevice });
+        await this.dispatcher.handleOne({
+          roomId: row.roomId,
+          event: res.event,
+          encrypted: true,
+          senderDevice: res.senderDevice,
+        });
         await dropPending(this.db, row.eventId);
       }
     });

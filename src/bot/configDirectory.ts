@@ -9,6 +9,7 @@ export function directoryFromConfig(config: TearlineConfig): Directory {
     member: (userId) => memberOf(config, userId),
     roomAlias: (roomId) => roomAliasFor(config, roomId),
     acceptsInvite: (roomId, inviter) =>
-      roomAliasFor(config, roomId) !== undefined || (inviter !== undefined && memberOf(config, inviter) !== undefined),
+      roomAliasFor(config, roomId) !== undefined ||
+      (inviter !== undefined && memberOf(config, inviter) !== undefined),
   };
 }

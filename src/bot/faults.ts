@@ -11,14 +11,22 @@ export interface Faults {
 
 export const noFaults: Faults = { afterHandled() {}, afterSent() {} };
 
-export function parseFaults(spec: string | undefined, die: () => void = () => process.kill(process.pid, "SIGKILL")): Faults {
+export function parseFaults(
+  spec: string | undefined,
+  die: () => void = () => process.kill(process.pid, "SIGKILL"),
+): Faults {
   if (!spec) return noFaults;
   const m = /^(crash-after-handled|crash-after-sent):(\d+)$/.exec(spec);
-  if (!m) throw new Error(`TEARLINE_FAULT=${spec} is not understood; use crash-after-handled:N or crash-after-sent:N`);
+  if (!m)
+    throw new Error(
+      `TEARLINE_FAULT=${spec} is not understood; use crash-after-handled:N or crash-after-sent:N`,
+    );
   const limit = Number(m[2]);
   let n = 0;
   const tick = () => {
     if (++n >= limit) die();
   };
-  return m[1] === "crash-after-handled" ? { afterHandled: tick, afterSent() {} } : { afterHandled() {}, afterSent: tick };
+  return m[1] === "crash-after-handled"
+    ? { afterHandled: tick, afterSent() {} }
+    : { afterHandled() {}, afterSent: tick };
 }

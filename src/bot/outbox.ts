@@ -54,13 +54,22 @@ export class OutboxSender {
         if (this.stopped) return sent;
         try {
           const content = row.content as Record<string, unknown>;
-          const eventId = await this.sender.send(row.roomId, row.eventType, content, `${this.txnPrefix}${row.id}`);
+          const eventId = await this.sender.send(
+            row.roomId,
+            row.eventType,
+            content,
+            `${this.txnPrefix}${row.id}`,
+          );
           this.faults.afterSent();
           await markSent(this.db, row.id, eventId);
           sent++;
         } catch (err) {
           if (!(err instanceof MatrixError)) throw err;
-          this.log.error("homeserver refused an outbox message", { outboxId: row.id, roomId: row.roomId, err });
+          this.log.error("homeserver refused an outbox message", {
+            outboxId: row.id,
+            roomId: row.roomId,
+            err,
+          });
           await markFailed(this.db, row.id, err.message);
         }
       }

@@ -112,9 +112,17 @@ export class MatrixApi {
   }
 
   /** One state event's content, or undefined when the room has none. */
-  async stateEvent(roomId: string, type: string, stateKey = ""): Promise<Record<string, unknown> | undefined> {
+  async stateEvent(
+    roomId: string,
+    type: string,
+    stateKey = "",
+  ): Promise<Record<string, unknown> | undefined> {
     try {
-      return await this.http.request("GET", `${V3}/rooms/${e(roomId)}/state/${e(type)}/${e(stateKey)}`, AnyJson);
+      return await this.http.request(
+        "GET",
+        `${V3}/rooms/${e(roomId)}/state/${e(type)}/${e(stateKey)}`,
+        AnyJson,
+      );
     } catch (err) {
       if (err instanceof Error && "errcode" in err && err.errcode === "M_NOT_FOUND") return undefined;
       throw err;
@@ -129,12 +137,9 @@ export class MatrixApi {
   }
 
   send(roomId: string, type: string, txnId: string, content: unknown) {
-    return this.http.request(
-      "PUT",
-      `${V3}/rooms/${e(roomId)}/send/${e(type)}/${e(txnId)}`,
-      EventIdResponse,
-      { body: content },
-    );
+    return this.http.request("PUT", `${V3}/rooms/${e(roomId)}/send/${e(type)}/${e(txnId)}`, EventIdResponse, {
+      body: content,
+    });
   }
 
   redact(roomId: string, eventId: string, txnId: string, reason?: string) {

@@ -209,7 +209,11 @@ export class CryptoEngine {
       const clear = JSON.parse(res.event) as Record<string, unknown>;
       const senderDevice = res.senderDevice?.toString();
       res.free();
-      const merged = { ...event, type: String(clear.type), content: (clear.content ?? {}) as RawEvent["content"] };
+      const merged = {
+        ...event,
+        type: String(clear.type),
+        content: (clear.content ?? {}) as RawEvent["content"],
+      };
       return { ok: true, event: merged, senderDevice };
     } catch (err) {
       return { ok: false, reason: err instanceof Error ? err.message : String(err), sessionId };
@@ -245,7 +249,12 @@ export class CryptoEngine {
         if (!session || !password) throw err;
         await this.api.deviceSigningUpload({
           ...signingBody,
-          auth: { type: "m.login.password", identifier: { type: "m.id.user", user: userId }, password, session },
+          auth: {
+            type: "m.login.password",
+            identifier: { type: "m.id.user", user: userId },
+            password,
+            session,
+          },
         });
       }
       const sig = reqs.uploadSignaturesRequest;
@@ -264,7 +273,8 @@ export class CryptoEngine {
 function uiaSession(err: unknown): string | undefined {
   if (!(err instanceof MatrixError) || err.status !== 401) return undefined;
   const body = err.body;
-  if (body && typeof body === "object" && "session" in body && typeof body.session === "string") return body.session;
+  if (body && typeof body === "object" && "session" in body && typeof body.session === "string")
+    return body.session;
   return undefined;
 }
 

@@ -74,7 +74,8 @@ export class MatrixHttp {
     ro: RequestOptions = {},
   ): Promise<z.infer<S>> {
     const url = new URL(this.opts.baseUrl.replace(/\/$/, "") + path);
-    for (const [k, v] of Object.entries(ro.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    for (const [k, v] of Object.entries(ro.query ?? {}))
+      if (v !== undefined) url.searchParams.set(k, String(v));
     const maxAttempts = this.opts.maxAttempts ?? 8;
     for (let attempt = 0; ; attempt++) {
       const headers: Record<string, string> = { accept: "application/json" };
@@ -94,7 +95,12 @@ export class MatrixHttp {
         if (ro.signal?.aborted) throw e;
         if (maxAttempts && attempt + 1 >= maxAttempts) throw e;
         const wait = backoffMs(attempt);
-        this.opts.log.warn("homeserver unreachable, retrying", { path, attempt, waitMs: Math.round(wait), err: e });
+        this.opts.log.warn("homeserver unreachable, retrying", {
+          path,
+          attempt,
+          waitMs: Math.round(wait),
+          err: e,
+        });
         await sleep(wait);
         continue;
       }

@@ -23,7 +23,8 @@ export class RoomRegistry {
   /** Note state seen in sync (state section or timeline). */
   observe(roomId: string, ev: RawEvent): void {
     if (ev.state_key !== "") return;
-    if (ev.type === "m.room.encryption" && typeof ev.content.algorithm === "string") this.info(roomId).encrypted = true;
+    if (ev.type === "m.room.encryption" && typeof ev.content.algorithm === "string")
+      this.info(roomId).encrypted = true;
     if (ev.type === "m.room.history_visibility" && typeof ev.content.history_visibility === "string") {
       this.info(roomId).historyVisibility = ev.content.history_visibility;
     }
@@ -44,7 +45,8 @@ export class RoomRegistry {
     const r = this.info(roomId);
     if (r.historyVisibility === undefined) {
       const content = await this.api.stateEvent(roomId, "m.room.history_visibility");
-      r.historyVisibility = typeof content?.history_visibility === "string" ? content.history_visibility : "shared";
+      r.historyVisibility =
+        typeof content?.history_visibility === "string" ? content.history_visibility : "shared";
     }
     return r.historyVisibility;
   }

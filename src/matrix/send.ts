@@ -10,11 +10,19 @@ export class RoomSender {
     private readonly rooms: RoomRegistry,
   ) {}
 
-  async send(roomId: string, eventType: string, content: Record<string, unknown>, txnId: string): Promise<string> {
+  async send(
+    roomId: string,
+    eventType: string,
+    content: Record<string, unknown>,
+    txnId: string,
+  ): Promise<string> {
     if (!(await this.rooms.isEncrypted(roomId))) {
       return (await this.api.send(roomId, eventType, txnId, content)).event_id;
     }
-    const [members, hv] = await Promise.all([this.rooms.recipients(roomId), this.rooms.historyVisibility(roomId)]);
+    const [members, hv] = await Promise.all([
+      this.rooms.recipients(roomId),
+      this.rooms.historyVisibility(roomId),
+    ]);
     const encrypted = await this.crypto.encrypt(roomId, eventType, content, members, hv);
     return (await this.api.send(roomId, "m.room.encrypted", txnId, encrypted)).event_id;
   }

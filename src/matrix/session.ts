@@ -31,12 +31,14 @@ export async function establishSession(p: {
   if (p.accessToken) {
     p.api.accessToken = p.accessToken;
     const who = await p.api.whoami();
-    if (!who.device_id) throw new Error("the access token has no device; log in with TEARLINE_PASSWORD instead");
+    if (!who.device_id)
+      throw new Error("the access token has no device; log in with TEARLINE_PASSWORD instead");
     const session = { userId: who.user_id, deviceId: who.device_id, accessToken: p.accessToken };
     await p.store.save(session);
     return { session, fresh: true };
   }
-  if (!p.password) throw new Error("no stored session: set TEARLINE_PASSWORD (first start) or TEARLINE_ACCESS_TOKEN");
+  if (!p.password)
+    throw new Error("no stored session: set TEARLINE_PASSWORD (first start) or TEARLINE_ACCESS_TOKEN");
   const res = await p.api.login(p.userId, p.password, p.deviceName);
   const session = { userId: res.user_id, deviceId: res.device_id, accessToken: res.access_token };
   p.api.accessToken = session.accessToken;

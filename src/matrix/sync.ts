@@ -137,9 +137,15 @@ export class SyncLoop {
     const events = [...(room.state?.events ?? []), ...(room.timeline?.events ?? [])];
     for (const ev of events) this.rooms.observe(roomId, ev);
     const newMembers = events
-      .filter((e) => e.type === "m.room.member" && e.state_key && ["join", "invite"].includes(String(e.content.membership)))
+      .filter(
+        (e) =>
+          e.type === "m.room.member" &&
+          e.state_key &&
+          ["join", "invite"].includes(String(e.content.membership)),
+      )
       .map((e) => e.state_key as string);
-    if (newMembers.length > 0 && (await this.rooms.isEncrypted(roomId))) await this.crypto.trackUsers(newMembers);
+    if (newMembers.length > 0 && (await this.rooms.isEncrypted(roomId)))
+      await this.crypto.trackUsers(newMembers);
   }
 
   /** Timeline events to handle, oldest first, with a limited timeline backfilled from /messages. */
@@ -166,7 +172,8 @@ export class SyncLoop {
       const known = await this.handler.knownEvents(ids);
       let stop = page.chunk.length === 0 || !page.end;
       for (const ev of page.chunk) {
-        const ownJoin = ev.type === "m.room.member" && ev.state_key === this.userId && ev.content.membership === "join";
+        const ownJoin =
+          ev.type === "m.room.member" && ev.state_key === this.userId && ev.content.membership === "join";
         if ((ev.event_id && known.has(ev.event_id)) || ownJoin) {
           stop = true;
           if (ownJoin) collected.push(ev);

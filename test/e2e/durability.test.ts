@@ -87,7 +87,8 @@ describe("a bot that survives restarts", () => {
     await second.ready();
     await s.officer.waitFor(
       "a reply to every command",
-      () => (sent.every((id) => repliesTo(s.officer, room, s.account.userId, id).length > 0) ? true : undefined),
+      () =>
+        sent.every((id) => repliesTo(s.officer, room, s.account.userId, id).length > 0) ? true : undefined,
       90_000,
     );
     const marker = await s.officer.send(room, "!status");
@@ -110,7 +111,8 @@ describe("a bot that survives restarts", () => {
     await second.ready();
     await s.officer.waitFor(
       "a reply to every command",
-      () => (sent.every((id) => repliesTo(s.officer, room, s.account.userId, id).length > 0) ? true : undefined),
+      () =>
+        sent.every((id) => repliesTo(s.officer, room, s.account.userId, id).length > 0) ? true : undefined,
       90_000,
     );
     const marker = await s.officer.send(room, "!status");
@@ -150,7 +152,10 @@ describe("a bot that survives restarts", () => {
     try {
       await s.officer.waitForDevice(s.officer.userId, phone.deviceId);
       const next = await s.officer.send(room, "!status");
-      const seen = await phone.waitForMessage(room, (m) => m.sender === s.account.userId && m.replyTo === next);
+      const seen = await phone.waitForMessage(
+        room,
+        (m) => m.sender === s.account.userId && m.replyTo === next,
+      );
       expect(seen.encrypted).toBe(true);
       expect(seen.body).toMatch(statusReply);
     } finally {

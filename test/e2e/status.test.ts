@@ -14,21 +14,34 @@ describe("an officer and the bot in an encrypted room", () => {
     await s.startBot().ready();
     const room = await s.encryptedRoom();
     const command = await s.officer.send(room, "!status");
-    const reply = await s.officer.waitForMessage(room, (m) => m.sender === s.account.userId && m.replyTo === command);
+    const reply = await s.officer.waitForMessage(
+      room,
+      (m) => m.sender === s.account.userId && m.replyTo === command,
+    );
     expect(reply.encrypted).toBe(true);
     expect(reply.body).toMatch(/^Tearline \d+\.\d+\.\d+/);
     expect(reply.body).toMatch(/Device \w+ · fingerprint/);
     expect(reply.body).toContain("Database: ok");
-    const reaction = await s.officer.waitForEvent(room, (e) => e.type === "m.reaction" && e.sender === s.account.userId);
+    const reaction = await s.officer.waitForEvent(
+      room,
+      (e) => e.type === "m.reaction" && e.sender === s.account.userId,
+    );
     expect(reaction.encrypted).toBe(true);
-    expect(reaction.content["m.relates_to"]).toMatchObject({ rel_type: "m.annotation", event_id: command, key: "✅" });
+    expect(reaction.content["m.relates_to"]).toMatchObject({
+      rel_type: "m.annotation",
+      event_id: command,
+      key: "✅",
+    });
   });
 
   it("answers !help with the commands, generated from their definitions", async () => {
     await s.startBot().ready();
     const room = await s.encryptedRoom();
     const command = await s.officer.send(room, "!help");
-    const reply = await s.officer.waitForMessage(room, (m) => m.sender === s.account.userId && m.replyTo === command);
+    const reply = await s.officer.waitForMessage(
+      room,
+      (m) => m.sender === s.account.userId && m.replyTo === command,
+    );
     expect(reply.body).toContain("!status");
     expect(reply.body).toContain("!help [command]");
   });
@@ -43,7 +56,10 @@ describe("an officer and the bot in an encrypted room", () => {
       await stranger.join(room);
       await stranger.waitForDevice(s.account.userId, (await botDevice(s)) ?? "");
       const command = await stranger.send(room, "!status");
-      const reply = await stranger.waitForMessage(room, (m) => m.sender === s.account.userId && m.replyTo === command);
+      const reply = await stranger.waitForMessage(
+        room,
+        (m) => m.sender === s.account.userId && m.replyTo === command,
+      );
       expect(reply.body).toMatch(/not on Tearline's roster/);
       expect(reply.body).not.toContain("fingerprint");
     } finally {
@@ -72,6 +88,8 @@ describe("an officer and the bot in an encrypted room", () => {
 });
 
 async function botDevice(s: Scene): Promise<string | undefined> {
-  const rows = await s.db.sql<{ value: { deviceId: string } }[]>`select value from bot_state where key = 'matrix.session'`;
+  const rows = await s.db.sql<
+    { value: { deviceId: string } }[]
+  >`select value from bot_state where key = 'matrix.session'`;
   return rows[0]?.value.deviceId;
 }

@@ -16,7 +16,9 @@ export interface Scene {
   teardown(): Promise<void>;
 }
 
-export async function createScene(opts: { config?: (officer: Officer) => Record<string, unknown> } = {}): Promise<Scene> {
+export async function createScene(
+  opts: { config?: (officer: Officer) => Record<string, unknown> } = {},
+): Promise<Scene> {
   const hs = inject("homeserver");
   const db = await createTestDatabase("e2e");
   const account = await registerBot(hs);
