@@ -13,7 +13,7 @@ import { createLogger, parseLevel } from "./log.ts";
 const USAGE = `usage: tearline <command>
   run            start the bot (waits as a hot standby while another instance holds the device)
   migrate        apply database migrations
-  check-config   validate tearline.yaml and the environment
+  check-config [file]  validate tearline.yaml (default: $TEARLINE_CONFIG or ./tearline.yaml)
   audit verify   check the audit log's hash chain`;
 
 async function main(argv: string[]): Promise<number> {
@@ -40,7 +40,8 @@ async function main(argv: string[]): Promise<number> {
       await database.close();
     }
   }
-  if (command !== "run" && command !== "check-config") {
+  if (command === "check-config") return checkConfig(sub ?? process.env.TEARLINE_CONFIG ?? "./tearline.yaml");
+  if (command !== "run") {
     console.error(USAGE);
     return 2;
   }
@@ -54,15 +55,24 @@ async function main(argv: string[]): Promise<number> {
     console.error(formatConfigErrors(loaded.errors));
     return 2;
   }
-  if (command === "check-config") {
-    const c = loaded.config;
-    console.log(
-      `${env.env.configPath} is valid: ${Object.keys(c.partners).length} partners, ` +
-        `${Object.keys(c.rooms).length} rooms, ${Object.keys(c.roster).length} people, ${c.sharing.length} sharing rules`,
-    );
-    return 0;
-  }
   return run(env.env, loaded.config, log);
+}
+
+/** Validates tearline.yaml (and says what the environment still lacks for `run`). */
+async function checkConfig(path: string): Promise<number> {
+  const loaded = await loadConfig(path);
+  if (!loaded.ok) {
+    console.error(formatConfigErrors(loaded.errors));
+    return 1;
+  }
+  const c = loaded.config;
+  console.log(
+    `${path} is valid: ${Object.keys(c.partners).length} partners, ${Object.keys(c.rooms).length} rooms, ` +
+      `${Object.keys(c.roster).length} people, ${c.sharing.length} sharing rules`,
+  );
+  const env = readEnv(process.env);
+  if (!env.ok) console.log(`Before \`tearline run\`, set:\n${env.errors.map((e) => `  ${e}`).join("\n")}`);
+  return 0;
 }
 
 async function run(
