@@ -34,6 +34,15 @@ describe("an officer and the bot in an encrypted room", () => {
     });
   });
 
+  it("cross-signs its own device, so officers' clients see it signed by its owner", async () => {
+    await s.startBot().ready();
+    await s.encryptedRoom(); // the officer now tracks the bot's devices and identity
+    const device = (await botDevice(s))!;
+    await s.officer.waitForDevice(s.account.userId, device);
+    const status = await s.officer.client.getCrypto()!.getDeviceVerificationStatus(s.account.userId, device);
+    expect(status?.signedByOwner).toBe(true);
+  });
+
   it("answers !help with the commands, generated from their definitions", async () => {
     await s.startBot().ready();
     const room = await s.encryptedRoom();
