@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { commands } from "../../commands/index.ts";
 import type { RuntimeInfo } from "../../commands/types.ts";
 import type { Database, Db } from "../db/client.ts";
+import { appendAudit } from "../db/queries/audit.ts";
 import { getState, setState } from "../db/queries/botState.ts";
 import {
   allPending,
@@ -135,13 +136,14 @@ export class Bot {
       rooms,
       {
         onInvite: async (roomId, inviter) => {
-          if (o.directory.acceptsInvite(roomId, inviter)) {
-            log.info("joining room", { roomId, inviter });
-            await api.join(roomId);
-          } else {
-            log.warn("rejecting invite from outside the roster", { roomId, inviter });
-            await api.leave(roomId);
-          }
+          const accept = o.directory.acceptsInvite(roomId, inviter);
+          log.info(accept ? "joining room" : "rejecting invite from outside the roster", { roomId, inviter });
+          const action = accept ? "invite.accepted" : "invite.rejected";
+          await db.transaction((tx) =>
+            appendAudit(tx, [{ actor: inviter ?? "unknown", action, roomId, detail: {} }], now()),
+          );
+          if (accept) await api.join(roomId);
+          else await api.leave(roomId);
         },
         onJoined: (roomId) => b.onJoined(roomId),
         onTimeline: (items) => b.handleItems(items),

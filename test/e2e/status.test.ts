@@ -76,6 +76,20 @@ describe("an officer and the bot in an encrypted room", () => {
     }
   });
 
+  it("rejects an invite from someone who is not on the roster, to a room not in its configuration", async () => {
+    await s.startBot().ready();
+    const { Officer } = await import("../support/officer.ts");
+    const stranger = await Officer.create(s.hs);
+    try {
+      const room = await stranger.createRoom({ encrypted: true, invite: [s.account.userId] });
+      await stranger.waitForMembership(room, s.account.userId, "leave");
+      const audit = await s.db.sql`select actor, room_id from audit_log where action = 'invite.rejected'`;
+      expect(audit).toEqual([{ actor: stranger.userId, room_id: room }]);
+    } finally {
+      await stranger.stop();
+    }
+  });
+
   it("says once in an unencrypted room that it needs encryption, and executes no command there", async () => {
     await s.startBot().ready();
     const room = await s.officer.createRoom({ encrypted: false, invite: [s.account.userId] });
