@@ -1,15 +1,15 @@
 import { z } from "zod";
 import { ok, err } from "../src/domain/result.ts";
-import { type AnyCommand, defineCommand, type Tokens } from "./types.ts";
+import { type AnyCommand, defineCommand, type Tokens, withPrefix } from "./types.ts";
 
 const HelpArgs = z
   .custom<Tokens>()
   .transform((t) => ({ topic: t.positional[0]?.replace(/^!/, "").toLowerCase() }));
 
 function describe(prefix: string, c: AnyCommand): string {
-  const usage = c.usage.replace(/^!/, prefix);
-  const examples = c.examples.map((e) => `  ${e.replace(/^!/, prefix)}`).join("\n");
-  return `${usage}\n${c.summary}.${examples ? `\nExamples:\n${examples}` : ""}`;
+  const examples = c.examples.map((e) => `  ${withPrefix(e, prefix)}`).join("\n");
+  const details = (c.details ?? []).map((d) => `${withPrefix(d, prefix)}\n`).join("");
+  return `${withPrefix(c.usage, prefix)}\n${c.summary}.\n${details}${examples ? `Examples:\n${examples}` : ""}`.trimEnd();
 }
 
 export default defineCommand({
@@ -28,7 +28,9 @@ export default defineCommand({
       }
       return ok({ text: describe(ctx.prefix, c) });
     }
-    const lines = ctx.commands.map((c) => `${c.usage.replace(/^!/, ctx.prefix)} — ${c.summary}`);
-    return ok({ text: `Tearline commands:\n${lines.join("\n")}\nSay ${ctx.prefix}help <command> for details.` });
+    const lines = ctx.commands.map((c) => `${withPrefix(c.synopsis ?? c.usage, ctx.prefix)} — ${c.summary}`);
+    return ok({
+      text: `Tearline commands:\n${lines.join("\n")}\nSay ${ctx.prefix}help <command> for details.`,
+    });
   },
 });

@@ -1,6 +1,9 @@
 import help from "./help.ts";
+import rfi from "./rfi.ts";
+import sight from "./sight.ts";
+import sightings from "./sightings.ts";
 import status from "./status.ts";
 import type { AnyCommand } from "./types.ts";
 
 /** Every chat command, listed explicitly (no registration by import side effect). */
-export const commands: readonly AnyCommand[] = [help, status];
+export const commands: readonly AnyCommand[] = [help, status, sight, sightings, rfi];

@@ -1,6 +1,7 @@
-import type { z } from "zod";
+import { z } from "zod";
 import type { AuditEntry } from "../src/db/queries/audit.ts";
 import type { Result, UserError } from "../src/domain/result.ts";
+import type { ConfigFacts, Repositories } from "./repos.ts";
 
 export type Role = "liaison" | "duty_officer" | "approver" | "commander" | "operator";
 
@@ -37,26 +38,72 @@ export interface CommandContext {
   roomId: string;
   roomAlias: string | undefined;
   now: Date;
+  /** When the officer sent the command (for an edit: the original message), the default "time seen". */
+  sentAt: Date;
   prefix: string;
   runtime: () => Promise<RuntimeInfo>;
   commands: readonly AnyCommand[];
+  config: ConfigFacts;
+  repos: Repositories;
+}
+
+/** A message for another room than the command's (e.g. telling an RFI's originating room). */
+export interface Notice {
+  roomId: string;
+  text: string;
+  mentions?: string[];
 }
 
 export interface Reply {
   text: string;
   audit?: AuditEntry[];
+  /** The record the command created (`S-112`): an edit of the command corrects it, a redaction retracts it. */
+  record?: { ref: string };
+  /** Users the reply mentions (pinged through `m.mentions`). */
+  mentions?: string[];
+  notices?: Notice[];
 }
+
+/** The command message that created a record, as the dispatcher remembers it. */
+export interface CommandRecord {
+  eventId: string;
+  command: string;
+  ref: string;
+  roomId: string;
+  sender: string;
+  sentAt: Date;
+}
+
+/** What argument parsing may depend on besides the words: the clock and the configured names. */
+export interface ArgsEnv {
+  now: Date;
+  partners: readonly string[];
+  roomAliases: readonly string[];
+}
+
+export type ArgsSchema<A> = z.ZodType<A, Tokens> | ((env: ArgsEnv) => z.ZodType<A, Tokens>);
 
 export interface CommandDef<A> {
   name: string;
   summary: string;
+  /** One line per form of the command. */
   usage: string;
+  /** A short form for the `!help` list, when the usage is long. */
+  synopsis?: string;
+  /** More for `!help <command>`: formats, defaults, who may do what. */
+  details?: string[];
   examples: string[];
   /** Roles allowed to run it; "rostered" = anyone on the roster. */
   roles: readonly Role[] | "rostered";
+  /** How a refusal of bad arguments starts, e.g. "I didn't log that"; the reason follows. */
+  refused?: string;
   /** Turns the reader's tokens into typed arguments; its messages are shown to the user. */
-  args: z.ZodType<A, Tokens>;
+  args: ArgsSchema<A>;
   run(ctx: CommandContext, args: A): Promise<Result<Reply>>;
+  /** The officer edited the command that created `original.ref`; `args` are read from the new text. */
+  edit?(ctx: CommandContext, args: A, original: CommandRecord): Promise<Result<Reply>>;
+  /** The officer deleted the command that created `original.ref`. */
+  retract?(ctx: CommandContext, original: CommandRecord): Promise<Result<Reply>>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a list of commands holds many argument types
@@ -64,6 +111,33 @@ export type AnyCommand = CommandDef<any>;
 
 export function defineCommand<A>(def: CommandDef<A>): CommandDef<A> {
   return def;
+}
+
+/** Writes the configured prefix where a usage or example says `!` at the start of a line or a form. */
+export function withPrefix(text: string, prefix: string): string {
+  return text.replace(/(^|\n)!/g, `$1${prefix}`);
+}
+
+export function argsSchema<A>(def: CommandDef<A>, env: ArgsEnv): z.ZodType<A, Tokens> {
+  return typeof def.args === "function" ? def.args(env) : def.args;
+}
+
+/**
+ * An argument schema from a parser that returns a Result: its error becomes the zod issue the
+ * user sees, with the error's example (if any) in `params.example`.
+ */
+export function argsFrom<A>(parse: (t: Tokens) => Result<A>): z.ZodType<A, Tokens> {
+  return z.custom<Tokens>().transform((t, ctx) => {
+    const r = parse(t);
+    if (r.ok) return r.value;
+    ctx.issues.push({
+      code: "custom",
+      message: r.error.message,
+      input: t,
+      params: { example: r.error.example },
+    });
+    return z.NEVER;
+  });
 }
 
 export type { Result, UserError };

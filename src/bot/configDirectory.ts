@@ -1,3 +1,4 @@
+import type { ConfigFacts } from "../../commands/repos.ts";
 import { memberOf, roomAliasFor } from "../config/lookup.ts";
 import type { TearlineConfig } from "../config/schema.ts";
 import type { Directory } from "./directory.ts";
@@ -11,5 +12,22 @@ export function directoryFromConfig(config: TearlineConfig): Directory {
     acceptsInvite: (roomId, inviter) =>
       roomAliasFor(config, roomId) !== undefined ||
       (inviter !== undefined && memberOf(config, inviter) !== undefined),
+    facts: configFacts(config),
+  };
+}
+
+export function configFacts(config: TearlineConfig): ConfigFacts {
+  return {
+    partners: Object.fromEntries(Object.entries(config.partners).map(([code, p]) => [code, p.name])),
+    rooms: Object.fromEntries(
+      Object.entries(config.rooms).map(([alias, r]) => [
+        alias,
+        { roomId: r.room, partners: r.partners, timeZone: r.digest?.tz },
+      ]),
+    ),
+    corroboration: {
+      windowHours: config.corroboration.window_hours,
+      distanceNm: config.corroboration.distance_nm,
+    },
   };
 }

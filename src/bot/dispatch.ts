@@ -1,14 +1,17 @@
-import { randomUUID } from "node:crypto";
-import type { AnyCommand, CommandContext, RuntimeInfo } from "../../commands/types.ts";
+import type { AnyCommand, RuntimeInfo } from "../../commands/types.ts";
 import type { Db, Tx } from "../db/client.ts";
-import { type AuditEntry, appendAudit } from "../db/queries/audit.ts";
-import { claimEvent, enqueue, noteOnce, type OutboxMessage, savePendingDecryption } from "../db/queries/events.ts";
-import { readCommand } from "../domain/reader.ts";
+import { appendAudit } from "../db/queries/audit.ts";
+import { commandEventById } from "../db/queries/commandEvents.ts";
+import { claimEvent, enqueue, noteOnce, savePendingDecryption } from "../db/queries/events.ts";
 import type { Logger } from "../log.ts";
 import type { RawEvent } from "../matrix/api.ts";
 import type { TimelineItem } from "../matrix/sync.ts";
 import type { Directory } from "./directory.ts";
-import { cannotDecrypt, NEEDS_ENCRYPTION, notRostered, reactionContent, replyContent } from "./messages.ts";
+import { type Effects, newEffects } from "./effects.ts";
+import { cannotDecrypt, NEEDS_ENCRYPTION, replyContent } from "./messages.ts";
+import { type CommandMessage, CommandRunner } from "./runner.ts";
+
+export { formatError } from "./effects.ts";
 
 export interface DispatchDeps {
   db: Db;
@@ -22,17 +25,17 @@ export interface DispatchDeps {
   onOutbox(): void;
 }
 
-interface Effects {
-  messages: OutboxMessage[];
-  audit: AuditEntry[];
-}
-
 /**
  * Turns timeline items into effects, one PostgreSQL transaction per event: the event's claim in
  * processed_events, the command's rows, its audit entries and its outbox messages commit together.
+ * Handles commands, edits of commands (`m.replace`) and their deletion (`m.room.redaction`).
  */
 export class Dispatcher {
-  constructor(private readonly deps: DispatchDeps) {}
+  private readonly runner: CommandRunner;
+
+  constructor(private readonly deps: DispatchDeps) {
+    this.runner = new CommandRunner(deps);
+  }
 
   async handle(items: TimelineItem[]): Promise<void> {
     for (const item of items) await this.handleOne(item);
@@ -41,87 +44,57 @@ export class Dispatcher {
   async handleOne(item: TimelineItem): Promise<void> {
     const { event } = item;
     const eventId = event.event_id;
-    if (!eventId || !event.sender) return;
-    if (item.decryptionError !== undefined) return this.undecryptable(item, eventId, event.sender);
-    if (event.type !== "m.room.message") return;
-    const body = typeof event.content.body === "string" ? event.content.body : "";
-    const prefix = this.deps.directory.prefix;
-    if (!body.startsWith(prefix) || event.content.msgtype === "m.notice") return;
-    if (isEdit(event)) return; // edits of commands are handled by the commands that support them
+    const sender = event.sender;
+    if (!eventId || !sender) return;
+    if (item.decryptionError !== undefined) return this.undecryptable(item, eventId, sender);
+    // Redactions are never encrypted; one only acts when it deletes a command that made a record.
+    if (event.type === "m.room.redaction") return this.redaction(item, eventId, sender);
+    if (event.type !== "m.room.message" || event.content.msgtype === "m.notice") return;
+    const edit = editOf(event);
+    const body = edit?.body ?? (typeof event.content.body === "string" ? event.content.body : "");
+    if (!body.trimStart().startsWith(this.deps.directory.prefix)) return;
 
     const encryptedRoom = await this.deps.isEncrypted(item.roomId);
     if (!item.encrypted) {
       if (encryptedRoom) return; // a plaintext message in an encrypted room: not trusted, ignored
       return this.inTransaction(eventId, item.roomId, async (tx, fx) => {
         if (await noteOnce(tx, item.roomId, "needs-encryption")) {
-          fx.messages.push({ roomId: item.roomId, eventType: "m.room.message", content: replyContent(undefined, NEEDS_ENCRYPTION) });
+          fx.messages.push({
+            roomId: item.roomId,
+            eventType: "m.room.message",
+            content: replyContent(undefined, NEEDS_ENCRYPTION),
+          });
         }
-        fx.audit.push({ actor: event.sender!, action: "command.refused", roomId: item.roomId, detail: { eventId, why: "room not encrypted" } });
+        fx.audit.push({
+          actor: sender,
+          action: "command.refused",
+          roomId: item.roomId,
+          detail: { eventId, why: "room not encrypted" },
+        });
       });
     }
-    await this.inTransaction(eventId, item.roomId, (tx, fx) => this.runCommand(tx, fx, item, eventId, body));
+    const sentAt = event.origin_server_ts === undefined ? this.deps.now() : new Date(event.origin_server_ts);
+    const message: CommandMessage = { eventId, roomId: item.roomId, sender, body, sentAt };
+    if (edit === undefined)
+      return this.inTransaction(eventId, item.roomId, (tx, fx) => this.runner.run(tx, fx, message));
+    await this.inTransaction(eventId, item.roomId, async (tx, fx) => {
+      const original = await commandEventById(tx, edit.target);
+      if (original === undefined || original.roomId !== item.roomId) {
+        // The edited message made no record (it was refused, or made none): run the new text as a command.
+        return this.runner.run(tx, fx, { ...message, eventId: edit.target });
+      }
+      return this.runner.edit(tx, fx, message, original, eventId);
+    });
   }
 
-  private async runCommand(tx: Tx, fx: Effects, item: TimelineItem, eventId: string, body: string): Promise<void> {
-    const sender = item.event.sender!;
-    const { roomId } = item;
-    const say = (text: string, ok: boolean) => {
-      fx.messages.push({ roomId, eventType: "m.room.message", content: replyContent(eventId, text) });
-      fx.messages.push({ roomId, eventType: "m.reaction", content: reactionContent(eventId, ok ? "✅" : "❌") });
-    };
-    const parsed = readCommand(body, this.deps.directory.prefix);
-    if (!parsed) return;
-    const member = this.deps.directory.member(sender);
-    if (!member) {
-      say(notRostered(sender), false);
-      fx.audit.push({ actor: sender, action: "command.refused", roomId, detail: { eventId, why: "not rostered" } });
-      return;
-    }
-    if (!parsed.ok) {
-      say(formatError(parsed.error), false);
-      return;
-    }
-    const tokens = parsed.value;
-    const command = this.deps.commands.find((c) => c.name === tokens.name);
-    if (!command) {
-      const names = this.deps.commands.map((c) => c.name).join(", ");
-      say(`❌ "${tokens.name}" is not a Tearline command. Commands: ${names}.\nExample: ${this.deps.directory.prefix}help`, false);
-      return;
-    }
-    if (command.roles !== "rostered" && !command.roles.some((r) => member.roles.includes(r))) {
-      say(`❌ ${this.deps.directory.prefix}${command.name} needs one of these roles: ${command.roles.join(", ")}. You have: ${member.roles.join(", ") || "none"}.`, false);
-      fx.audit.push({ actor: sender, action: "command.refused", roomId, detail: { eventId, command: command.name, why: "role" } });
-      return;
-    }
-    const args = command.args.safeParse(tokens);
-    if (!args.success) {
-      const first = args.error.issues[0]?.message ?? "the arguments were not understood";
-      say(`❌ ${first}\nUsage: ${command.usage.replace(/^!/, this.deps.directory.prefix)}\nExample: ${command.examples[0]?.replace(/^!/, this.deps.directory.prefix) ?? ""}`, false);
-      return;
-    }
-    const ctx: CommandContext = {
-      sender,
-      member,
-      roomId,
-      roomAlias: this.deps.directory.roomAlias(roomId),
-      now: this.deps.now(),
-      prefix: this.deps.directory.prefix,
-      runtime: this.deps.runtime,
-      commands: this.deps.commands,
-    };
-    try {
-      const result = await tx.transaction(() => command.run(ctx, args.data));
-      if (result.ok) {
-        say(result.value.text, true);
-        fx.audit.push({ actor: sender, action: `command.${command.name}`, roomId, detail: { eventId } }, ...(result.value.audit ?? []));
-      } else {
-        say(formatError(result.error), false);
-      }
-    } catch (e) {
-      const reference = randomUUID().slice(0, 8);
-      this.deps.log.error("command failed", { reference, command: command.name, eventId, err: e });
-      say(`❌ Internal error, reference ${reference}. The operator can find the details in the log.`, false);
-    }
+  private async redaction(item: TimelineItem, eventId: string, sender: string): Promise<void> {
+    const target = redactedId(item.event);
+    if (target === undefined) return;
+    await this.inTransaction(eventId, item.roomId, async (tx, fx) => {
+      const original = await commandEventById(tx, target);
+      if (original === undefined || original.roomId !== item.roomId) return;
+      await this.runner.retract(tx, fx, { eventId, sender, roomId: item.roomId }, original);
+    });
   }
 
   /** Says once in a room without encryption that Tearline needs it. */
@@ -129,7 +102,9 @@ export class Dispatcher {
     let queued = false;
     await this.deps.db.transaction(async (tx) => {
       if (!(await noteOnce(tx, roomId, "needs-encryption"))) return;
-      await enqueue(tx, [{ roomId, eventType: "m.room.message", content: replyContent(undefined, NEEDS_ENCRYPTION) }]);
+      await enqueue(tx, [
+        { roomId, eventType: "m.room.message", content: replyContent(undefined, NEEDS_ENCRYPTION) },
+      ]);
       queued = true;
     });
     if (queued) this.deps.onOutbox();
@@ -144,19 +119,29 @@ export class Dispatcher {
         event: item.event,
       });
       if (!fresh) return;
-      this.deps.log.warn("cannot decrypt yet", { eventId, roomId: item.roomId, reason: item.decryptionError });
+      this.deps.log.warn("cannot decrypt yet", {
+        eventId,
+        roomId: item.roomId,
+        reason: item.decryptionError,
+      });
       const text = cannotDecrypt(sender, item.event.origin_server_ts);
-      await enqueue(tx, [{ roomId: item.roomId, eventType: "m.room.message", content: replyContent(eventId, text) }]);
+      await enqueue(tx, [
+        { roomId: item.roomId, eventType: "m.room.message", content: replyContent(eventId, text) },
+      ]);
     });
     this.deps.onOutbox();
   }
 
   /** Runs fn with a claim on the event; does nothing if the event was already handled. */
-  private async inTransaction(eventId: string, roomId: string, fn: (tx: Tx, fx: Effects) => Promise<void>): Promise<void> {
+  private async inTransaction(
+    eventId: string,
+    roomId: string,
+    fn: (tx: Tx, fx: Effects) => Promise<void>,
+  ): Promise<void> {
     let queued = false;
     await this.deps.db.transaction(async (tx) => {
       if (!(await claimEvent(tx, eventId, roomId))) return;
-      const fx: Effects = { messages: [], audit: [] };
+      const fx = newEffects();
       await fn(tx, fx);
       await enqueue(tx, fx.messages);
       await appendAudit(tx, fx.audit, this.deps.now());
@@ -166,11 +151,20 @@ export class Dispatcher {
   }
 }
 
-function isEdit(event: RawEvent): boolean {
-  const rel = event.content["m.relates_to"];
-  return typeof rel === "object" && rel !== null && (rel as Record<string, unknown>).rel_type === "m.replace";
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
 }
 
-export function formatError(e: { message: string; example?: string | undefined }): string {
-  return `❌ ${e.message}${e.example ? `\nExample: ${e.example}` : ""}`;
+/** An `m.replace` edit: the event it edits and its new text (`m.new_content.body`). */
+export function editOf(event: RawEvent): { target: string; body: string } | undefined {
+  const rel = record(event.content["m.relates_to"]);
+  if (rel?.rel_type !== "m.replace" || typeof rel.event_id !== "string") return undefined;
+  const body = record(event.content["m.new_content"])?.body;
+  return { target: rel.event_id, body: typeof body === "string" ? body : "" };
+}
+
+/** The event a redaction removes: top-level `redacts`, or `content.redacts` from room version 11. */
+export function redactedId(event: RawEvent): string | undefined {
+  if (typeof event.redacts === "string") return event.redacts;
+  return typeof event.content.redacts === "string" ? event.content.redacts : undefined;
 }

@@ -1,8 +1,14 @@
 /** Matrix content for what the bot says. Replies are m.notice so other bots ignore them. */
 
-export function replyContent(inReplyTo: string | undefined, text: string): Record<string, unknown> {
+export function replyContent(
+  inReplyTo: string | undefined,
+  text: string,
+  mentions: readonly string[] = [],
+): Record<string, unknown> {
   const content: Record<string, unknown> = { msgtype: "m.notice", body: text };
   if (inReplyTo) content["m.relates_to"] = { "m.in_reply_to": { event_id: inReplyTo } };
+  // Intentional mentions: these users are notified (the body names them too).
+  if (mentions.length > 0) content["m.mentions"] = { user_ids: [...new Set(mentions)] };
   return content;
 }
 

@@ -13,7 +13,10 @@ export interface HeldLock {
  * the holder's connection dies, however it died. If our connection is lost we can no longer be
  * sure we are alone, so onLost is called (the caller exits).
  */
-export async function acquireDeviceLock(sql: postgres.Sql, onLost: (err: unknown) => void): Promise<HeldLock> {
+export async function acquireDeviceLock(
+  sql: postgres.Sql,
+  onLost: (err: unknown) => void,
+): Promise<HeldLock> {
   const conn = await sql.reserve();
   await conn`select pg_advisory_lock(${DEVICE_LOCK})`;
   const timer = setInterval(() => {

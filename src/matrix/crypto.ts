@@ -209,11 +209,12 @@ export class CryptoEngine {
       const clear = JSON.parse(res.event) as Record<string, unknown>;
       const senderDevice = res.senderDevice?.toString();
       res.free();
-      const merged = {
-        ...event,
-        type: String(clear.type),
-        content: (clear.content ?? {}) as RawEvent["content"],
-      };
+      const content = (clear.content ?? {}) as RawEvent["content"];
+      // Relations (edits, replies) also travel in the clear; keep them if the payload lacks them.
+      if (content["m.relates_to"] === undefined && event.content["m.relates_to"] !== undefined) {
+        content["m.relates_to"] = event.content["m.relates_to"];
+      }
+      const merged = { ...event, type: String(clear.type), content };
       return { ok: true, event: merged, senderDevice };
     } catch (err) {
       return { ok: false, reason: err instanceof Error ? err.message : String(err), sessionId };

@@ -24,7 +24,10 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(",")}}`;
 }
 
-export function entryHash(prevHash: string, e: { at: Date; actor: string; action: string; roomId: string | null; detail: unknown }): string {
+export function entryHash(
+  prevHash: string,
+  e: { at: Date; actor: string; action: string; roomId: string | null; detail: unknown },
+): string {
   const body = canonicalJson({
     prev: prevHash,
     at: e.at.toISOString(),
@@ -46,19 +49,31 @@ export async function appendAudit(tx: DbOrTx, entries: AuditEntry[], at: Date): 
     const roomId = e.roomId ?? null;
     const detail = JSON.parse(JSON.stringify(e.detail)) as Record<string, unknown>;
     const hash = entryHash(prev, { at, actor: e.actor, action: e.action, roomId, detail });
-    await tx.insert(auditLog).values({ at, actor: e.actor, action: e.action, roomId, detail, prevHash: prev, hash });
+    await tx
+      .insert(auditLog)
+      .values({ at, actor: e.actor, action: e.action, roomId, detail, prevHash: prev, hash });
     prev = hash;
   }
 }
 
 /** Walks the chain; returns the first broken entry id, or null when intact. */
-export async function verifyAudit(db: DbOrTx): Promise<{ ok: true; entries: number } | { ok: false; id: number; why: string }> {
+export async function verifyAudit(
+  db: DbOrTx,
+): Promise<{ ok: true; entries: number } | { ok: false; id: number; why: string }> {
   const rows = await db.select().from(auditLog).orderBy(asc(auditLog.id));
   let prev = GENESIS;
   for (const r of rows) {
-    if (r.prevHash !== prev) return { ok: false, id: r.id, why: "previous hash does not match (an entry was removed or reordered)" };
-    const hash = entryHash(prev, { at: r.at, actor: r.actor, action: r.action, roomId: r.roomId, detail: r.detail });
-    if (hash !== r.hash) return { ok: false, id: r.id, why: "content does not match its hash (the entry was edited)" };
+    if (r.prevHash !== prev)
+      return { ok: false, id: r.id, why: "previous hash does not match (an entry was removed or reordered)" };
+    const hash = entryHash(prev, {
+      at: r.at,
+      actor: r.actor,
+      action: r.action,
+      roomId: r.roomId,
+      detail: r.detail,
+    });
+    if (hash !== r.hash)
+      return { ok: false, id: r.id, why: "content does not match its hash (the entry was edited)" };
     prev = r.hash;
   }
   return { ok: true, entries: rows.length };

@@ -1,4 +1,13 @@
-import { bigserial, boolean, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import {
+  bigserial,
+  boolean,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
 
 /** Every handled Matrix event, written in the same transaction as its effects (exactly-once). */
 export const processedEvents = pgTable("processed_events", {

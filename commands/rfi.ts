@@ -1,0 +1,158 @@
+/**
+ * `!rfi` — requests for information, tracked to closure.
+ *
+ * Who may do what (written down here and in !help rfi):
+ * - ask: liaison officers, duty officers and commanders.
+ * - accept, defer, refer, deny, answer: anyone on the roster whose partner is the addressee (or,
+ *   for a room addressee, one of that room's partners), and any duty officer.
+ * - close: the originator, or a duty officer.
+ * - correct (edit the `!rfi ask` message) or withdraw (delete it): the originator.
+ * - list: anyone on the roster; a room sees the RFIs raised in it and those addressed to it.
+ * Every change is told to the originator: the reply mentions them, in the originating room.
+ */
+import { parseRef } from "../src/domain/refs.ts";
+import { err, ok, type Result } from "../src/domain/result.ts";
+import { formatAddressee, formatDue, isAwaitingAnswer } from "../src/domain/rfi.ts";
+import { act, resolveAddressee } from "./rfiAct.ts";
+import { type AddresseeName, parseRfiArgs, type RfiArgs } from "./rfiArgs.ts";
+import { argsFrom, type CommandContext, type CommandRecord, defineCommand, type Reply } from "./types.ts";
+
+export const ASK_ROLES = ["liaison", "duty_officer", "commander"] as const;
+
+/** Without to=: the one other partner of this room, if there is exactly one. */
+function defaultAddressee(ctx: CommandContext): AddresseeName | undefined {
+  const room = ctx.roomAlias === undefined ? undefined : ctx.config.rooms[ctx.roomAlias];
+  const others = (room?.partners ?? []).filter((p) => p !== ctx.member?.partner);
+  return others.length === 1 && others[0] !== undefined ? { partner: others[0] } : undefined;
+}
+
+async function ask(ctx: CommandContext, a: Extract<RfiArgs, { action: "ask" }>): Promise<Result<Reply>> {
+  const member = ctx.member;
+  if (member === undefined || !ASK_ROLES.some((r) => member.roles.includes(r))) {
+    return err(`raising an RFI needs one of these roles: ${ASK_ROLES.join(", ")}.`);
+  }
+  const name = a.to ?? defaultAddressee(ctx);
+  if (name === undefined) {
+    return err(
+      "say who should answer with to=: a partner code or a room.",
+      `${ctx.prefix}rfi ask to=USA -- question?`,
+    );
+  }
+  const { to, toRoomId } = resolveAddressee(ctx, name);
+  const rfi = await ctx.repos.rfis.create({
+    roomId: ctx.roomId,
+    originator: ctx.sender,
+    originatorPartner: member.partner,
+    priority: a.priority,
+    ltiov: a.ltiov,
+    to,
+    toRoomId,
+    question: a.question,
+    createdAt: ctx.now,
+  });
+  const lines = [
+    `✅ ${rfi.ref} raised for ${formatAddressee(to)} · ${rfi.priority.toUpperCase()} · ${formatDue(rfi, ctx.now)}`,
+  ];
+  if (toRoomId !== undefined && toRoomId !== ctx.roomId) {
+    lines.push(
+      `To put it before ${formatAddressee(to)}, use ${ctx.prefix}alert ${rfi.ref} to=${formatAddressee(to)} (sharing rules apply).`,
+    );
+  }
+  return ok({
+    text: lines.join("\n"),
+    record: { ref: rfi.ref },
+    audit: [
+      {
+        actor: ctx.sender,
+        action: "rfi.raised",
+        roomId: ctx.roomId,
+        detail: { ref: rfi.ref, priority: rfi.priority, ltiov: a.ltiov, to, question: a.question },
+      },
+    ],
+  });
+}
+
+async function correct(ctx: CommandContext, args: RfiArgs, original: CommandRecord): Promise<Result<Reply>> {
+  if (args.action !== "ask")
+    return err(`${original.ref} was raised with ${ctx.prefix}rfi ask; an edit can only change the ask.`);
+  const id = parseRef("RFI", original.ref);
+  const before = id.ok ? await ctx.repos.rfis.get(id.value, ctx.roomId) : undefined;
+  if (before === undefined) return err(`${original.ref} is not an RFI of this room.`);
+  if (!isAwaitingAnswer(before.status)) {
+    return err(`${before.ref} is ${before.status}, so it can't be changed: raise a new RFI.`);
+  }
+  const { to, toRoomId } =
+    args.to === undefined ? { to: before.to, toRoomId: undefined } : resolveAddressee(ctx, args.to);
+  const rfi = await ctx.repos.rfis.update(before.id, {
+    priority: args.priority,
+    ltiov: args.ltiov ?? null,
+    to,
+    ...(args.to !== undefined && { toRoomId: toRoomId ?? null }),
+    question: args.question,
+    at: ctx.now,
+  });
+  return ok({
+    text: `✅ ${rfi.ref} corrected · for ${formatAddressee(rfi.to)} · ${rfi.priority.toUpperCase()} · ${formatDue(rfi, ctx.now)}\nQ: ${rfi.question}`,
+    audit: [
+      {
+        actor: ctx.sender,
+        action: "rfi.corrected",
+        roomId: ctx.roomId,
+        detail: {
+          ref: rfi.ref,
+          before: {
+            priority: before.priority,
+            ltiov: before.ltiov,
+            to: before.to,
+            question: before.question,
+          },
+          after: { priority: rfi.priority, ltiov: rfi.ltiov, to: rfi.to, question: rfi.question },
+        },
+      },
+    ],
+  });
+}
+
+export default defineCommand<RfiArgs>({
+  name: "rfi",
+  summary: "Requests for information to partners, tracked to closure",
+  usage: [
+    "!rfi ask [priority=routine|priority|immediate] [ltiov=DTG] [to=PARTNER|room] -- question",
+    "!rfi accept|defer|deny|close RFI-<n> [-- reason]",
+    "!rfi refer RFI-<n> to=PARTNER|room [-- reason]",
+    "!rfi answer RFI-<n> -- answer",
+    "!rfi list [open|mine|overdue|all]",
+  ].join("\n"),
+  synopsis: "!rfi ask|accept|defer|refer|deny|answer|close|list …",
+  details: [
+    "Without to=, an RFI goes to the room's other partner (when there is exactly one). Past its LTIOV, an RFI still awaiting an answer is overdue.",
+    "Who may: ask — liaison officers, duty officers, commanders · accept, defer, refer, deny, answer — the addressee partner's people, or any duty officer · close — the originator, or a duty officer.",
+    "Edit your !rfi ask message to correct the RFI; delete it to withdraw the RFI. The originator is told of every change.",
+  ],
+  examples: [
+    '!rfi ask priority=immediate ltiov=281000ZNOV26 to=USA -- last known position of "SIN NOMBRE"?',
+    "!rfi answer RFI-40 -- AIS dark since 0600Z; P-8 contact at 12.9N 078.6W 0742Z",
+    "!rfi list overdue",
+  ],
+  roles: "rostered",
+  args: (env) => argsFrom((t) => parseRfiArgs(t, env)),
+
+  run(ctx, args) {
+    switch (args.action) {
+      case "ask":
+        return ask(ctx, args);
+      case "list":
+        return act.list(ctx, args.filter);
+      default:
+        return act.respond(ctx, args);
+    }
+  },
+
+  edit: correct,
+
+  async retract(ctx, original) {
+    const id = parseRef("RFI", original.ref);
+    if (!id.ok) return err(`${original.ref} is not an RFI.`);
+    return act.withdraw(ctx, id.value);
+  },
+});

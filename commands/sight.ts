@@ -1,0 +1,122 @@
+import { corroborations, describeMatches, matchSpan } from "../src/domain/corroboration.ts";
+import { identifierKeys } from "../src/domain/identifiers.ts";
+import { parseRef } from "../src/domain/refs.ts";
+import { err, ok, type Result } from "../src/domain/result.ts";
+import { readBack, type Sighting, type SightingReport } from "../src/domain/sighting.ts";
+import { parseSightArgs, type SightArgs } from "./sightArgs.ts";
+import { argsFrom, type CommandContext, type CommandRecord, defineCommand, type Reply } from "./types.ts";
+
+/** Earlier sightings in this room that this report corroborates (never another room's: tearline). */
+async function findMatches(ctx: CommandContext, report: SightingReport, excludeId?: number) {
+  const keys = identifierKeys(report.ids);
+  if (keys.length === 0) return [];
+  const span = matchSpan(report.seenAt, ctx.config.corroboration);
+  const candidates = await ctx.repos.sightings.sharingIdentifiers({
+    roomId: ctx.roomId,
+    keys,
+    ...span,
+    excludeId,
+  });
+  return corroborations(report, candidates, ctx.config.corroboration);
+}
+
+function roomTimeZone(ctx: CommandContext): string | undefined {
+  return ctx.roomAlias === undefined ? undefined : ctx.config.rooms[ctx.roomAlias]?.timeZone;
+}
+
+function describe(ctx: CommandContext, s: Sighting, verb: string, matchLine: string | undefined): string {
+  const line = `✅ ${s.ref} ${verb} · ${readBack(s, ctx.now, roomTimeZone(ctx))}`;
+  return matchLine === undefined ? line : `${line}\n${matchLine}`;
+}
+
+async function loadOwn(ctx: CommandContext, original: CommandRecord): Promise<Result<Sighting>> {
+  const id = parseRef("S", original.ref);
+  const s = id.ok ? await ctx.repos.sightings.get(id.value) : undefined;
+  if (s === undefined || s.roomId !== ctx.roomId)
+    return err(`${original.ref} is not a sighting of this room.`);
+  return ok(s);
+}
+
+export default defineCommand<SightArgs>({
+  name: "sight",
+  summary: "Log a sighting: kind, position, and what else you know",
+  usage:
+    '!sight <kind> <position> ["name"] [time=DTG] [course=045] [speed=32kt] [tlp=amber] [rel=USA,COL] [conf=B2] [mmsi=… imo=… tail=… plate=…] [-- remarks]',
+  synopsis: '!sight <kind> <position> ["name"] [time=…] [course=… speed=… tlp=… rel=… conf=…] [-- remarks]',
+  details: [
+    "Kinds: vessel, aircraft, vehicle, person, other. Position: 12.51,-79.20 · 12°30.5'N 079°10'W · 18PTR1234567890.",
+    "time=: a DTG (280714ZNOV26) or ISO 8601 (2026-11-28T07:14Z); default: when you sent the message. tlp=: clear, green, amber (default), amber+strict, red. rel=: partner codes. conf=: source reliability A–F and credibility 1–6.",
+    "A sighting of the same name, MMSI, IMO, tail or plate in this room, close in time and place, is reported as a match.",
+    "Edit your message to correct the sighting; delete it to retract it.",
+  ],
+  examples: [
+    '!sight vessel 12.51,-79.17 "NAME" time=280714ZNOV26 -- remarks',
+    "!sight vessel 12°30.5'N 079°10'W \"SIN NOMBRE\" time=280714ZNOV26 course=045 speed=32kt conf=B2 -- go-fast, 3 outboards",
+    "!sight aircraft 18PTR1234567890 tail=HK-4F2 course=310 speed=180kt tlp=red",
+  ],
+  roles: ["liaison", "duty_officer"],
+  refused: "I didn't log that",
+  args: (env) => argsFrom((t) => parseSightArgs(t, env)),
+
+  async run(ctx, args): Promise<Result<Reply>> {
+    if (ctx.member === undefined) return err("only people on the roster can log sightings.");
+    const report: SightingReport = { ...args, seenAt: args.seenAt ?? ctx.sentAt };
+    const matches = await findMatches(ctx, report);
+    const s = await ctx.repos.sightings.create({
+      ...report,
+      roomId: ctx.roomId,
+      reporter: ctx.sender,
+      reporterPartner: ctx.member.partner,
+      loggedAt: ctx.now,
+      matches: matches.map((m) => m.sighting.ref),
+    });
+    return ok({
+      text: describe(ctx, s, "logged", describeMatches(report, matches, ctx.now)),
+      record: { ref: s.ref },
+      audit: [
+        { actor: ctx.sender, action: "sighting.logged", roomId: ctx.roomId, detail: { ref: s.ref, report } },
+      ],
+    });
+  },
+
+  async edit(ctx, args, original): Promise<Result<Reply>> {
+    const found = await loadOwn(ctx, original);
+    if (!found.ok) return found;
+    const before = found.value;
+    if (before.retractedAt !== undefined)
+      return err(`${before.ref} was retracted, so it can't be corrected: log a new sighting.`);
+    const report: SightingReport = { ...args, seenAt: args.seenAt ?? ctx.sentAt };
+    const matches = await findMatches(ctx, report, before.id);
+    const s = await ctx.repos.sightings.correct(
+      before.id,
+      report,
+      matches.map((m) => m.sighting.ref),
+      ctx.now,
+    );
+    const { id: _id, ref: _ref, roomId: _room, ...was } = before;
+    return ok({
+      text: describe(ctx, s, "corrected", describeMatches(report, matches, ctx.now)),
+      audit: [
+        {
+          actor: ctx.sender,
+          action: "sighting.corrected",
+          roomId: ctx.roomId,
+          detail: { ref: s.ref, before: was, after: report },
+        },
+      ],
+    });
+  },
+
+  async retract(ctx, original): Promise<Result<Reply>> {
+    const found = await loadOwn(ctx, original);
+    if (!found.ok) return found;
+    if (found.value.retractedAt !== undefined) return ok({ text: `${original.ref} was already retracted.` });
+    const s = await ctx.repos.sightings.retract(found.value.id, ctx.sender, ctx.now);
+    return ok({
+      text: `✅ ${s.ref} retracted: its message was deleted. It no longer shows in ${ctx.prefix}sightings; the audit log keeps it.`,
+      audit: [
+        { actor: ctx.sender, action: "sighting.retracted", roomId: ctx.roomId, detail: { ref: s.ref } },
+      ],
+    });
+  },
+});

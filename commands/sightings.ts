@@ -1,0 +1,114 @@
+import { parseDuration } from "../src/domain/dtg.ts";
+import { parseKind, type SightingKind } from "../src/domain/kinds.ts";
+import { formatCoordinates, parsePosition, type Position } from "../src/domain/position.ts";
+import { didYouMean, err, exampleFor, ok, quote, type Result } from "../src/domain/result.ts";
+import { listLine } from "../src/domain/sighting.ts";
+import { argsFrom, defineCommand, type Tokens } from "./types.ts";
+
+export interface SightingsArgs {
+  since: { ms: number; text: string };
+  kind?: SightingKind | undefined;
+  near?: { position: Position; radiusNm: number; radiusText: string } | undefined;
+  text?: string | undefined;
+}
+
+const OPTIONS = ["since", "kind", "near", "radius", "text"] as const;
+export const DEFAULT_SINCE = "24h";
+export const DEFAULT_RADIUS = "25nm";
+export const LIST_LIMIT = 20;
+const NM_PER_KM = 1 / 1.852;
+
+/** `25nm`, `40 km`, `25` (nautical miles, the unit at sea) → nautical miles. */
+export function parseRadius(text: string, field = "radius"): Result<number> {
+  const m = /^(\d{1,5}(?:[.,]\d{1,3})?)\s*(nm|nmi|km)?$/i.exec(text.trim());
+  const example = exampleFor(field, "25nm", "40km");
+  if (m === null) return err(`${quote(text)} is not a radius: give a number with nm or km.`, example, field);
+  const value = Number((m[1] ?? "").replace(",", "."));
+  const nm = (m[2] ?? "nm").toLowerCase() === "km" ? value * NM_PER_KM : value;
+  if (!(nm > 0) || nm > 1000)
+    return err(`Radius ${quote(text)} must be above 0 and at most 1000 nm.`, example, field);
+  return ok(nm);
+}
+
+export function parseSightingsArgs(t: Tokens): Result<SightingsArgs> {
+  const o = t.options;
+  const unknown = Object.keys(o).find((k) => !(OPTIONS as readonly string[]).includes(k));
+  if (unknown !== undefined) {
+    const guess = didYouMean(unknown, OPTIONS);
+    const hint = guess === undefined ? "" : ` Did you mean ${guess}=?`;
+    return err(`"${unknown}=" is not an option of !sightings. Options: ${OPTIONS.join(", ")}.${hint}`);
+  }
+  // `!sightings vessels` is read as kind=vessels.
+  if (t.positional.length > 1 || (t.positional.length === 1 && o.kind !== undefined)) {
+    return err(
+      `${quote(t.positional.join(" "))} is not understood: give filters as key=value.`,
+      "!sightings since=24h kind=vessel",
+    );
+  }
+  const sinceText = o.since ?? DEFAULT_SINCE;
+  const since = parseDuration(sinceText);
+  if (!since.ok) return since;
+  const kindText = o.kind ?? t.positional[0];
+  const kind = kindText === undefined ? ok(undefined) : parseKind(kindText, "kind");
+  if (!kind.ok) return kind;
+  if (o.radius !== undefined && o.near === undefined) {
+    return err("radius= needs near= (the centre of the circle).", "near=\"12°30.5'N 079°10'W\" radius=25nm");
+  }
+  let near: SightingsArgs["near"];
+  if (o.near !== undefined) {
+    const position = parsePosition(o.near, "near");
+    if (!position.ok) return position;
+    const radiusText = o.radius ?? DEFAULT_RADIUS;
+    const radius = parseRadius(radiusText);
+    if (!radius.ok) return radius;
+    near = { position: position.value, radiusNm: radius.value, radiusText };
+  }
+  const text = o.text?.trim() || undefined;
+  return ok({ since: { ms: since.value, text: sinceText }, kind: kind.value, near, text });
+}
+
+function describeFilters(a: SightingsArgs): string {
+  const parts = [`last ${a.since.text}`];
+  if (a.kind !== undefined) parts.push(`kind ${a.kind}`);
+  if (a.near !== undefined)
+    parts.push(`within ${a.near.radiusText} of ${formatCoordinates(a.near.position)}`);
+  if (a.text !== undefined) parts.push(`text ${quote(a.text)}`);
+  return parts.join(" · ");
+}
+
+export default defineCommand<SightingsArgs>({
+  name: "sightings",
+  summary: "List this room's sightings, newest first; filter by time, kind, place or text",
+  usage: `!sightings [since=${DEFAULT_SINCE}] [kind=vessel] [near=<position> radius=${DEFAULT_RADIUS}|km] [text=…]`,
+  details: [
+    "A room sees only its own sightings; retracted ones are left out. since=: 90m, 24h (default), 7d, 2w. radius=: nm (default 25nm) or km.",
+  ],
+  examples: [
+    "!sightings",
+    "!sightings since=7d kind=vessel",
+    "!sightings near=12.5,-79.2 radius=30nm",
+    '!sightings near="12°30.5\'N 079°10\'W" radius=50km text="sin nombre"',
+  ],
+  roles: "rostered",
+  args: argsFrom(parseSightingsArgs),
+
+  async run(ctx, a) {
+    const { sightings, total } = await ctx.repos.sightings.search({
+      roomId: ctx.roomId,
+      since: new Date(+ctx.now - a.since.ms),
+      kind: a.kind,
+      near: a.near && { lat: a.near.position.lat, lon: a.near.position.lon, radiusNm: a.near.radiusNm },
+      text: a.text,
+      limit: LIST_LIMIT,
+    });
+    const filters = describeFilters(a);
+    if (total === 0) return ok({ text: `No sightings in this room · ${filters}.` });
+    const head = `${total} sighting${total === 1 ? "" : "s"} in this room · ${filters} · newest first:`;
+    const lines = sightings.map((s) => listLine(s, ctx.now));
+    const more =
+      total > sightings.length
+        ? [`… and ${total - sightings.length} more: narrow it with since=, kind=, near= or text=.`]
+        : [];
+    return ok({ text: [head, ...lines, ...more].join("\n") });
+  },
+});

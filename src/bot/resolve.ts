@@ -1,0 +1,86 @@
+/** From a command message to a command, its sender's roster entry and its typed arguments — or the reply that says why not. */
+import type { AnyCommand, ArgsEnv, Member, Tokens } from "../../commands/types.ts";
+import { argsSchema, withPrefix } from "../../commands/types.ts";
+import { readCommand } from "../domain/reader.ts";
+import { type Effects, formatError, lowerFirst, upperFirst } from "./effects.ts";
+import { notRostered } from "./messages.ts";
+import type { CommandMessage, RunnerDeps } from "./runner.ts";
+
+type ResolveDeps = Pick<RunnerDeps, "directory" | "commands">;
+
+/** The command named in the message, for a rostered sender with a role it allows; or says why not. */
+export function resolveCommand(
+  deps: ResolveDeps,
+  fx: Effects,
+  m: CommandMessage,
+  reply: (text: string, ok: boolean) => void,
+): { command: AnyCommand; tokens: Tokens; member: Member } | undefined {
+  const prefix = deps.directory.prefix;
+  const parsed = readCommand(m.body, prefix);
+  if (!parsed) return undefined;
+  const member = deps.directory.member(m.sender);
+  if (!member) {
+    reply(notRostered(m.sender), false);
+    fx.audit.push({
+      actor: m.sender,
+      action: "command.refused",
+      roomId: m.roomId,
+      detail: { eventId: m.eventId, why: "not rostered" },
+    });
+    return undefined;
+  }
+  if (!parsed.ok) return void reply(formatError(parsed.error), false);
+  const tokens: Tokens = parsed.value;
+  const command = deps.commands.find((c) => c.name === tokens.name);
+  if (!command) {
+    const names = deps.commands.map((c) => c.name).join(", ");
+    return void reply(
+      `❌ "${tokens.name}" is not a Tearline command. Commands: ${names}.\nExample: ${prefix}help`,
+      false,
+    );
+  }
+  if (command.roles !== "rostered" && !command.roles.some((r) => member.roles.includes(r))) {
+    const has = member.roles.join(", ") || "none";
+    reply(
+      `❌ ${prefix}${command.name} needs one of these roles: ${command.roles.join(", ")}. You have: ${has}.`,
+      false,
+    );
+    fx.audit.push({
+      actor: m.sender,
+      action: "command.refused",
+      roomId: m.roomId,
+      detail: { eventId: m.eventId, command: command.name, why: "role" },
+    });
+    return undefined;
+  }
+  return { command, tokens, member };
+}
+
+/** The command's typed arguments, or the reply that says what was wrong, the usage and an example. */
+export function parseArguments(
+  deps: ResolveDeps,
+  command: AnyCommand,
+  tokens: Tokens,
+  now: Date,
+  lead: string | undefined,
+): { ok: true; value: unknown } | { ok: false; text: string } {
+  const prefix = deps.directory.prefix;
+  const facts = deps.directory.facts;
+  const env: ArgsEnv = {
+    now,
+    partners: Object.keys(facts.partners),
+    roomAliases: Object.keys(facts.rooms),
+  };
+  const args = argsSchema(command, env).safeParse(tokens);
+  if (args.success) return { ok: true as const, value: args.data as unknown };
+  const issue = args.error.issues[0];
+  const message = issue?.message ?? "the arguments were not understood";
+  const given = issue?.code === "custom" ? issue.params?.example : undefined;
+  const example = typeof given === "string" ? given : command.examples[0];
+  const lines = [
+    `❌ ${lead === undefined ? upperFirst(message) : `${lead}: ${lowerFirst(message)}`}`,
+    `Usage: ${withPrefix(command.usage, prefix)}`,
+    ...(example === undefined ? [] : [`Example: ${withPrefix(example, prefix)}`]),
+  ];
+  return { ok: false as const, text: lines.join("\n") };
+}

@@ -1,0 +1,249 @@
+import { randomUUID } from "node:crypto";
+import type {
+  AnyCommand,
+  CommandContext,
+  CommandRecord,
+  Member,
+  Reply,
+  RuntimeInfo,
+} from "../../commands/types.ts";
+import type { Tx } from "../db/client.ts";
+import { recordCommandEvent } from "../db/queries/commandEvents.ts";
+import { rfiRepo } from "../db/queries/rfis.ts";
+import { sightingRepo } from "../db/queries/sightings.ts";
+import type { Result } from "../domain/result.ts";
+import type { Logger } from "../log.ts";
+import type { Directory } from "./directory.ts";
+import { type Effects, formatError, notify, say } from "./effects.ts";
+import { notRostered } from "./messages.ts";
+import { parseArguments, resolveCommand } from "./resolve.ts";
+
+export interface RunnerDeps {
+  log: Logger;
+  directory: Directory;
+  commands: readonly AnyCommand[];
+  runtime(): Promise<RuntimeInfo>;
+  now(): Date;
+}
+
+/** A command as the officer sent it. `eventId` is the message people see (for an edit: the original). */
+export interface CommandMessage {
+  eventId: string;
+  roomId: string;
+  sender: string;
+  body: string;
+  sentAt: Date;
+}
+
+type Invocation = (ctx: CommandContext) => Promise<Result<Reply>>;
+
+/** Rolls a savepoint back when the command refuses, so a refusal never leaves rows behind. */
+class Refusal {
+  constructor(readonly result: Result<Reply>) {}
+}
+
+/**
+ * Runs commands inside the dispatcher's transaction: reads the words, checks the roster and
+ * roles, parses arguments, calls the command (run, edit or retract) and turns its result into
+ * replies, audit entries and the record of which message created what.
+ */
+export class CommandRunner {
+  constructor(private readonly deps: RunnerDeps) {}
+
+  private get prefix(): string {
+    return this.deps.directory.prefix;
+  }
+
+  /** A new command (or an edit of a message that created no record, which is then run afresh). */
+  async run(tx: Tx, fx: Effects, m: CommandMessage): Promise<void> {
+    const reply = (text: string, ok: boolean, mentions?: readonly string[]) =>
+      say(fx, m.roomId, m.eventId, text, { reaction: ok ? "✅" : "❌", mentions });
+    const found = resolveCommand(this.deps, fx, m, reply);
+    if (!found) return;
+    const { command, tokens, member } = found;
+    const now = this.deps.now();
+    const args = parseArguments(this.deps, command, tokens, now, command.refused);
+    if (!args.ok) return reply(args.text, false);
+    const { result, error } = await this.invoke(
+      tx,
+      (sp) => this.context(sp, m, member, now),
+      command.name,
+      m.eventId,
+      (c) => command.run(c, args.value),
+    );
+    if (result === undefined) return reply(error, false);
+    if (!result.ok) return reply(formatError(result.error), false);
+    reply(result.value.text, true, result.value.mentions);
+    this.effects(fx, result.value, {
+      actor: m.sender,
+      action: `command.${command.name}`,
+      roomId: m.roomId,
+      detail: { eventId: m.eventId },
+    });
+    const ref = result.value.record?.ref;
+    if (ref !== undefined) {
+      await recordCommandEvent(tx, {
+        eventId: m.eventId,
+        command: command.name,
+        ref,
+        roomId: m.roomId,
+        sender: m.sender,
+        sentAt: m.sentAt,
+      });
+    }
+  }
+
+  /** The officer edited the message that created `original.ref`: the same command corrects it. */
+  async edit(tx: Tx, fx: Effects, m: CommandMessage, original: CommandRecord, editId: string): Promise<void> {
+    const reply = (text: string, mentions?: readonly string[]) =>
+      say(fx, m.roomId, original.eventId, text, { mentions });
+    if (m.sender !== original.sender) {
+      fx.audit.push(refusal(m.sender, m.roomId, editId, original, "edited by someone else"));
+      return reply(
+        `❌ ${original.ref} is unchanged: only ${original.sender}, who sent the command, can correct it.`,
+      );
+    }
+    const found = resolveCommand(this.deps, fx, m, (text) => reply(text));
+    if (!found) return;
+    const { command, tokens, member } = found;
+    if (command.name !== original.command || command.edit === undefined) {
+      const how = `${this.prefix}${original.command}`;
+      return reply(
+        `❌ ${original.ref} is unchanged: it was made with ${how}, so correct it with ${how} (or delete the message to retract it).`,
+      );
+    }
+    const now = this.deps.now();
+    const args = parseArguments(this.deps, command, tokens, now, `${original.ref} is unchanged`);
+    if (!args.ok) return reply(args.text);
+    const edit = command.edit;
+    const asOriginal = { ...m, sentAt: original.sentAt };
+    const { result, error } = await this.invoke(
+      tx,
+      (sp) => this.context(sp, asOriginal, member, now),
+      command.name,
+      editId,
+      (c) => edit(c, args.value, original),
+    );
+    if (result === undefined) return reply(error);
+    if (!result.ok) return reply(formatError(result.error));
+    reply(result.value.text, result.value.mentions);
+    this.effects(fx, result.value, {
+      actor: m.sender,
+      action: `command.${command.name}.edit`,
+      roomId: m.roomId,
+      detail: { eventId: editId, original: original.eventId, ref: original.ref },
+    });
+  }
+
+  /** The message that created `original.ref` was deleted: the command retracts the record. */
+  async retract(
+    tx: Tx,
+    fx: Effects,
+    redaction: { eventId: string; sender: string; roomId: string },
+    original: CommandRecord,
+  ): Promise<void> {
+    const reply = (text: string, mentions?: readonly string[]) =>
+      say(fx, original.roomId, original.eventId, text, { mentions });
+    const command = this.deps.commands.find((c) => c.name === original.command);
+    if (command?.retract === undefined) return;
+    if (redaction.sender !== original.sender) {
+      fx.audit.push(
+        refusal(redaction.sender, original.roomId, redaction.eventId, original, "deleted by someone else"),
+      );
+      return reply(
+        `${original.ref} stays: only ${original.sender}, who sent the command, can retract it by deleting their message.`,
+      );
+    }
+    const member = this.deps.directory.member(redaction.sender);
+    if (!member) return reply(notRostered(redaction.sender));
+    const m = {
+      eventId: original.eventId,
+      roomId: original.roomId,
+      sender: redaction.sender,
+      body: "",
+      sentAt: original.sentAt,
+    };
+    const now = this.deps.now();
+    const retract = command.retract;
+    const { result, error } = await this.invoke(
+      tx,
+      (sp) => this.context(sp, m, member, now),
+      command.name,
+      redaction.eventId,
+      (c) => retract(c, original),
+    );
+    if (result === undefined) return reply(error);
+    if (!result.ok) return reply(formatError(result.error));
+    reply(result.value.text, result.value.mentions);
+    this.effects(fx, result.value, {
+      actor: redaction.sender,
+      action: `command.${command.name}.retract`,
+      roomId: original.roomId,
+      detail: { eventId: redaction.eventId, original: original.eventId, ref: original.ref },
+    });
+  }
+
+  private context(
+    tx: Tx,
+    m: Pick<CommandMessage, "sender" | "roomId" | "sentAt">,
+    member: Member,
+    now: Date,
+  ): CommandContext {
+    return {
+      sender: m.sender,
+      member,
+      roomId: m.roomId,
+      roomAlias: this.deps.directory.roomAlias(m.roomId),
+      now,
+      sentAt: m.sentAt,
+      prefix: this.prefix,
+      runtime: this.deps.runtime,
+      commands: this.deps.commands,
+      config: this.deps.directory.facts,
+      repos: { sightings: sightingRepo(tx), rfis: rfiRepo(tx) },
+    };
+  }
+
+  /**
+   * Calls the command in a savepoint of the event's transaction: a refusal or a crash rolls its
+   * rows back (the event's claim stays). A crash is logged under a reference shown in the room.
+   */
+  private async invoke(
+    tx: Tx,
+    makeContext: (sp: Tx) => CommandContext,
+    command: string,
+    eventId: string,
+    fn: Invocation,
+  ) {
+    try {
+      const result = await tx.transaction(async (sp) => {
+        const r = await fn(makeContext(sp));
+        if (!r.ok) throw new Refusal(r);
+        return r;
+      });
+      return { result };
+    } catch (e) {
+      if (e instanceof Refusal) return { result: e.result };
+      const reference = randomUUID().slice(0, 8);
+      this.deps.log.error("command failed", { reference, command, eventId, err: e });
+      return {
+        result: undefined,
+        error: `❌ Internal error, reference ${reference}. The operator can find the details in the log.`,
+      };
+    }
+  }
+
+  private effects(fx: Effects, reply: Reply, entry: Effects["audit"][number]): void {
+    notify(fx, reply.notices ?? []);
+    fx.audit.push(entry, ...(reply.audit ?? []));
+  }
+}
+
+function refusal(actor: string, roomId: string, eventId: string, original: CommandRecord, why: string) {
+  return {
+    actor,
+    action: "command.refused",
+    roomId,
+    detail: { eventId, original: original.eventId, ref: original.ref, why },
+  };
+}

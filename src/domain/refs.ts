@@ -1,0 +1,16 @@
+import { err, ok, quote, type Result } from "./result.ts";
+
+/** The kinds of record a person can point at by reference: `S-112`, `RFI-40`. */
+export type RefKind = "S" | "RFI";
+
+export function formatRef(kind: RefKind, n: number): string {
+  return `${kind}-${n}`;
+}
+
+/** `S-112`, `s112`, `S 112`, or a bare `112` → 112. */
+export function parseRef(kind: RefKind, text: string, field?: string): Result<number> {
+  const m = new RegExp(`^(?:${kind}\\s*-?\\s*)?(\\d{1,9})$`, "i").exec(text.trim());
+  const n = m === null ? Number.NaN : Number(m[1]);
+  if (Number.isSafeInteger(n) && n > 0) return ok(n);
+  return err(`${quote(text)} is not a reference like ${kind}-12.`, `${kind}-12`, field);
+}

@@ -1,0 +1,143 @@
+import { formatDuration } from "./dtg.ts";
+import { didYouMean, err, exampleFor, ok, quote, type Result } from "./result.ts";
+import { formatZulu } from "./when.ts";
+
+export const RFI_PRIORITIES = ["routine", "priority", "immediate"] as const;
+export type RfiPriority = (typeof RFI_PRIORITIES)[number];
+
+/**
+ * Doctrinal RFI states. Awaiting an answer: open, accepted, deferred, referred. Answered waits
+ * for the originator to close it; denied, closed and withdrawn are done.
+ */
+export const RFI_STATUSES = [
+  "open",
+  "accepted",
+  "deferred",
+  "referred",
+  "answered",
+  "denied",
+  "closed",
+  "withdrawn",
+] as const;
+export type RfiStatus = (typeof RFI_STATUSES)[number];
+export const AWAITING_ANSWER: readonly RfiStatus[] = ["open", "accepted", "deferred", "referred"];
+
+/** What may be done to an RFI; `withdraw` is what deleting the `!rfi ask` message does. */
+export type RfiAction = "accept" | "defer" | "refer" | "deny" | "answer" | "close" | "withdraw";
+
+/** Who must answer: a partner (`to=USA`) or the partners of a configured room (`to=usa-jtf`). */
+export type Addressee = { partner: string } | { room: string; partners: string[] };
+
+export interface Rfi {
+  id: number;
+  ref: string;
+  roomId: string;
+  originator: string;
+  originatorPartner: string;
+  priority: RfiPriority;
+  ltiov?: Date | undefined;
+  to: Addressee;
+  question: string;
+  status: RfiStatus;
+  /** The reason given with the last accept/defer/refer/deny/close. */
+  reason?: string | undefined;
+  answer?: string | undefined;
+  answeredBy?: string | undefined;
+  answeredAt?: Date | undefined;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const FROM: Record<RfiAction, readonly RfiStatus[]> = {
+  accept: ["open", "deferred", "referred"],
+  defer: ["open", "accepted", "referred"],
+  refer: AWAITING_ANSWER,
+  deny: AWAITING_ANSWER,
+  answer: [...AWAITING_ANSWER, "answered"],
+  close: [...AWAITING_ANSWER, "answered", "denied"],
+  withdraw: [...AWAITING_ANSWER, "answered", "denied"],
+};
+
+const TO: Record<RfiAction, RfiStatus> = {
+  accept: "accepted",
+  defer: "deferred",
+  refer: "referred",
+  deny: "denied",
+  answer: "answered",
+  close: "closed",
+  withdraw: "withdrawn",
+};
+
+/** The state after `action`, or why it can't be done in the current state. */
+export function transition(rfi: Pick<Rfi, "ref" | "status">, action: RfiAction): Result<RfiStatus> {
+  if (FROM[action].includes(rfi.status)) return ok(TO[action]);
+  const message = `${rfi.ref} is ${rfi.status}, so it can't be ${pastTense(action)}.`;
+  return err(
+    rfi.status === "answered" && action !== "close" ? `${message} Its originator can close it.` : message,
+  );
+}
+
+/** `accepted`, `denied`, `withdrawn`: the participle is the name of the state it leads to. */
+export function pastTense(action: RfiAction): string {
+  return TO[action];
+}
+
+export function isAwaitingAnswer(status: RfiStatus): boolean {
+  return AWAITING_ANSWER.includes(status);
+}
+
+/** An RFI still awaiting its answer after its LTIOV. */
+export function isOverdue(rfi: Pick<Rfi, "status" | "ltiov">, now: Date): boolean {
+  return rfi.ltiov !== undefined && isAwaitingAnswer(rfi.status) && +rfi.ltiov < +now;
+}
+
+export function parsePriority(text: string, field = "priority"): Result<RfiPriority> {
+  const word = text.trim().toLowerCase();
+  const short: Record<string, RfiPriority> = {
+    r: "routine",
+    p: "priority",
+    i: "immediate",
+    o: "immediate",
+    urgent: "immediate",
+  };
+  const found = RFI_PRIORITIES.find((p) => p === word) ?? short[word];
+  if (found !== undefined) return ok(found);
+  const guess = didYouMean(word, RFI_PRIORITIES);
+  const hint = guess === undefined ? "" : ` Did you mean "${guess}"?`;
+  return err(
+    `${quote(text)} is not an RFI priority. Priorities: ${RFI_PRIORITIES.join(", ")}.${hint}`,
+    exampleFor(field, guess ?? "immediate"),
+    field,
+  );
+}
+
+/** `USA` or `usa-jtf`. */
+export function formatAddressee(to: Addressee): string {
+  return "partner" in to ? to.partner : to.room;
+}
+
+/** The partner codes whose people may answer. */
+export function addresseePartners(to: Addressee): string[] {
+  return "partner" in to ? [to.partner] : to.partners;
+}
+
+/** `answer needed by 28 Nov 10:00Z (in 2 h 46 m)`, `OVERDUE since 28 Nov 10:00Z (1 h 5 m)`, `no deadline`. */
+export function formatDue(rfi: Pick<Rfi, "status" | "ltiov">, now: Date): string {
+  if (rfi.ltiov === undefined) return "no deadline";
+  const at = formatZulu(rfi.ltiov, now);
+  if (isOverdue(rfi, now)) return `⏰ OVERDUE since ${at} (${formatDuration(+now - +rfi.ltiov)})`;
+  if (!isAwaitingAnswer(rfi.status)) return `LTIOV ${at}`;
+  return `answer needed by ${at} (in ${formatDuration(+rfi.ltiov - +now)})`;
+}
+
+/** One line of `!rfi list`: `RFI-40 · IMMEDIATE · for USA · open · answer needed by … · "last known position…"`. */
+export function rfiLine(rfi: Rfi, now: Date): string {
+  return [
+    rfi.ref,
+    rfi.priority.toUpperCase(),
+    `for ${formatAddressee(rfi.to)}`,
+    rfi.status,
+    formatDue(rfi, now),
+    quote(rfi.question, 60),
+  ].join(" · ");
+}
