@@ -5,22 +5,9 @@ import { DurableCryptoStore } from "../../src/matrix/cryptoStore.ts";
 import { decodeKey } from "../../src/matrix/idbCodec.ts";
 import { createIndexedDb, installIndexedDbGlobals } from "../../src/matrix/idbJournal.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { done, req } from "../support/idb.ts";
 
 const log = createLogger("error", {}, () => {});
-
-function req<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.addEventListener("success", () => resolve(r.result));
-    r.addEventListener("error", () => reject(r.error));
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.addEventListener("complete", () => resolve());
-    tx.addEventListener("abort", () => reject(tx.error ?? new Error("aborted")));
-  });
-}
 
 function openDb(name: string, version?: number, upgrade?: (db: IDBDatabase) => void): Promise<IDBDatabase> {
   const r = indexedDB.open(name, version);

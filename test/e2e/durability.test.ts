@@ -9,6 +9,22 @@ async function session(s: Scene) {
   return rows[0]?.value;
 }
 
+/** Waits for a reply to every command, then (after a marker round trip) checks none came twice. */
+async function expectExactlyOneAnswerEach(s: Scene, room: string, sent: string[]): Promise<void> {
+  const bot = s.account.userId;
+  await s.officer.waitFor(
+    "a reply to every command",
+    () => (sent.every((id) => repliesTo(s.officer, room, bot, id).length > 0) ? true : undefined),
+    90_000,
+  );
+  const marker = await s.officer.send(room, "!status");
+  await s.officer.waitForMessage(room, (m) => m.replyTo === marker);
+  for (const id of sent) {
+    expect(repliesTo(s.officer, room, bot, id)).toHaveLength(1);
+    expect(reactionsTo(s.officer, room, bot, id)).toHaveLength(1);
+  }
+}
+
 describe("a bot that survives restarts", () => {
   let s: Scene;
   beforeEach(async () => {
@@ -85,15 +101,7 @@ describe("a bot that survives restarts", () => {
 
     const second = s.startBot();
     await second.ready();
-    await s.officer.waitFor(
-      "a reply to every command",
-      () =>
-        sent.every((id) => repliesTo(s.officer, room, s.account.userId, id).length > 0) ? true : undefined,
-      90_000,
-    );
-    const marker = await s.officer.send(room, "!status");
-    await s.officer.waitForMessage(room, (m) => m.replyTo === marker);
-    for (const id of sent) expect(repliesTo(s.officer, room, s.account.userId, id)).toHaveLength(1);
+    await expectExactlyOneAnswerEach(s, room, sent);
   });
 
   it.each([
@@ -109,18 +117,7 @@ describe("a bot that survives restarts", () => {
 
     const second = s.startBot();
     await second.ready();
-    await s.officer.waitFor(
-      "a reply to every command",
-      () =>
-        sent.every((id) => repliesTo(s.officer, room, s.account.userId, id).length > 0) ? true : undefined,
-      90_000,
-    );
-    const marker = await s.officer.send(room, "!status");
-    await s.officer.waitForMessage(room, (m) => m.replyTo === marker);
-    for (const id of sent) {
-      expect(repliesTo(s.officer, room, s.account.userId, id)).toHaveLength(1);
-      expect(reactionsTo(s.officer, room, s.account.userId, id)).toHaveLength(1);
-    }
+    await expectExactlyOneAnswerEach(s, room, sent);
   });
 
   it("a second instance on the same database waits and takes over only when the first dies", async () => {

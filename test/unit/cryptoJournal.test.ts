@@ -7,26 +7,13 @@ import {
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeKey, deserializeValue, encodeKey, serializeValue } from "../../src/matrix/idbCodec.ts";
 import { IdbJournal, isJournaling, type JournalEntry } from "../../src/matrix/idbJournal.ts";
+import { done, req } from "../support/idb.ts";
 
 const pristine = {
   put: FakeIDBObjectStore.prototype.put,
   delete: FakeIDBObjectStore.prototype.delete,
   update: FakeIDBCursor.prototype.update,
 };
-
-function req<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.addEventListener("success", () => resolve(r.result));
-    r.addEventListener("error", () => reject(r.error));
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.addEventListener("complete", () => resolve());
-    tx.addEventListener("abort", () => reject(tx.error ?? new Error("aborted")));
-  });
-}
 
 function openDb(
   factory: IDBFactory,
