@@ -1,0 +1,69 @@
+/**
+ * `npm run bench`: measures start-up, command round trips, a burst, the crypto store and the pure
+ * parsers, then overwrites BENCHMARKS.md and prints it. Needs PostgreSQL (DATABASE_URL) and
+ * python3 for the cached Synapse virtualenv; everything runs on 127.0.0.1.
+ */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Cleanup } from "./cleanup.ts";
+import { benchFlush } from "./cryptoStore.ts";
+import { measureE2e } from "./e2e.ts";
+import { e2eSections } from "./e2eReport.ts";
+import { benchParsers } from "./parsers.ts";
+import { load1, machine, ms, type Section, writeReport } from "./report.ts";
+
+const WATCHDOG_MS = 10 * 60_000;
+const out = join(dirname(fileURLToPath(import.meta.url)), "..", "BENCHMARKS.md");
+const say = (s: string): void => {
+  process.stderr.write(`[bench] ${s}\n`);
+};
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const date = new Date();
+  const loadAtStart = load1();
+  const cleanup = new Cleanup();
+  cleanup.onSignals(say);
+  const watchdog = setTimeout(() => {
+    say(`still running after ${ms(WATCHDOG_MS)}: giving up`);
+    void cleanup.run(say).finally(() => process.exit(1));
+  }, WATCHDOG_MS);
+  watchdog.unref();
+
+  const sections: Section[] = [];
+  try {
+    const e2e = await measureE2e(cleanup, say, { sequential: 50, burst: 100, restarts: 3 });
+    sections.push(...e2eSections(e2e));
+  } finally {
+    await cleanup.run(say);
+  }
+  say("crypto store flush micro-benchmark");
+  const flushRows = await benchFlush();
+  sections.push({ title: "Crypto store flush (in-process, PostgreSQL)", rows: flushRows });
+  say("parsers");
+  sections.push(benchParsers());
+  clearTimeout(watchdog);
+
+  const text = await writeReport(out, {
+    date,
+    machine: machine(),
+    runtimeMs: performance.now() - started,
+    load: { start: loadAtStart, end: load1() },
+    sections,
+    notes: [
+      "Latencies are wall-clock on one machine with Synapse, PostgreSQL, the bot and the officer sharing its cores; compare runs on the same machine only.",
+      "p50/p95 are nearest-rank percentiles. The bot runs with TEARLINE_LOG_LEVEL=debug to log its crypto store flushes; that costs a few log lines per command.",
+      "Synapse runs with SQLite and rate limits off (the test harness); a production homeserver on PostgreSQL behaves differently.",
+    ],
+  });
+  process.stdout.write(text);
+  say(`wrote ${out} in ${ms(performance.now() - started)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  },
+);
