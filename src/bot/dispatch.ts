@@ -8,7 +8,7 @@ import type { RawEvent } from "../matrix/api.ts";
 import type { TimelineItem } from "../matrix/sync.ts";
 import type { Directory } from "./directory.ts";
 import { type Effects, newEffects } from "./effects.ts";
-import { cannotDecrypt, NEEDS_ENCRYPTION, replyContent } from "./messages.ts";
+import { cannotDecrypt, NEEDS_ENCRYPTION, replyContent, untrustedDevice } from "./messages.ts";
 import { type CommandMessage, CommandRunner } from "./runner.ts";
 
 export { formatError } from "./effects.ts";
@@ -46,6 +46,7 @@ export class Dispatcher {
     const eventId = event.event_id;
     const sender = event.sender;
     if (!eventId || !sender) return;
+    if (item.untrustedSender) return this.untrusted(item.roomId, eventId, sender);
     if (item.decryptionError !== undefined) return this.undecryptable(item, eventId, sender);
     // Redactions are never encrypted; one only acts when it deletes a command that made a record.
     if (event.type === "m.room.redaction") return this.redaction(item, eventId, sender);
@@ -94,6 +95,25 @@ export class Dispatcher {
       const original = await commandEventById(tx, target);
       if (original === undefined || original.roomId !== item.roomId) return;
       await this.runner.retract(tx, fx, { eventId, sender, roomId: item.roomId }, original);
+    });
+  }
+
+  /** trust.ignore_unverified: refuse, and tell the sender once per room why. */
+  private untrusted(roomId: string, eventId: string, sender: string): Promise<void> {
+    return this.inTransaction(eventId, roomId, async (tx, fx) => {
+      if (await noteOnce(tx, roomId, `untrusted:${sender}`)) {
+        fx.messages.push({
+          roomId,
+          eventType: "m.room.message",
+          content: replyContent(eventId, untrustedDevice(sender)),
+        });
+      }
+      fx.audit.push({
+        actor: sender,
+        action: "command.refused",
+        roomId,
+        detail: { eventId, why: "unverified device" },
+      });
     });
   }
 

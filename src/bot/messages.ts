@@ -31,3 +31,10 @@ export function notRostered(sender: string): string {
     "Ask the operator to add you (with your partner and roles) to the roster in tearline.yaml."
   );
 }
+
+export function untrustedDevice(sender: string): string {
+  return (
+    `I don't act on messages from ${sender} sent from a device that is not verified (cross-signed by ` +
+    "its owner); this deployment requires it. Verify the device in your Matrix client, then send the command again."
+  );
+}

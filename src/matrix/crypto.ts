@@ -1,5 +1,6 @@
 import {
   CollectStrategy,
+  DecryptionErrorCode,
   DecryptionSettings,
   DeviceId,
   DeviceLists,
@@ -7,6 +8,7 @@ import {
   HistoryVisibility,
   initAsync,
   type KeysClaimRequest,
+  MegolmDecryptionError,
   OlmMachine,
   type OutgoingRequest,
   RequestType,
@@ -34,7 +36,19 @@ export interface TrustOptions {
 
 export type Decrypted =
   | { ok: true; event: RawEvent; senderDevice: string | undefined }
-  | { ok: false; reason: string; sessionId: string | undefined };
+  | {
+      ok: false;
+      reason: string;
+      sessionId: string | undefined;
+      /** The key was there but the sender's device is not trusted enough (trust.ignore_unverified). */
+      untrusted: boolean;
+    };
+
+const UNTRUSTED = new Set([
+  DecryptionErrorCode.UnknownSenderDevice,
+  DecryptionErrorCode.UnsignedSenderDevice,
+  DecryptionErrorCode.SenderIdentityVerificationViolation,
+]);
 
 const STORE_NAME = "tearline";
 const CLAIM_CHUNK = 50;
@@ -202,7 +216,7 @@ export class CryptoEngine {
   async decrypt(roomId: string, event: RawEvent): Promise<Decrypted> {
     const sessionId = typeof event.content.session_id === "string" ? event.content.session_id : undefined;
     const settings = new DecryptionSettings(
-      this.trust.ignoreUnverified ? TrustRequirement.CrossSignedOrLegacy : TrustRequirement.Untrusted,
+      this.trust.ignoreUnverified ? TrustRequirement.CrossSigned : TrustRequirement.Untrusted,
     );
     try {
       const res = await this.machine.decryptRoomEvent(JSON.stringify(event), new RoomId(roomId), settings);
@@ -217,7 +231,9 @@ export class CryptoEngine {
       const merged = { ...event, type: String(clear.type), content };
       return { ok: true, event: merged, senderDevice };
     } catch (err) {
-      return { ok: false, reason: err instanceof Error ? err.message : String(err), sessionId };
+      const untrusted = err instanceof MegolmDecryptionError && UNTRUSTED.has(err.code);
+      const reason = err instanceof MegolmDecryptionError ? err.description : String(err);
+      return { ok: false, reason, sessionId, untrusted };
     }
   }
 

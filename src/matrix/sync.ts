@@ -14,6 +14,8 @@ export interface TimelineItem {
   /** Set when it could not be decrypted (yet); `event` is then the raw encrypted event. */
   decryptionError?: string;
   sessionId?: string;
+  /** Decryption was refused because the sender's device is not cross-signed (trust settings). */
+  untrustedSender?: boolean;
 }
 
 export interface SyncHandler {
@@ -192,6 +194,7 @@ export class SyncLoop {
     if (ev.type !== "m.room.encrypted") return { roomId, event: ev, encrypted: false };
     const res = await this.crypto.decrypt(roomId, ev);
     if (res.ok) return { roomId, event: res.event, encrypted: true, senderDevice: res.senderDevice };
+    if (res.untrusted) return { roomId, event: ev, encrypted: true, untrustedSender: true };
     return { roomId, event: ev, encrypted: true, decryptionError: res.reason, sessionId: res.sessionId };
   }
 }

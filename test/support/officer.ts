@@ -306,6 +306,21 @@ export class Officer {
     return res.event_id;
   }
 
+  /** Creates this user's cross-signing identity and signs this device with it (as Element's set-up does). */
+  async bootstrapCrossSigning(): Promise<void> {
+    const crypto = this.client.getCrypto();
+    if (!crypto) throw new Error("officer has no crypto");
+    await crypto.bootstrapCrossSigning({
+      authUploadDeviceSigningKeys: async (makeRequest) => {
+        await makeRequest({
+          type: "m.login.password",
+          identifier: { type: "m.id.user", user: this.userId },
+          password: this.password,
+        });
+      },
+    });
+  }
+
   /** Stops syncing and frees the Rust crypto machine (stopClient stops the crypto backend). */
   async stop(): Promise<void> {
     this.wakers.clear();
