@@ -197,19 +197,22 @@ export class CryptoEngine {
       settings.sharingStrategy = this.trust.onlyCrossSigned
         ? CollectStrategy.identityBasedStrategy()
         : CollectStrategy.deviceBasedStrategy(false, false);
-      const shares = await this.machine.shareRoomKey(
-        new RoomId(roomId),
-        members.map((u) => new UserId(u)),
-        settings,
-      );
-      for (const req of shares) await this.machineLock.run(() => this.sendRequest(req));
-      const encrypted = await this.machine.encryptRoomEvent(
-        new RoomId(roomId),
-        eventType,
-        JSON.stringify(content),
-      );
-      await this.store.flush();
-      return JSON.parse(encrypted) as Record<string, unknown>;
+      const room = new RoomId(roomId);
+      try {
+        const shares = await this.machine.shareRoomKey(
+          room,
+          members.map((u) => new UserId(u)),
+          settings,
+        );
+        for (const req of shares) await this.machineLock.run(() => this.sendRequest(req));
+        const encrypted = await this.machine.encryptRoomEvent(room, eventType, JSON.stringify(content));
+        await this.store.flush();
+        return JSON.parse(encrypted) as Record<string, unknown>;
+      } finally {
+        // Borrowed, not consumed, by the calls above (wasm-bindgen `_assertClass`): ours to free.
+        settings.free();
+        room.free();
+      }
     });
   }
 
@@ -218,8 +221,9 @@ export class CryptoEngine {
     const settings = new DecryptionSettings(
       this.trust.ignoreUnverified ? TrustRequirement.CrossSigned : TrustRequirement.Untrusted,
     );
+    const room = new RoomId(roomId);
     try {
-      const res = await this.machine.decryptRoomEvent(JSON.stringify(event), new RoomId(roomId), settings);
+      const res = await this.machine.decryptRoomEvent(JSON.stringify(event), room, settings);
       const clear = JSON.parse(res.event) as Record<string, unknown>;
       const senderDevice = res.senderDevice?.toString();
       res.free();
@@ -234,6 +238,9 @@ export class CryptoEngine {
       const untrusted = err instanceof MegolmDecryptionError && UNTRUSTED.has(err.code);
       const reason = err instanceof MegolmDecryptionError ? err.description : String(err);
       return { ok: false, reason, sessionId, untrusted };
+    } finally {
+      settings.free();
+      room.free();
     }
   }
 
