@@ -81,13 +81,16 @@ async function run(
   log: ReturnType<typeof createLogger>,
 ): Promise<number> {
   const database = openDatabase(env.databaseUrl);
-  await migrateDatabase(database.db);
   log.info("waiting for the device lock (another instance may hold it)");
-  const lock = await acquireDeviceLock(database.sql, (err) => {
-    log.error("lost the database connection that holds the device lock; exiting", { err });
-    process.exit(1);
-  });
-  log.info("holding the device lock; starting");
+  const lock = await acquireDeviceLock(
+    env.databaseUrl,
+    (err) => {
+      log.error("lost the device lock; exiting so that only one instance drives the device", { err });
+      process.exit(1);
+    },
+    () => migrateDatabase(database.db),
+  );
+  log.info("holding the device lock; starting", { epoch: lock.epoch });
   const bot = await Bot.start({
     database,
     log,
@@ -104,6 +107,7 @@ async function run(
     deviceName: env.deviceName,
     timelineLimit: Number(process.env.TEARLINE_SYNC_TIMELINE_LIMIT ?? 50),
     faults: parseFaults(process.env.TEARLINE_FAULT),
+    fence: lock.fence,
   });
   log.info("bot started", { userId: bot.session.userId, deviceId: bot.session.deviceId });
   await new Promise<void>((resolve) => {

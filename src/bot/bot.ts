@@ -14,7 +14,7 @@ import {
 import type { Logger } from "../log.ts";
 import { MatrixApi } from "../matrix/api.ts";
 import { CryptoEngine, type TrustOptions } from "../matrix/crypto.ts";
-import { DurableCryptoStore } from "../matrix/cryptoStore.ts";
+import { DurableCryptoStore, type Fence } from "../matrix/cryptoStore.ts";
 import { Mutex } from "../matrix/lock.ts";
 import { RoomRegistry } from "../matrix/rooms.ts";
 import { RoomSender } from "../matrix/send.ts";
@@ -43,6 +43,8 @@ export interface BotOptions {
   timelineLimit?: number;
   now?: () => Date;
   faults?: Faults;
+  /** Checked inside every crypto-store flush: refuses writes once another instance owns the device. */
+  fence?: Fence;
 }
 
 /** A running bot: sync loop, dispatcher and outbox sender over one device and one database. */
@@ -83,7 +85,7 @@ export class Bot {
     log.info(fresh ? "logged in with a new device" : "reusing the stored device", {
       deviceId: session.deviceId,
     });
-    const store = await DurableCryptoStore.open(db, log);
+    const store = await DurableCryptoStore.open(db, log, o.fence);
     const crypto = await CryptoEngine.open({
       userId: session.userId,
       deviceId: session.deviceId,

@@ -7,7 +7,7 @@
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../db/client.ts";
+import type { Db, Tx } from "../db/client.ts";
 import { cryptoStoreRecords, cryptoStoreSchema } from "../db/schema/cryptoStore.ts";
 import type { Logger } from "../log.ts";
 import { decodeKey, deserializeValue } from "./idbCodec.ts";
@@ -161,15 +161,26 @@ function plan(entries: readonly JournalEntry[]) {
   return { dropped, schemas, stores: [...stores.values()] };
 }
 
+/** Runs inside every flush transaction; throws to refuse the write (a newer instance owns the device). */
+export type Fence = (tx: Tx) => Promise<void>;
+
 export class DurableCryptoStore {
   readonly factory: IDBFactory;
   readonly #db: Db;
   readonly #log: Logger;
+  readonly #fence: Fence | undefined;
   readonly #journal: IdbJournal;
   #queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(db: Db, log: Logger, factory: IDBFactory, journal: IdbJournal) {
+  private constructor(
+    db: Db,
+    log: Logger,
+    factory: IDBFactory,
+    journal: IdbJournal,
+    fence: Fence | undefined,
+  ) {
     this.#db = db;
+    this.#fence = fence;
     this.#log = log;
     this.factory = factory;
     this.#journal = journal;
@@ -179,7 +190,7 @@ export class DurableCryptoStore {
    * Loads the stored databases into a fresh fake IndexedDB, installs it (and the fake-indexeddb
    * classes) as globals, and starts journaling. Call before `OlmMachine.initialize`.
    */
-  static async open(db: Db, log: Logger): Promise<DurableCryptoStore> {
+  static async open(db: Db, log: Logger, fence?: Fence): Promise<DurableCryptoStore> {
     const started = performance.now();
     const { schemaRows, recordRows } = await db.transaction(
       async (tx) => ({
@@ -225,7 +236,7 @@ export class DurableCryptoStore {
       records: restored,
       ms: Math.round(performance.now() - started),
     });
-    return new DurableCryptoStore(db, log, factory, journal);
+    return new DurableCryptoStore(db, log, factory, journal, fence);
   }
 
   /** Committed IndexedDB changes not yet in PostgreSQL. */
@@ -253,6 +264,7 @@ export class DurableCryptoStore {
     const R = cryptoStoreRecords;
     let rows = 0;
     await this.#db.transaction(async (tx) => {
+      await this.#fence?.(tx);
       for (const name of dropped) {
         await tx.delete(R).where(eq(R.dbName, name));
         await tx.delete(cryptoStoreSchema).where(eq(cryptoStoreSchema.dbName, name));

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { acquireDeviceLock, FencedOut } from "../../src/db/lock.ts";
+import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+
+describe("the device lock", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase("lock");
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it("gives each holder a new epoch and fences out an older holder's writes", async () => {
+    const lost: unknown[] = [];
+    const first = await acquireDeviceLock(db.url, (e) => lost.push(e));
+    await db.db.transaction((tx) => first.fence(tx)); // current holder: allowed
+    await first.release();
+    const second = await acquireDeviceLock(db.url, () => {});
+    expect(second.epoch).toBe(first.epoch + 1);
+    await expect(db.db.transaction((tx) => first.fence(tx))).rejects.toBeInstanceOf(FencedOut);
+    await db.db.transaction((tx) => second.fence(tx));
+    await second.release();
+    expect(lost).toEqual([]); // released on purpose; the fence refuses but only reports while held
+  });
+
+  it("makes a second holder wait until the first one's connection dies, and tells the first at once", async () => {
+    let lostAt = 0;
+    const first = await acquireDeviceLock(db.url, () => {
+      lostAt = Date.now();
+    });
+    let secondHeld = false;
+    const second = acquireDeviceLock(db.url, () => {}).then((l) => {
+      secondHeld = true;
+      return l;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(secondHeld).toBe(false);
+    const killedAt = Date.now();
+    await db.sql`
+      select pg_terminate_backend(l.pid) from pg_locks l
+      where l.locktype = 'advisory' and l.objid = ${0x7465_726c} and l.granted
+        and l.database = (select oid from pg_database where datname = current_database())`;
+    const held = await second;
+    expect(lostAt).toBeGreaterThan(0);
+    expect(lostAt - killedAt).toBeLessThan(2_000);
+    expect(held.epoch).toBe(first.epoch + 1);
+    await held.release();
+  });
+});
