@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ok, err } from "../src/domain/result.ts";
+import { err, ok, quote } from "../src/domain/result.ts";
 import { type AnyCommand, defineCommand, type Tokens, withPrefix } from "./types.ts";
 
 const HelpArgs = z
@@ -24,7 +24,7 @@ export default defineCommand({
       const c = ctx.commands.find((x) => x.name === topic);
       if (!c) {
         const names = ctx.commands.map((x) => x.name).join(", ");
-        return err(`There is no command "${topic}". Commands: ${names}.`, `${ctx.prefix}help status`);
+        return err(`There is no command ${quote(topic)}. Commands: ${names}.`, `${ctx.prefix}help status`);
       }
       return ok({ text: describe(ctx.prefix, c) });
     }

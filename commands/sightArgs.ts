@@ -59,7 +59,7 @@ export function parseSightArgs(t: Tokens, env: ArgsEnv): Result<SightArgs> {
   const nameWords = words.slice(taken.value.consumed);
   if (nameWords.length > 0 && o.name !== undefined) {
     const given = quote(nameWords.join(" "));
-    return err(`two names are given, ${given} and name="${o.name}": give one.`, undefined, "name");
+    return err(`two names are given, ${given} and name=${quote(o.name)}: give one.`, undefined, "name");
   }
   const ids: Identifiers = {};
   const nameText = o.name ?? (nameWords.length > 0 ? nameWords.join(" ") : undefined);

@@ -1,4 +1,4 @@
-import { err, exampleFor, ok, type Result } from "./result.ts";
+import { clip, err, exampleFor, ok, type Result } from "./result.ts";
 
 /** A chat command as typed, before its arguments are given meaning. */
 export interface CommandText {
@@ -24,7 +24,8 @@ const CLOSERS: Record<string, string> = {
   "«": "»",
 };
 const REST_MARKERS = ["--", "—", "–"];
-const OPTION_KEY = /([A-Za-z][A-Za-z0-9_-]*)=/y;
+/** No option has a long name: a 40-letter run before "=" is a word, and messages never echo a pasted key. */
+const OPTION_KEY = /([A-Za-z][A-Za-z0-9_-]{0,39})=/y;
 
 /**
  * Splits a message into a command's words. Returns null when the message is not a command
@@ -74,8 +75,8 @@ export function readCommand(text: string, prefix = "!"): Result<CommandText> | n
       const earlier = options.get(key);
       if (earlier !== undefined) {
         return err(
-          `Option "${key}" is given twice (${key}=${earlier} and ${key}=${value}): give it once.`,
-          exampleFor(key, earlier),
+          `Option "${key}" is given twice (${key}=${clip(earlier)} and ${key}=${clip(value)}): give it once.`,
+          exampleFor(key, clip(earlier) === earlier ? earlier : "<value>"),
           key,
         );
       }
@@ -117,7 +118,9 @@ function unclosedQuote(quoted: string, key: string | undefined): Result<never> {
 
 function missingValue(key: string, after: string): Result<never> {
   const next = after.trim().split(/\s+/)[0] ?? "";
-  const example = next === "" || REST_MARKERS.includes(next) ? `${key}=<value>` : `${key}=${next}`;
+  // A long next word is more likely the text that follows than the value; don't echo it back.
+  const plausible = next !== "" && !REST_MARKERS.includes(next) && clip(next) === next;
+  const example = plausible ? `${key}=${next}` : `${key}=<value>`;
   return err(
     `Option "${key}=" has no value: write the value right after the "=", with no space.`,
     example,

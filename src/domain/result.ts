@@ -36,10 +36,15 @@ export function exampleFor(field: string | undefined, ...values: string[]): stri
   return values.map(written).join(" or ");
 }
 
-/** Quotes user input for a message, shortened so a pasted paragraph doesn't flood the room. */
-export function quote(text: string, max = 40): string {
+/** User input shortened for a message, so a pasted paragraph doesn't flood the room. */
+export function clip(text: string, max = 40): string {
   const chars = Array.from(text);
-  return `"${chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text}"`;
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
+}
+
+/** Quotes user input for a message, shortened (see `clip`). */
+export function quote(text: string, max = 40): string {
+  return `"${clip(text, max)}"`;
 }
 
 /** The closest choice to a mistyped word, if it is close enough to be a slip (≤ 2 edits). */

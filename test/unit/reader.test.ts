@@ -107,6 +107,14 @@ describe("readCommand", () => {
     expect(readCommand(text)).toEqual({ ok: true, value: expected });
   });
 
+  it("reads a 41-letter run before = as a word, not an option (no option is named so)", () => {
+    const word = `${"k".repeat(41)}=1`;
+    expect(readCommand(`!sight ${word}`)).toMatchObject({
+      ok: true,
+      value: { positional: [word], options: {} },
+    });
+  });
+
   it("honours a configured prefix", () => {
     expect(readCommand("tl sight vessel", "tl ")).toMatchObject({ ok: true, value: { name: "sight" } });
     expect(readCommand("!sight vessel", "tl ")).toBeNull();
@@ -136,6 +144,14 @@ describe("readCommand", () => {
     [
       "!sight vessel 12.51,-79.20 tlp=",
       'Option "tlp=" has no value: write the value right after the "=", with no space. Example: tlp=<value>',
+    ],
+    [
+      `!sight vessel time= ${"x".repeat(5000)}`,
+      'Option "time=" has no value: write the value right after the "=", with no space. Example: time=<value>',
+    ],
+    [
+      `!sight tlp=${"a".repeat(100)} tlp=red`,
+      `Option "tlp" is given twice (tlp=${"a".repeat(39)}… and tlp=red): give it once. Example: tlp=<value>`,
     ],
   ])("refuses %j", (text, message) => {
     const result = readCommand(text);

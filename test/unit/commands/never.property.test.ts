@@ -1,0 +1,242 @@
+/**
+ * No message makes a command crash, lose data or answer with internals. The runner needs a
+ * database transaction (its repositories are SQL), so this drives the steps it is made of —
+ * resolveCommand, parseArguments, then the command's run or edit — with the in-memory repositories.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { commands } from "../../../commands/index.ts";
+import type { AnyCommand, CommandRecord, Reply, RuntimeInfo } from "../../../commands/types.ts";
+import type { Directory } from "../../../src/bot/directory.ts";
+import { formatError, newEffects } from "../../../src/bot/effects.ts";
+import { parseArguments, resolveCommand } from "../../../src/bot/resolve.ts";
+import type { CommandMessage } from "../../../src/bot/runner.ts";
+import { readCommand } from "../../../src/domain/reader.ts";
+import type { Result } from "../../../src/domain/result.ts";
+import {
+  COL_USA,
+  COMMANDER,
+  CONFIG,
+  contextFor,
+  MILLER,
+  OTHER_ROOM,
+  ROJAS,
+  ROSTER,
+  recordOf,
+  SMITH,
+  send,
+  USA_JTF,
+  type World,
+  world,
+} from "./fakes.ts";
+
+const STRANGER = "@stranger:example.org";
+const directory: Directory = {
+  prefix: "!",
+  member: (userId) => ROSTER[userId],
+  roomAlias: (roomId) => Object.entries(CONFIG.rooms).find(([, r]) => r.roomId === roomId)?.[0],
+  acceptsInvite: () => false,
+  facts: CONFIG,
+};
+const deps = { directory, commands };
+
+const UP = new Date("2026-11-28T07:00:00Z");
+const runtime = async (): Promise<RuntimeInfo> => ({
+  ...{ version: "0.1.0", userId: "@tearline:example.org", deviceId: "TEARLINE", fingerprint: "q83vEjRWeJA" },
+  ...{ joinedRooms: 2, lastSyncAt: UP, databaseOk: true, outboxBacklog: 0, startedAt: UP },
+});
+
+/** A room with records to act on, so `S-1` and `RFI-1` in the text reach past "not found". */
+async function seeded(): Promise<World> {
+  const w = world();
+  const sight = commands.find((c) => c.name === "sight");
+  const rfi = commands.find((c) => c.name === "rfi");
+  if (sight === undefined || rfi === undefined) throw new Error("sight and rfi are registered");
+  await send(sight, '!sight vessel 12.51,-79.17 "SIN NOMBRE" mmsi=367123450', contextFor(w, SMITH));
+  await send(rfi, "!rfi ask to=USA -- last known position?", contextFor(w, ROJAS));
+  return w;
+}
+
+type Outcome = { stage: "refused" | "args" | "run"; ok: boolean; text: string };
+
+/** What the runner would say to a new command message (its `run`, step by step). */
+async function dispatch(w: World, m: CommandMessage): Promise<Outcome & { reply?: Result<Reply> }> {
+  const said: string[] = [];
+  const found = resolveCommand(deps, newEffects(), m, (text) => said.push(text));
+  if (!found) return { stage: "refused", ok: false, text: said.join("\n") };
+  const { command, tokens, member } = found;
+  const args = parseArguments(deps, command, tokens, w.now, command.refused);
+  if (!args.ok) return { stage: "args", ok: false, text: args.text };
+  const ctx = contextFor(w, m.sender, m.roomId, { member, sentAt: m.sentAt, commands, runtime });
+  const reply = await command.run(ctx, args.value);
+  return { stage: "run", ok: reply.ok, text: reply.ok ? reply.value.text : formatError(reply.error), reply };
+}
+
+/** What the runner would say to an edit of the message that created `original` (its `edit`). */
+async function dispatchEdit(w: World, m: CommandMessage, original: CommandRecord): Promise<Outcome> {
+  const said: string[] = [];
+  const found = resolveCommand(deps, newEffects(), m, (text) => said.push(text));
+  if (!found) return { stage: "refused", ok: false, text: said.join("\n") };
+  const { command, tokens, member } = found;
+  const edit = command.edit;
+  if (command.name !== original.command || edit === undefined)
+    throw new Error(`!${command.name} can't edit ${original.ref}`);
+  const args = parseArguments(deps, command, tokens, w.now, `${original.ref} is unchanged`);
+  if (!args.ok) return { stage: "args", ok: false, text: args.text };
+  const ctx = contextFor(w, m.sender, m.roomId, { member, sentAt: original.sentAt, commands, runtime });
+  const reply = await edit(ctx, args.value, original);
+  return { stage: "run", ok: reply.ok, text: reply.ok ? reply.value.text : formatError(reply.error) };
+}
+
+/** Internals that must never reach a room; one only counts if the officer didn't type it (in any case). */
+const LEAKS = [
+  /\bundefined\b/,
+  /\bNaN\b/,
+  /\[object \w+\]/,
+  /Error:/,
+  /^\s*at .+[(/\\]/m,
+  /\.(?:ts|js|mjs):\d+/,
+  /node:internal|node_modules|file:\/\//,
+];
+/** A line of an error a person reads (the usage aside); quote() keeps pasted text from flooding it. */
+const MAX_ERROR_LINE = 500;
+
+/** Non-empty, no internals, short lines; an argument error (the reader's or the schema's) shows an example. */
+function expectFitForRoom(o: Outcome, body: string, sender: string): void {
+  expect(o.text.trim().length).toBeGreaterThan(0);
+  for (const leak of LEAKS) {
+    // Without \b: clipping "NaNx" to "NaN…" in a reply makes a word the officer didn't type whole.
+    const typed = new RegExp(leak.source.replaceAll("\\b", ""), "im");
+    if (!typed.test(body)) expect(o.text).not.toMatch(leak);
+  }
+  if (o.ok) return;
+  for (const line of o.text.split("\n").filter((l) => !l.startsWith("Usage:")))
+    expect(line.length).toBeLessThanOrEqual(MAX_ERROR_LINE);
+  const read = readCommand(body, "!");
+  const unread = ROSTER[sender] !== undefined && read !== null && !read.ok;
+  if (o.stage === "args" || unread) expect(o.text).toMatch(/\nExample: \S/);
+}
+
+const snapshot = (w: World) => structuredClone({ s: w.sightings.rows, r: w.rfis.rows });
+
+const LONG = ["x".repeat(5000), `${"k".repeat(3000)}=1`, "1".repeat(3000), `"${"a ".repeat(2000)}"`];
+/** Near misses of what the parsers read, so generated words get past the first check. */
+const NEAR_MISSES = `-- 281530ZNOV26 280714ZNOV26 2026-11-28T07:14Z 18PTR12345 18PTR1234567890 12°30'N 079°10'W
+  12.51,-79.20 12.5N 79.1W time= tlp= tlp=red tlp=white rel= rel=USA,GBR conf=Z9 conf=B2 course=045
+  speed=32kt speed=1e309kt mmsi= imo=9074729 tail=HK-4F2 name= name="" plate= since= since=99999999d
+  kind= near= radius=0nm text= priority= ltiov= ltiov=010000ZJAN70 to= to=USA to=usa-jtf S-1 RFI-1
+  RFI-0 RFI-99999999999 ask accept defer refer deny answer close list overdue all vessel aircraft
+  vesel help !sight sightings -0 NaN Infinity 1e309 -1 99999999999999999999999999999999999999999999`;
+const FRAGMENTS = [
+  ..."=\"“”'’«»-—–:,.°",
+  ...["\u0000", "\u202E", "\u200F", "\u200D", "\uFEFF", "👨‍👩‍👧", "🚤".repeat(1500), "\uD800", "\n", "\t"],
+  ...NEAR_MISSES.split(/\s+/),
+];
+const KEYS = "time tlp rel conf name mmsi since kind near radius to ltiov priority text xyz".split(" ");
+
+const token: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...FRAGMENTS) },
+  { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 30 }) },
+  {
+    weight: 2,
+    arbitrary: fc.array(fc.constantFrom(...FRAGMENTS), { minLength: 2, maxLength: 5 }).map((p) => p.join("")),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...KEYS), fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(...LONG)))
+      .map(([k, v]) => `${k}=${v}`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom('"', "“", "'", "«"),
+        fc.string({ maxLength: 12 }),
+        fc.constantFrom('"', "”", "'", "»", ""),
+      )
+      .map(([a, s, b]) => `${a}${s}${b}`),
+  },
+  { weight: 1, arbitrary: fc.bigInt().map(String) },
+  { weight: 1, arbitrary: fc.constantFrom(...LONG) },
+);
+
+/** The command's name, then a mutated example of it (or nothing of it), with tokens spliced in. */
+function messageFor(c: AnyCommand): fc.Arbitrary<string> {
+  const bases = [[], ...c.examples.map((e) => e.split(" ").slice(1))];
+  return fc
+    .record({
+      base: fc.constantFrom(...bases),
+      drop: fc.nat(8),
+      at: fc.nat(12),
+      tokens: fc.array(token, { maxLength: 8 }),
+      gap: fc.constantFrom(" ", "  ", "\t", " \n "),
+      name: fc.constantFrom(c.name, c.name.toUpperCase()),
+    })
+    .map(({ base, drop, at, tokens, gap, name }) => {
+      const words = base.filter((_, i) => i !== drop);
+      const i = at % (words.length + 1);
+      return `!${name} ${[...words.slice(0, i), ...tokens, ...words.slice(i)].join(gap)}`;
+    });
+}
+
+const message = (body: string, sender: string, roomId: string): CommandMessage => ({
+  eventId: "$event",
+  roomId,
+  sender,
+  body,
+  sentAt: new Date("2026-11-28T07:15:00Z"),
+});
+const senders = fc.constantFrom(ROJAS, SMITH, MILLER, COMMANDER, STRANGER);
+const rooms = fc.constantFrom(COL_USA, USA_JTF, OTHER_ROOM);
+
+describe("no message crashes a command or reaches the room as internals", () => {
+  it.each(commands.map((c) => [c.name, c] as const))(
+    "!%s: any words either succeed or get a specific error; a refusal changes nothing",
+    async (_, command) => {
+      await fc.assert(
+        fc.asyncProperty(messageFor(command), senders, rooms, async (body, sender, roomId) => {
+          const w = await seeded();
+          const before = snapshot(w);
+          const outcome = await dispatch(w, message(body, sender, roomId));
+          expectFitForRoom(outcome, body, sender);
+          if (!outcome.ok) expect(snapshot(w)).toEqual(before);
+          if (outcome.stage === "refused" && ROSTER[sender] === undefined)
+            expect(outcome.text).toContain("not on Tearline's roster");
+        }),
+        { numRuns: 300 },
+      );
+    },
+  );
+
+  const editable = commands.filter((c) => c.edit !== undefined);
+  const originals: Record<string, string> = {
+    sight: '!sight vessel 12.51,-79.17 "GO FAST 1" time=280714ZNOV26 -- two outboards',
+    rfi: "!rfi ask priority=immediate to=USA -- where is GO FAST 1?",
+  };
+
+  it("covers every command that can be corrected by an edit", () => {
+    expect(editable.map((c) => c.name).sort()).toEqual(Object.keys(originals).sort());
+  });
+
+  it.each(editable.map((c) => [c.name, c] as const))(
+    "!%s edits: any new words either correct the record or leave it exactly as it was, with a specific error",
+    async (name, command) => {
+      await fc.assert(
+        fc.asyncProperty(messageFor(command), fc.constantFrom(ROJAS, MILLER), async (body, sender) => {
+          const w = await seeded();
+          const ctx = contextFor(w, sender, COL_USA);
+          const created = await dispatch(w, message(originals[name] ?? "", sender, COL_USA));
+          if (created.reply === undefined)
+            throw new Error(`the original !${name} was not run: ${created.text}`);
+          const original = recordOf(created.reply, name, ctx);
+          const before = snapshot(w);
+          const outcome = await dispatchEdit(w, message(body, sender, COL_USA), original);
+          expectFitForRoom(outcome, body, sender);
+          if (!outcome.ok) expect(snapshot(w)).toEqual(before);
+        }),
+        { numRuns: 300 },
+      );
+    },
+  );
+});
