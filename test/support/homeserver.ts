@@ -20,6 +20,8 @@ export interface Homeserver {
   dir: string;
   logFile: string;
   stop(): Promise<void>;
+  /** Stops Synapse, waits downMs, starts it again on the same port and data. */
+  restart(downMs?: number): Promise<void>;
 }
 
 export interface StartHomeserverOptions {
@@ -206,6 +208,43 @@ export async function startHomeserver(opts: StartHomeserverOptions = {}): Promis
     }),
   );
 
+  const url = `http://127.0.0.1:${port}`;
+  const cleanup = async () => {
+    if (!process.env.TEARLINE_KEEP_SYNAPSE) await rm(dir, { recursive: true, force: true });
+  };
+  let proc: Launched;
+  try {
+    proc = await launch(python, configPath, dir, url, logFile);
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+  const stop = async () => {
+    await proc.halt();
+    await cleanup();
+  };
+  /** Stops Synapse and starts it again on the same port and data: an outage, as clients see one. */
+  const restart = async (downMs = 0) => {
+    await proc.halt();
+    if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+    proc = await launch(python, configPath, dir, url, logFile);
+  };
+  log(`synapse up at ${url} in ${Date.now() - t0} ms (dir ${dir})`);
+  return { url, serverName: SERVER_NAME, sharedSecret, dir, logFile, stop, restart };
+}
+
+interface Launched {
+  halt(): Promise<void>;
+}
+
+/** Starts the Synapse process and waits until it answers /versions. */
+async function launch(
+  python: string,
+  configPath: string,
+  dir: string,
+  url: string,
+  logFile: string,
+): Promise<Launched> {
   const child = spawn(python, ["-m", "synapse.app.homeserver", "-c", configPath], {
     cwd: dir,
     stdio: ["ignore", "pipe", "pipe"],
@@ -220,41 +259,33 @@ export async function startHomeserver(opts: StartHomeserverOptions = {}): Promis
   child.on("exit", (code, signal) => {
     exited = `exited with ${signal ?? code}`;
   });
-
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (exited === undefined) {
-      child.kill("SIGTERM");
-      if (!(await waitForExit(child, STOP_GRACE_MS))) {
-        child.kill("SIGKILL");
-        await waitForExit(child, STOP_GRACE_MS);
-      }
+  const halt = async () => {
+    if (exited !== undefined) return;
+    child.kill("SIGTERM");
+    if (!(await waitForExit(child, STOP_GRACE_MS))) {
+      child.kill("SIGKILL");
+      await waitForExit(child, STOP_GRACE_MS);
     }
-    if (!process.env.TEARLINE_KEEP_SYNAPSE) await rm(dir, { recursive: true, force: true });
   };
-
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (exited !== undefined) {
-      const msg = `Synapse ${exited} before answering.\n--- output ---\n${output}\n--- ${logFile} ---\n${await tail(logFile, 60)}`;
-      await stop();
-      throw new Error(msg);
+      throw new Error(
+        `Synapse ${exited} before answering.\n--- output ---\n${output}\n--- ${logFile} ---\n${await tail(logFile, 60)}`,
+      );
     }
     try {
       const r = await fetch(`${url}/_matrix/client/versions`, { signal: AbortSignal.timeout(2000) });
-      if (r.ok) break;
+      if (r.ok) return { halt };
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
-      const msg = `Synapse did not answer within ${START_TIMEOUT_MS} ms.\n${await tail(logFile, 60)}`;
-      await stop();
-      throw new Error(msg);
+      await halt();
+      throw new Error(`Synapse did not answer within ${START_TIMEOUT_MS} ms.\n${await tail(logFile, 60)}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  log(`synapse up at ${url} in ${Date.now() - t0} ms (dir ${dir})`);
-  return { url, serverName: SERVER_NAME, sharedSecret, dir, logFile, stop };
 }
 
 /** Registers a user through the shared-secret admin API (`/_synapse/admin/v1/register`). */
