@@ -5,10 +5,9 @@
  * `flush` writes the journal in one SQL transaction. Per the write-ahead rule, callers flush before
  * anything derived from crypto state leaves the process and before the sync token advances.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Tx } from "../db/client.ts";
-import { cryptoStoreRecords, cryptoStoreSchema } from "../db/schema/cryptoStore.ts";
+import { loadCryptoStore, writeCryptoStore } from "../db/queries/cryptoStore.ts";
 import type { Logger } from "../log.ts";
 import { decodeKey, deserializeValue } from "./idbCodec.ts";
 import {
@@ -35,15 +34,6 @@ interface StoredRecord {
   store: string;
   key: Buffer;
   value: Buffer;
-}
-
-/** Rows per INSERT/DELETE statement (4 parameters per inserted row; PostgreSQL allows 65535). */
-const CHUNK = 1000;
-
-function chunks<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
 }
 
 function request<T>(req: IDBRequest<T>): Promise<T> {
@@ -192,13 +182,7 @@ export class DurableCryptoStore {
    */
   static async open(db: Db, log: Logger, fence?: Fence): Promise<DurableCryptoStore> {
     const started = performance.now();
-    const { schemaRows, recordRows } = await db.transaction(
-      async (tx) => ({
-        schemaRows: await tx.select().from(cryptoStoreSchema),
-        recordRows: await tx.select().from(cryptoStoreRecords),
-      }),
-      { isolationLevel: "repeatable read", accessMode: "read only" },
-    );
+    const { schemas: schemaRows, records: recordRows } = await loadCryptoStore(db);
     const byDb = new Map<string, StoredRecord[]>();
     for (const r of recordRows) {
       const list = byDb.get(r.dbName) ?? [];
@@ -261,45 +245,15 @@ export class DurableCryptoStore {
     if (entries.length === 0) return 0;
     const started = performance.now();
     const { dropped, schemas, stores } = plan(entries);
-    const R = cryptoStoreRecords;
-    let rows = 0;
-    await this.#db.transaction(async (tx) => {
-      await this.#fence?.(tx);
-      for (const name of dropped) {
-        await tx.delete(R).where(eq(R.dbName, name));
-        await tx.delete(cryptoStoreSchema).where(eq(cryptoStoreSchema.dbName, name));
-      }
-      for (const s of schemas.values()) {
-        await tx
-          .insert(cryptoStoreSchema)
-          .values({ dbName: s.name, version: s.version, stores: s.stores })
-          .onConflictDoUpdate({
-            target: cryptoStoreSchema.dbName,
-            set: { version: sql`excluded.version`, stores: sql`excluded.stores` },
-          });
-      }
-      for (const p of stores) {
-        const inStore = and(eq(R.dbName, p.db), eq(R.storeName, p.store));
-        if (p.cleared) await tx.delete(R).where(inStore);
-        const writes = [...p.writes.values()];
-        const deletes = writes.flatMap((w) => (w.value === null ? [w.key] : []));
-        const puts = writes.flatMap((w) =>
-          w.value === null ? [] : [{ dbName: p.db, storeName: p.store, key: w.key, value: w.value }],
-        );
-        if (!p.cleared)
-          for (const keys of chunks(deletes)) await tx.delete(R).where(and(inStore, inArray(R.key, keys)));
-        for (const values of chunks(puts)) {
-          await tx
-            .insert(R)
-            .values(values)
-            .onConflictDoUpdate({
-              target: [R.dbName, R.storeName, R.key],
-              set: { value: sql`excluded.value` },
-            });
-        }
-        rows += writes.length;
-      }
-    });
+    const rows = await writeCryptoStore(
+      this.#db,
+      {
+        dropped,
+        schemas: schemas.values(),
+        stores: stores.map((p) => ({ ...p, writes: p.writes.values() })),
+      },
+      this.#fence,
+    );
     this.#journal.discard(entries.length);
     this.#log.debug("crypto store flushed", {
       ops: entries.length,
