@@ -24,7 +24,7 @@ export default defineCommand({
     const r = await ctx.runtime();
     const lines = [
       `Tearline ${r.version} · ${r.userId}`,
-      `Device ${r.deviceId} · fingerprint ${formatFingerprint(r.fingerprint)}`,
+      `Device ${r.deviceId} · fingerprint ${formatFingerprint(r.fingerprint)} · ${r.crossSigned ? "cross-signed" : "NOT cross-signed"}`,
       `Rooms joined: ${r.joinedRooms} · last sync ${ago(r.lastSyncAt, ctx.now)}`,
       `Database: ${r.databaseOk ? "ok" : "NOT REACHABLE"} · outbox backlog ${r.outboxBacklog}`,
       `Up since ${r.startedAt.toISOString().slice(0, 16).replace("T", " ")}Z`,

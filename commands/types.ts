@@ -25,6 +25,8 @@ export interface RuntimeInfo {
   userId: string;
   deviceId: string;
   fingerprint: string;
+  /** This device is signed by the bot's own cross-signing identity. */
+  crossSigned: boolean;
   joinedRooms: number;
   lastSyncAt: Date | undefined;
   databaseOk: boolean;

@@ -253,15 +253,20 @@ export class CryptoEngine {
     });
   }
 
+  /** Our cross-signing identity exists and has signed this device. */
+  async isCrossSigned(): Promise<boolean> {
+    const status = await this.machine.crossSigningStatus();
+    const ready = status.hasMaster && status.hasSelfSigning && status.hasUserSigning;
+    status.free();
+    return ready;
+  }
+
   /**
    * Create and upload this bot's cross-signing identity once. Synapse accepts the first upload
    * without user-interactive auth; later it needs the password, which we have on first start only.
    */
   async bootstrapCrossSigning(password: string | undefined, userId: string): Promise<boolean> {
-    const status = await this.machine.crossSigningStatus();
-    const done = status.hasMaster && status.hasSelfSigning && status.hasUserSigning;
-    status.free();
-    if (done) return false;
+    if (await this.isCrossSigned()) return false;
     await this.machineLock.run(async () => {
       const reqs = await this.machine.bootstrapCrossSigning(true);
       await this.store.flush();

@@ -20,7 +20,7 @@ describe("an officer and the bot in an encrypted room", () => {
     );
     expect(reply.encrypted).toBe(true);
     expect(reply.body).toMatch(/^Tearline \d+\.\d+\.\d+/);
-    expect(reply.body).toMatch(/Device \w+ · fingerprint/);
+    expect(reply.body).toMatch(/Device \w+ · fingerprint [A-Za-z0-9+/ ]+ · cross-signed$/m);
     expect(reply.body).toContain("Database: ok");
     const reaction = await s.officer.waitForEvent(
       room,

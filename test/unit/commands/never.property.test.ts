@@ -42,7 +42,13 @@ const deps = { directory, commands };
 
 const UP = new Date("2026-11-28T07:00:00Z");
 const runtime = async (): Promise<RuntimeInfo> => ({
-  ...{ version: "0.1.0", userId: "@tearline:example.org", deviceId: "TEARLINE", fingerprint: "q83vEjRWeJA" },
+  ...{
+    version: "0.1.0",
+    userId: "@tearline:example.org",
+    deviceId: "TEARLINE",
+    fingerprint: "q83vEjRWeJA",
+    crossSigned: true,
+  },
   ...{ joinedRooms: 2, lastSyncAt: UP, databaseOk: true, outboxBacklog: 0, startedAt: UP },
 });
 
