@@ -29,6 +29,18 @@ export function resolveCommand(
     });
     return undefined;
   }
+  const alias = deps.directory.roomAlias(m.roomId);
+  const room = alias === undefined ? undefined : deps.directory.facts.rooms[alias];
+  if (alias !== undefined && room !== undefined && !room.partners.includes(member.partner)) {
+    reply(outsider(member.partner, alias, room.partners), false);
+    fx.audit.push({
+      actor: m.sender,
+      action: "command.refused",
+      roomId: m.roomId,
+      detail: { eventId: m.eventId, why: "partner not in room", partner: member.partner },
+    });
+    return undefined;
+  }
   if (!parsed.ok) return void reply(formatError(parsed.error), false);
   const tokens: Tokens = parsed.value;
   const command = deps.commands.find((c) => c.name === tokens.name);
@@ -54,6 +66,14 @@ export function resolveCommand(
     return undefined;
   }
   return { command, tokens, member };
+}
+
+/** A rostered person of a partner that does not share this configured room. */
+function outsider(partner: string, alias: string, partners: readonly string[]): string {
+  return (
+    `❌ You are on the roster for ${partner}, but this room (${alias}) is shared by ${partners.join(" and ")}; ` +
+    "I only act on commands from its partners here. Use your own partnership's room."
+  );
 }
 
 /** The command's typed arguments, or the reply that says what was wrong, the usage and an example. */

@@ -18,14 +18,20 @@ const ROOM = "!colusa:example.org";
 const ROJAS = "@lo.col:example.org";
 const SMITH = "@po.usa:example.org";
 const STRANGER = "@who:example.org";
+const JTF_OFFICER = "@lo.jtf:example.org";
 const T0 = Date.parse("2026-11-28T07:14:00Z");
 
 const config = TearlineConfigSchema.parse({
-  partners: { COL: { name: "Colombian Navy" }, USA: { name: "US Coast Guard" } },
+  partners: {
+    COL: { name: "Colombian Navy" },
+    USA: { name: "US Coast Guard" },
+    JTF: { name: "Joint Task Force" },
+  },
   rooms: { "col-usa": { room: ROOM, partners: ["COL", "USA"] } },
   roster: {
     [ROJAS]: { partner: "COL", roles: ["liaison"], name: "Lt. Rojas" },
     [SMITH]: { partner: "USA", roles: ["liaison", "duty_officer"], name: "PO Smith" },
+    [JTF_OFFICER]: { partner: "JTF", roles: ["liaison"] },
   },
 });
 
@@ -142,6 +148,21 @@ describe("the dispatcher with PostgreSQL", () => {
     db.sql`select id, name, course, corrected_at is not null as corrected, retracted_at is not null as retracted from sightings order by id`;
   const actions = async () =>
     (await db.sql<{ action: string }[]>`select action from audit_log order by id`).map((r) => r.action);
+
+  it("refuses a rostered officer of a partner that does not share this room, and stores nothing", async () => {
+    const cmd = message(JTF_OFFICER, "!sight vessel 12.51,-79.20");
+    await dispatcher.handleOne(cmd);
+    expect(await said()).toEqual([
+      {
+        text: "❌ You are on the roster for JTF, but this room (col-usa) is shared by COL and USA; I only act on commands from its partners here. Use your own partnership's room.",
+        replyTo: idOf(cmd),
+        mentions: undefined,
+      },
+      { reaction: "❌", on: idOf(cmd) },
+    ]);
+    expect(await sightingRows()).toEqual([]);
+    expect(await actions()).toEqual(["command.refused"]);
+  });
 
   it("logs a sighting once, replies with its ref and a ✅, and remembers which message made it", async () => {
     const cmd = message(ROJAS, '!sight vessel 12.51,-79.20 "SIN NOMBRE"');
