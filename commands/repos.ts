@@ -44,18 +44,13 @@ export interface SightingRepo {
   search(q: SightingSearch): Promise<{ sightings: Sighting[]; total: number }>;
 }
 
-export interface NewRfi {
-  roomId: string;
-  originator: string;
-  originatorPartner: string;
-  priority: RfiPriority;
-  ltiov?: Date | undefined;
-  to: Addressee;
+export type NewRfi = Pick<
+  Rfi,
+  "roomId" | "originator" | "originatorPartner" | "priority" | "ltiov" | "to" | "question" | "createdAt"
+> & {
   /** The Matrix room of a room addressee, so it can act on the RFI there. */
   toRoomId?: string | undefined;
-  question: string;
-  createdAt: Date;
-}
+};
 
 export interface RfiChange {
   status?: RfiStatus;

@@ -4,8 +4,10 @@ import { type BotAccount, BotProcess, registerBot, rosterConfig } from "./botPro
 import { createTestDatabase, type TestDatabase } from "./database.ts";
 import { Officer } from "./officer.ts";
 
+type HomeserverInfo = { url: string; sharedSecret: string };
+
 export interface Scene {
-  hs: ReturnType<typeof inject<"homeserver">>;
+  hs: HomeserverInfo;
   db: TestDatabase;
   account: BotAccount;
   officer: Officer;
@@ -17,9 +19,13 @@ export interface Scene {
 }
 
 export async function createScene(
-  opts: { config?: (officer: Officer) => Record<string, unknown> } = {},
+  opts: {
+    config?: (officer: Officer) => Record<string, unknown>;
+    /** A homeserver of the test's own (default: the run's shared one). The scene does not stop it. */
+    homeserver?: HomeserverInfo;
+  } = {},
 ): Promise<Scene> {
-  const hs = inject("homeserver");
+  const hs = opts.homeserver ?? inject("homeserver");
   const db = await createTestDatabase("e2e");
   const account = await registerBot(hs);
   const officer = await Officer.create(hs);
