@@ -120,46 +120,38 @@ describe("a bot that survives restarts", () => {
     await expectExactlyOneAnswerEach(s, room, sent);
   });
 
-  it("a second instance on the same database waits and takes over only when the first dies", async () => {
-    const first = s.startBot();
-    await first.ready();
-    const standby = s.startBot();
-    await standby.waitForLog(/waiting for the device lock/);
-    const room = await s.encryptedRoom();
-    const one = await s.officer.send(room, "!status");
-    const reply = await s.officer.waitForMessage(room, (m) => m.replyTo === one);
-    expect(reply.body).toMatch(statusReply);
-    expect(standby.lines.some((l) => l.includes("holding the device lock"))).toBe(false);
+  it.each([
+    ["is killed (kill -9)", "kill"],
+    ["loses its database connection (it then exits at once)", "disconnect"],
+  ] as const)(
+    "a standby on the same database does nothing until the active instance %s, then takes over",
+    async (_, how) => {
+      const first = s.startBot();
+      await first.ready();
+      const standby = s.startBot();
+      await standby.waitForLog(/waiting for the device lock/);
+      const room = await s.encryptedRoom();
+      const one = await s.officer.send(room, "!status");
+      const reply = await s.officer.waitForMessage(room, (m) => m.replyTo === one);
+      expect(reply.body).toMatch(statusReply);
+      expect(standby.lines.some((l) => l.includes("holding the device lock"))).toBe(false);
 
-    await first.kill9();
-    await standby.ready();
-    const two = await s.officer.send(room, "!status");
-    await s.officer.waitForMessage(room, (m) => m.replyTo === two);
-    expect(repliesTo(s.officer, room, s.account.userId, one)).toHaveLength(1);
-    expect(repliesTo(s.officer, room, s.account.userId, two)).toHaveLength(1);
-  });
-
-  it("an instance that loses its database connection stops at once, and the standby takes over", async () => {
-    const first = s.startBot();
-    await first.ready();
-    const standby = s.startBot();
-    await standby.waitForLog(/waiting for the device lock/);
-    const room = await s.encryptedRoom();
-    const one = await s.officer.send(room, "!status");
-    await s.officer.waitForMessage(room, (m) => m.replyTo === one);
-
-    await s.db.sql`
-      select pg_terminate_backend(l.pid) from pg_locks l
-      where l.locktype = 'advisory' and l.objid = ${0x7465_726c} and l.granted
-        and l.database = (select oid from pg_database where datname = current_database())`;
-    expect(await first.exited).toBe(1);
-    expect(first.lines.some((l) => l.includes("lost the device lock"))).toBe(true);
-    await standby.ready();
-    expect(standby.lines.find((l) => l.includes("holding the device lock"))).toContain('"epoch":2');
-    const two = await s.officer.send(room, "!status");
-    await s.officer.waitForMessage(room, (m) => m.replyTo === two);
-    await expectExactlyOneAnswerEach(s, room, [one, two]);
-  });
+      if (how === "kill") await first.kill9();
+      else {
+        await s.db.sql`
+        select pg_terminate_backend(l.pid) from pg_locks l
+        where l.locktype = 'advisory' and l.objid = ${0x7465_726c} and l.granted
+          and l.database = (select oid from pg_database where datname = current_database())`;
+        expect(await first.exited).toBe(1);
+        expect(first.lines.some((l) => l.includes("lost the device lock"))).toBe(true);
+      }
+      await standby.ready();
+      expect(standby.lines.find((l) => l.includes("holding the device lock"))).toContain('"epoch":2');
+      const two = await s.officer.send(room, "!status");
+      await s.officer.waitForMessage(room, (m) => m.replyTo === two);
+      await expectExactlyOneAnswerEach(s, room, [one, two]);
+    },
+  );
 
   it("a new device of the officer, logged in after the bot's first message, reads the bot's next one", async () => {
     await s.startBot().ready();
