@@ -20,6 +20,7 @@ import { RoomRegistry } from "../matrix/rooms.ts";
 import { RoomSender } from "../matrix/send.ts";
 import { establishSession, type MatrixSession } from "../matrix/session.ts";
 import { SyncLoop, type TimelineItem } from "../matrix/sync.ts";
+import { type Sealed, seal, unseal } from "../secrets.ts";
 import type { Directory } from "./directory.ts";
 import { Dispatcher } from "./dispatch.ts";
 import { type Faults, noFaults } from "./faults.ts";
@@ -45,6 +46,24 @@ export interface BotOptions {
   faults?: Faults;
   /** Checked inside every crypto-store flush: refuses writes once another instance owns the device. */
   fence?: Fence;
+}
+
+type StoredSession = Omit<MatrixSession, "accessToken"> & { accessToken: Sealed };
+
+/** The access token is sealed with the store passphrase: the database alone cannot impersonate the bot. */
+async function saveSession(db: Db, passphrase: string, s: MatrixSession): Promise<void> {
+  const stored: StoredSession = { ...s, accessToken: await seal(passphrase, s.accessToken) };
+  await setState(db, "matrix.session", stored);
+}
+
+async function loadSession(db: Db, passphrase: string): Promise<MatrixSession | undefined> {
+  const stored = await getState<StoredSession>(db, "matrix.session");
+  if (!stored) return undefined;
+  try {
+    return { ...stored, accessToken: await unseal(passphrase, stored.accessToken) };
+  } catch {
+    throw new Error("TEARLINE_STORE_PASSPHRASE does not open the stored session (wrong passphrase?)");
+  }
 }
 
 /** A running bot: sync loop, dispatcher and outbox sender over one device and one database. */
@@ -74,8 +93,8 @@ export class Bot {
     const { session, fresh } = await establishSession({
       api,
       store: {
-        load: () => getState<MatrixSession>(db, "matrix.session"),
-        save: (s) => setState(db, "matrix.session", s),
+        load: () => loadSession(db, o.storePassphrase),
+        save: (s) => saveSession(db, o.storePassphrase, s),
       },
       userId: o.userId,
       password: o.password,

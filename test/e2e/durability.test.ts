@@ -4,7 +4,7 @@ import { createScene, reactionsTo, repliesTo, type Scene } from "../support/scen
 const statusReply = /^Tearline \d+\.\d+\.\d+/;
 
 async function session(s: Scene) {
-  const rows = await s.db.sql<{ value: { deviceId: string; accessToken: string } }[]>`
+  const rows = await s.db.sql<{ value: { deviceId: string; accessToken: unknown } }[]>`
     select value from bot_state where key = 'matrix.session'`;
   return rows[0]?.value;
 }
@@ -52,6 +52,13 @@ describe("a bot that survives restarts", () => {
     const reply = await s.officer.waitForMessage(room, (m) => m.replyTo === after);
     expect(reply.encrypted).toBe(true);
     expect(reply.body).toContain(`Device ${device?.deviceId}`);
+    await second.stop();
+
+    // The stored access token is sealed with the passphrase: a wrong one cannot start the bot.
+    expect(device?.accessToken).toMatchObject({ v: 1 });
+    const wrong = s.startBot({ TEARLINE_STORE_PASSPHRASE: "not the passphrase" });
+    expect(await wrong.exited).toBe(1);
+    expect(wrong.lines.join("\n")).toContain("TEARLINE_STORE_PASSPHRASE does not open the stored session");
   });
 
   it("answers each command sent while it was down exactly once, beyond a sync's timeline limit", async () => {
