@@ -119,7 +119,9 @@ function expectFitForRoom(o: Outcome, body: string, sender: string): void {
   for (const line of o.text.split("\n").filter((l) => !l.startsWith("Usage:")))
     expect(line.length).toBeLessThanOrEqual(MAX_ERROR_LINE);
   const read = readCommand(body, "!");
-  const unread = ROSTER[sender] !== undefined && read !== null && !read.ok;
+  // Someone of a partner that does not share this configured room is refused before their words are read.
+  const outsider = o.stage === "refused" && o.text.includes("but this room (");
+  const unread = ROSTER[sender] !== undefined && !outsider && read !== null && !read.ok;
   if (o.stage === "args" || unread) expect(o.text).toMatch(/\nExample: \S/);
 }
 
@@ -229,7 +231,7 @@ describe("no message crashes a command or reaches the room as internals", () => 
     "!%s edits: any new words either correct the record or leave it exactly as it was, with a specific error",
     async (name, command) => {
       await fc.assert(
-        fc.asyncProperty(messageFor(command), fc.constantFrom(ROJAS, MILLER), async (body, sender) => {
+        fc.asyncProperty(messageFor(command), fc.constantFrom(ROJAS, SMITH), async (body, sender) => {
           const w = await seeded();
           const ctx = contextFor(w, sender, COL_USA);
           const created = await dispatch(w, message(originals[name] ?? "", sender, COL_USA));
