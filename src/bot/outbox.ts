@@ -11,6 +11,7 @@ export interface Sender {
 
 const BATCH = 20;
 const IDLE_POLL_MS = 2_000;
+const FAILURE_BACKOFF_MS = 1_000;
 
 /**
  * Sends outbox rows in order. Transient failures (network, 429, 5xx) are retried inside the
@@ -44,35 +45,44 @@ export class OutboxSender {
     await this.running;
   }
 
-  /** Sends what is queued now; returns how many rows were sent. */
-  async drain(): Promise<number> {
+  /**
+   * Sends what is queued now, in order per room. A row that fails is recorded (attempts, last
+   * error) and its room waits for the next pass, so its order holds and other rooms go on; after
+   * MAX_SEND_ATTEMPTS it is left for the operator. Returns how many rows were sent and failed.
+   */
+  async drain(): Promise<{ sent: number; failed: number }> {
     let sent = 0;
+    let failed = 0;
     for (;;) {
       const rows = await nextUnsent(this.db, BATCH);
-      if (rows.length === 0 || this.stopped) return sent;
+      if (rows.length === 0 || this.stopped) return { sent, failed };
+      const blocked = new Set<string>();
       for (const row of rows) {
-        if (this.stopped) return sent;
+        if (this.stopped) return { sent, failed };
+        if (blocked.has(row.roomId)) continue;
         try {
           const content = row.content as Record<string, unknown>;
-          const eventId = await this.sender.send(
-            row.roomId,
-            row.eventType,
-            content,
-            `${this.txnPrefix}${row.id}`,
-          );
+          const txnId = `${this.txnPrefix}${row.id}`;
+          const eventId = await this.sender.send(row.roomId, row.eventType, content, txnId);
           this.faults.afterSent();
           await markSent(this.db, row.id, eventId);
           sent++;
         } catch (err) {
-          if (!(err instanceof MatrixError)) throw err;
-          this.log.error("homeserver refused an outbox message", {
-            outboxId: row.id,
-            roomId: row.roomId,
-            err,
-          });
-          await markFailed(this.db, row.id, err.message);
+          const refused = err instanceof MatrixError;
+          this.log.error(
+            refused ? "homeserver refused an outbox message" : "could not send an outbox message",
+            {
+              outboxId: row.id,
+              roomId: row.roomId,
+              err,
+            },
+          );
+          await markFailed(this.db, row.id, err instanceof Error ? err.message : String(err));
+          blocked.add(row.roomId);
+          failed++;
         }
       }
+      if (blocked.size > 0) return { sent, failed };
     }
   }
 
@@ -82,10 +92,11 @@ export class OutboxSender {
         this.wake = resolve;
       });
       try {
-        await this.drain();
+        const { failed } = await this.drain();
+        if (failed > 0) await sleep(FAILURE_BACKOFF_MS); // not at once, even when kicked
       } catch (err) {
         this.log.error("outbox sender failed; will retry", { err });
-        await sleep(1_000);
+        await sleep(FAILURE_BACKOFF_MS);
       }
       if (this.stopped) break;
       await Promise.race([woken, sleep(IDLE_POLL_MS)]);
