@@ -61,7 +61,8 @@ describe("the outbox sender", () => {
     const outbox = new OutboxSender(db.db, sender, log, "tl-", noFaults);
     expect(await outbox.drain()).toEqual({ sent: 2, failed: 1 });
     expect(sent.map((s) => s.body)).toEqual(["b1", "b2"]);
-    const rows = await db.sql`select id::int as id, attempts, last_error from outbox where sent_at is null order by id`;
+    const rows =
+      await db.sql`select id::int as id, attempts, last_error from outbox where sent_at is null order by id`;
     expect(rows).toEqual([
       { id: 1, attempts: 1, last_error: "wasm: something went wrong" },
       { id: 3, attempts: 0, last_error: null }, // a2 waits behind a1
@@ -77,7 +78,8 @@ describe("the outbox sender", () => {
     );
     const outbox = new OutboxSender(db.db, sender, log, "tl-", noFaults);
     for (let i = 0; i < MAX_SEND_ATTEMPTS + 2; i++) await outbox.drain();
-    const rows = await db.sql`select id::int as id, attempts, last_error from outbox where sent_at is null order by id`;
+    const rows =
+      await db.sql`select id::int as id, attempts, last_error from outbox where sent_at is null order by id`;
     expect(rows[0]).toMatchObject({ id: 1, attempts: MAX_SEND_ATTEMPTS });
     expect(String(rows[0]?.last_error)).toContain("M_FORBIDDEN");
   });
