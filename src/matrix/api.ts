@@ -56,6 +56,7 @@ export type SyncResponse = z.infer<typeof SyncResponse>;
 export type JoinedRoom = z.infer<typeof JoinedRoom>;
 
 const LoginResponse = z.object({ user_id: z.string(), access_token: z.string(), device_id: z.string() });
+const JoinedRooms = z.object({ joined_rooms: z.array(z.string()) });
 const WhoAmI = z.object({ user_id: z.string(), device_id: z.string().optional() });
 const EventIdResponse = z.object({ event_id: z.string() });
 const RoomIdResponse = z.object({ room_id: z.string() });
@@ -93,6 +94,10 @@ export class MatrixApi {
 
   whoami() {
     return this.http.request("GET", `${V3}/account/whoami`, WhoAmI);
+  }
+
+  async joinedRooms(): Promise<string[]> {
+    return (await this.http.request("GET", `${V3}/joined_rooms`, JoinedRooms)).joined_rooms;
   }
 
   sync(p: { since?: string; timeoutMs: number; filter: object; signal?: AbortSignal }) {

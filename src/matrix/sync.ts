@@ -94,6 +94,14 @@ export class SyncLoop {
 
   private async loop(): Promise<void> {
     let since = await this.handler.loadToken();
+    // An incremental sync only names rooms with news; know them all (for !status) from the start.
+    if (since) {
+      try {
+        for (const roomId of await this.api.joinedRooms()) this.joined.add(roomId);
+      } catch (err) {
+        this.log.warn("could not list joined rooms; !status counts them as they show up", { err });
+      }
+    }
     let failures = 0;
     while (!this.abort.signal.aborted) {
       try {

@@ -38,6 +38,7 @@ describe("a bot that survives restarts", () => {
     const first = s.startBot();
     await first.ready();
     const room = await s.encryptedRoom();
+    await s.encryptedRoom(); // a second room, quiet after the restart
     const before = await s.officer.send(room, "!status");
     await s.officer.waitForMessage(room, (m) => m.replyTo === before);
     const device = await session(s);
@@ -52,6 +53,7 @@ describe("a bot that survives restarts", () => {
     const reply = await s.officer.waitForMessage(room, (m) => m.replyTo === after);
     expect(reply.encrypted).toBe(true);
     expect(reply.body).toContain(`Device ${device?.deviceId}`);
+    expect(reply.body).toContain("Rooms joined: 2");
     await second.stop();
 
     // The stored access token is sealed with the passphrase: a wrong one cannot start the bot.
