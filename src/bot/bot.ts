@@ -25,6 +25,7 @@ import type { Directory } from "./directory.ts";
 import { Dispatcher } from "./dispatch.ts";
 import { type Faults, noFaults } from "./faults.ts";
 import { OutboxSender } from "./outbox.ts";
+import { Scheduler } from "./scheduler.ts";
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
@@ -66,11 +67,12 @@ async function loadSession(db: Db, passphrase: string): Promise<MatrixSession | 
   }
 }
 
-/** A running bot: sync loop, dispatcher and outbox sender over one device and one database. */
+/** A running bot: sync loop, dispatcher, outbox sender and scheduler over one device and one database. */
 export class Bot {
   private readonly handling = new Mutex();
 
   private sync!: SyncLoop;
+  private scheduler!: Scheduler;
 
   private constructor(
     readonly session: MatrixSession,
@@ -185,6 +187,8 @@ export class Bot {
       setImmediate(() => void b.retryPending(keys.map((k) => k.sessionId)));
     });
     outbox.start();
+    b.scheduler = new Scheduler({ db, log, now, onOutbox: () => outbox.kick() });
+    b.scheduler.start();
     await b.retryPending(undefined);
     b.sync.start();
     return b;
@@ -224,6 +228,7 @@ export class Bot {
   }
 
   async stop(): Promise<void> {
+    await this.scheduler.stop();
     await this.sync.stop();
     await this.outbox.stop();
     await this.store.flush();

@@ -5,7 +5,7 @@ import { type Addressee, AWAITING_ANSWER, type Rfi } from "../../domain/rfi.ts";
 import type { DbOrTx } from "../client.ts";
 import { rfis } from "../schema/rfis.ts";
 
-type Row = typeof rfis.$inferSelect;
+export type RfiRow = typeof rfis.$inferSelect;
 
 function addresseeColumns(to: Addressee) {
   return "partner" in to
@@ -13,7 +13,7 @@ function addresseeColumns(to: Addressee) {
     : { toPartner: null, toRoom: to.room, toRoomPartners: to.partners };
 }
 
-function toRfi(row: Row): Rfi {
+export function toRfi(row: RfiRow): Rfi {
   const to: Addressee =
     row.toPartner !== null
       ? { partner: row.toPartner }

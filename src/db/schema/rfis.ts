@@ -26,6 +26,10 @@ export const rfis = pgTable(
     answeredAt: timestamp("answered_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+    /** The LTIOV the deadline reminder was sent for: a corrected LTIOV differs, so it is reminded again. */
+    remindedFor: timestamp("reminded_for", { withTimezone: true }),
+    /** The LTIOV the overdue notice was sent for. */
+    overdueNoticedFor: timestamp("overdue_noticed_for", { withTimezone: true }),
   },
   (t) => [
     index("rfis_room").on(t.roomId, t.createdAt),

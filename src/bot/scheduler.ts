@@ -1,0 +1,114 @@
+/**
+ * Jobs that run on the clock rather than on a message: for now, RFI deadline reminders. Runs only
+ * in the instance that holds the device lock (it is started by the Bot, which only that one runs).
+ */
+import cron, { type ScheduledTask } from "node-cron";
+import type { Db } from "../db/client.ts";
+import { appendAudit } from "../db/queries/audit.ts";
+import { enqueue, type OutboxMessage } from "../db/queries/events.ts";
+import { lockRfiDueNotice, markReminderSent, rfiIdsDueNotice } from "../db/queries/reminders.ts";
+import { planReminder, type ReminderKind } from "../domain/reminders.ts";
+import type { Logger } from "../log.ts";
+import { replyContent } from "./messages.ts";
+
+/** The bot's own actions in the audit log. */
+export const SCHEDULER_ACTOR = "tearline";
+
+export interface QueuedReminder {
+  ref: string;
+  kind: ReminderKind;
+  messages: OutboxMessage[];
+}
+
+const AUDIT_ACTION: Record<ReminderKind, string> = { reminder: "rfi.reminded", overdue: "rfi.overdue" };
+
+/**
+ * One pass over the RFIs due a reminder or an overdue notice at `now`. Each RFI gets its own
+ * transaction: lock the row (skipping one another transaction holds), queue the notices, append
+ * the audit entry and mark it sent — so a notice is queued exactly once, however often this runs.
+ */
+export async function runReminders(db: Db, now: Date): Promise<QueuedReminder[]> {
+  const queued: QueuedReminder[] = [];
+  for (const id of await rfiIdsDueNotice(db, now)) {
+    const done = await db.transaction(async (tx) => {
+      const rfi = await lockRfiDueNotice(tx, id, now);
+      const reminder = rfi === undefined ? undefined : planReminder(rfi, now);
+      if (rfi === undefined || reminder === undefined) return undefined;
+      const messages = reminder.notices.map(
+        (n): OutboxMessage => ({
+          roomId: n.roomId,
+          eventType: "m.room.message",
+          content: replyContent(undefined, n.text, n.mentions),
+        }),
+      );
+      await enqueue(tx, messages);
+      const detail = {
+        ref: rfi.ref,
+        ltiov: reminder.ltiov.toISOString(),
+        rooms: messages.map((m) => m.roomId),
+      };
+      await appendAudit(
+        tx,
+        [{ actor: SCHEDULER_ACTOR, action: AUDIT_ACTION[reminder.kind], roomId: rfi.roomId, detail }],
+        now,
+      );
+      await markReminderSent(tx, id, reminder);
+      return { ref: rfi.ref, kind: reminder.kind, messages };
+    });
+    if (done !== undefined) queued.push(done);
+  }
+  return queued;
+}
+
+export interface SchedulerOptions {
+  db: Db;
+  log: Logger;
+  now?: () => Date;
+  /** Called after a pass queued messages, so the outbox sends them at once. */
+  onOutbox: () => void;
+}
+
+/** Runs the reminder pass every minute; a pass still running when the next is due is not doubled. */
+export class Scheduler {
+  private task: ScheduledTask | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly o: SchedulerOptions) {}
+
+  start(): void {
+    const log = this.o.log;
+    // node-cron's own warnings (a missed minute after a stall) go to our JSON-lines log.
+    const logger = {
+      debug: (m: string | Error) => log.debug(String(m)),
+      info: (m: string) => log.info(m),
+      warn: (m: string) => log.warn(m),
+      error: (m: string | Error, err?: Error) => log.error(String(m), { err: err ?? m }),
+    };
+    this.task = cron.schedule("* * * * *", () => this.tick(), { name: "rfi-reminders", logger });
+  }
+
+  /** One pass now, or the pass already under way. Never throws: a failed pass is logged and retried next minute. */
+  tick(): Promise<void> {
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    await this.task?.destroy();
+    this.task = undefined;
+    await this.running;
+  }
+
+  private async pass(): Promise<void> {
+    try {
+      const queued = await runReminders(this.o.db, (this.o.now ?? (() => new Date()))());
+      if (queued.length === 0) return;
+      this.o.log.info("queued RFI reminders", { reminders: queued.map((q) => `${q.ref} ${q.kind}`) });
+      this.o.onOutbox();
+    } catch (err) {
+      this.o.log.error("RFI reminder pass failed; will retry next minute", { err });
+    }
+  }
+}
