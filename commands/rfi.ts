@@ -10,12 +10,16 @@
  * - list: anyone on the roster; a room sees the RFIs raised in it and those addressed to it.
  * Every change is told to the originator: the reply mentions them, in the originating room.
  */
+import { formatDuration } from "../src/domain/dtg.ts";
 import { parseRef } from "../src/domain/refs.ts";
+import { REMINDER_LEAD_MS } from "../src/domain/reminders.ts";
 import { err, ok, type Result } from "../src/domain/result.ts";
 import { formatAddressee, formatDue, isAwaitingAnswer } from "../src/domain/rfi.ts";
 import { act, resolveAddressee } from "./rfiAct.ts";
 import { type AddresseeName, parseRfiArgs, type RfiArgs } from "./rfiArgs.ts";
 import { argsFrom, type CommandContext, type CommandRecord, defineCommand, type Reply } from "./types.ts";
+
+const lead = (p: keyof typeof REMINDER_LEAD_MS) => formatDuration(REMINDER_LEAD_MS[p]);
 
 export const ASK_ROLES = ["liaison", "duty_officer", "commander"] as const;
 
@@ -126,6 +130,7 @@ export default defineCommand<RfiArgs>({
   synopsis: "!rfi ask|accept|defer|refer|deny|answer|close|list …",
   details: [
     "Without to=, an RFI goes to the room's other partner (when there is exactly one). Past its LTIOV, an RFI still awaiting an answer is overdue.",
+    `With an LTIOV, I post one ⏰ reminder before it (${lead("immediate")} ahead for IMMEDIATE, ${lead("priority")} for PRIORITY, ${lead("routine")} for ROUTINE) and one notice if it passes unanswered.`,
     "Who may: ask — liaison officers, duty officers, commanders · accept, defer, refer, deny, answer — the addressee partner's people, or any duty officer · close — the originator, or a duty officer.",
     "Edit your !rfi ask message to correct the RFI; delete it to withdraw the RFI. The originator is told of every change.",
   ],
