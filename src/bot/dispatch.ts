@@ -37,10 +37,6 @@ export class Dispatcher {
     this.runner = new CommandRunner(deps);
   }
 
-  async handle(items: TimelineItem[]): Promise<void> {
-    for (const item of items) await this.handleOne(item);
-  }
-
   async handleOne(item: TimelineItem): Promise<void> {
     const { event } = item;
     const eventId = event.event_id;
