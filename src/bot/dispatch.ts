@@ -1,13 +1,21 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { AnyCommand, RuntimeInfo } from "../../commands/types.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { appendAudit } from "../db/queries/audit.ts";
 import { commandEventById } from "../db/queries/commandEvents.ts";
-import { claimEvent, enqueue, noteOnce, savePendingDecryption } from "../db/queries/events.ts";
+import {
+  claimEvent,
+  enqueue,
+  noteOnce,
+  processedEvent,
+  savePendingDecryption,
+} from "../db/queries/events.ts";
 import type { Logger } from "../log.ts";
 import type { RawEvent } from "../matrix/api.ts";
 import type { TimelineItem } from "../matrix/sync.ts";
 import type { Directory } from "./directory.ts";
-import { type Effects, newEffects } from "./effects.ts";
+import { type Effects, newEffects, say, upperFirst } from "./effects.ts";
 import { cannotDecrypt, NEEDS_ENCRYPTION, replyContent, untrustedDevice } from "./messages.ts";
 import { type CommandMessage, CommandRunner } from "./runner.ts";
 
@@ -37,12 +45,61 @@ export class Dispatcher {
     this.runner = new CommandRunner(deps);
   }
 
-  async handleOne(item: TimelineItem): Promise<void> {
+  /**
+   * Handles one event. Text is cleaned of what PostgreSQL cannot store (NUL). If handling fails
+   * twice for a reason in the event itself, the event is recorded as failed (audited, and the
+   * sender told with a reference) so one poisonous event can never stop the sync loop. A transient
+   * failure (database connection, serialization) throws, and the batch is retried.
+   */
+  async handleOne(raw: TimelineItem): Promise<void> {
+    const item = { ...raw, event: withoutNul(raw.event) };
+    try {
+      return await this.handleClean(item);
+    } catch (first) {
+      if (isTransient(first)) throw first; // the database or homeserver is away: retry the batch later
+      this.deps.log.warn("handling an event failed; trying once more", {
+        eventId: item.event.event_id,
+        err: first,
+      });
+    }
+    await sleep(RETRY_DELAY_MS);
+    try {
+      return await this.handleClean(item);
+    } catch (err) {
+      if (isTransient(err)) throw err;
+      await this.failed(item, err);
+    }
+  }
+
+  private async failed(item: TimelineItem, err: unknown): Promise<void> {
+    const { event_id: eventId, sender } = item.event;
+    if (!eventId || !sender) throw err;
+    const reference = randomUUID().slice(0, 8);
+    this.deps.log.error("could not handle an event; recorded as failed", { reference, eventId, err });
+    await this.inTransaction(item, async (_tx, fx) => {
+      fx.messages.push({
+        roomId: item.roomId,
+        eventType: "m.room.message",
+        content: replyContent(
+          eventId,
+          `❌ Internal error, reference ${reference}: I could not process this message.`,
+        ),
+      });
+      fx.audit.push({
+        actor: sender,
+        action: "event.failed",
+        roomId: item.roomId,
+        detail: { eventId, reference },
+      });
+    });
+  }
+
+  private async handleClean(item: TimelineItem): Promise<void> {
     const { event } = item;
     const eventId = event.event_id;
     const sender = event.sender;
     if (!eventId || !sender) return;
-    if (item.untrustedSender) return this.untrusted(item.roomId, eventId, sender);
+    if (item.untrustedSender) return this.untrusted(item, eventId, sender);
     if (item.decryptionError !== undefined) return this.undecryptable(item, eventId, sender);
     // Redactions are never encrypted; one only acts when it deletes a command that made a record.
     if (event.type === "m.room.redaction") return this.redaction(item, eventId, sender);
@@ -54,7 +111,7 @@ export class Dispatcher {
     const encryptedRoom = await this.deps.isEncrypted(item.roomId);
     if (!item.encrypted) {
       if (encryptedRoom) return; // a plaintext message in an encrypted room: not trusted, ignored
-      return this.inTransaction(eventId, item.roomId, async (tx, fx) => {
+      return this.inTransaction(item, async (tx, fx) => {
         if (await noteOnce(tx, item.roomId, "needs-encryption")) {
           fx.messages.push({
             roomId: item.roomId,
@@ -72,22 +129,40 @@ export class Dispatcher {
     }
     const sentAt = event.origin_server_ts === undefined ? this.deps.now() : new Date(event.origin_server_ts);
     const message: CommandMessage = { eventId, roomId: item.roomId, sender, body, sentAt };
-    if (edit === undefined)
-      return this.inTransaction(eventId, item.roomId, (tx, fx) => this.runner.run(tx, fx, message));
-    await this.inTransaction(eventId, item.roomId, async (tx, fx) => {
+    if (edit === undefined) return this.inTransaction(item, (tx, fx) => this.runner.run(tx, fx, message));
+    await this.inTransaction(item, async (tx, fx) => {
       const original = await commandEventById(tx, edit.target);
-      if (original === undefined || original.roomId !== item.roomId) {
-        // The edited message made no record (it was refused, or made none): run the new text as a command.
-        return this.runner.run(tx, fx, { ...message, eventId: edit.target });
+      if (original !== undefined && original.roomId === item.roomId) {
+        return this.runner.edit(tx, fx, message, original, eventId);
       }
-      return this.runner.edit(tx, fx, message, original, eventId);
+      // The edited message made no record (it was refused): run the new text as that command, for
+      // its own sender only, at the time it was first sent.
+      const first = await processedEvent(tx, edit.target);
+      if (first === undefined || first.roomId !== item.roomId || first.sender !== sender) {
+        fx.audit.push({
+          actor: sender,
+          action: "command.refused",
+          roomId: item.roomId,
+          detail: {
+            eventId,
+            edits: edit.target,
+            why: first === undefined ? "not a command" : "not the sender",
+          },
+        });
+        const why =
+          first === undefined
+            ? "I only act on an edit of a command message I have seen; send the command as a new message."
+            : "only the person who sent a command can correct it by editing.";
+        return say(fx, item.roomId, eventId, `❌ ${upperFirst(why)}`, { reaction: "❌" });
+      }
+      return this.runner.run(tx, fx, { ...message, eventId: edit.target, sentAt: first.sentAt ?? sentAt });
     });
   }
 
   private async redaction(item: TimelineItem, eventId: string, sender: string): Promise<void> {
     const target = redactedId(item.event);
     if (target === undefined) return;
-    await this.inTransaction(eventId, item.roomId, async (tx, fx) => {
+    await this.inTransaction(item, async (tx, fx) => {
       const original = await commandEventById(tx, target);
       if (original === undefined || original.roomId !== item.roomId) return;
       await this.runner.retract(tx, fx, { eventId, sender, roomId: item.roomId }, original);
@@ -95,8 +170,9 @@ export class Dispatcher {
   }
 
   /** trust.ignore_unverified: refuse, and tell the sender once per room why. */
-  private untrusted(roomId: string, eventId: string, sender: string): Promise<void> {
-    return this.inTransaction(eventId, roomId, async (tx, fx) => {
+  private untrusted(item: TimelineItem, eventId: string, sender: string): Promise<void> {
+    const { roomId } = item;
+    return this.inTransaction(item, async (tx, fx) => {
       if (await noteOnce(tx, roomId, `untrusted:${sender}`)) {
         fx.messages.push({
           roomId,
@@ -149,14 +225,17 @@ export class Dispatcher {
   }
 
   /** Runs fn with a claim on the event; does nothing if the event was already handled. */
-  private async inTransaction(
-    eventId: string,
-    roomId: string,
-    fn: (tx: Tx, fx: Effects) => Promise<void>,
-  ): Promise<void> {
+  private async inTransaction(item: TimelineItem, fn: (tx: Tx, fx: Effects) => Promise<void>): Promise<void> {
+    const { event } = item;
+    const origin = {
+      eventId: event.event_id ?? "",
+      roomId: item.roomId,
+      sender: event.sender,
+      sentAt: event.origin_server_ts === undefined ? undefined : new Date(event.origin_server_ts),
+    };
     let queued = false;
     await this.deps.db.transaction(async (tx) => {
-      if (!(await claimEvent(tx, eventId, roomId))) return;
+      if (!(await claimEvent(tx, origin))) return;
       const fx = newEffects();
       await fn(tx, fx);
       await enqueue(tx, fx.messages);
@@ -183,4 +262,29 @@ export function editOf(event: RawEvent): { target: string; body: string } | unde
 export function redactedId(event: RawEvent): string | undefined {
   if (typeof event.redacts === "string") return event.redacts;
   return typeof event.content.redacts === "string" ? event.content.redacts : undefined;
+}
+
+const RETRY_DELAY_MS = 500;
+/** SQLSTATE classes that pass: connection (08), transaction rollback (40), resources (53), operator (57). */
+const TRANSIENT_SQLSTATE = /^(08|40|53|57)/;
+
+/** An error that says nothing about the event itself, so the event must not be given up on. */
+export function isTransient(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
+    const code = typeof e === "object" && e !== null && "code" in e ? String(e.code) : "";
+    if (/^(CONNECT|CONNECTION_|ECONN|ETIMEDOUT|EPIPE)/.test(code) || TRANSIENT_SQLSTATE.test(code))
+      return true;
+    e = typeof e === "object" && e !== null && "cause" in e ? e.cause : undefined;
+  }
+  return false;
+}
+
+/** The event with NUL removed from every string (PostgreSQL text and jsonb cannot hold it). */
+export function withoutNul<T>(value: T): T {
+  if (typeof value === "string") return value.replaceAll("\u0000", "") as T;
+  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)])) as T;
+  }
+  return value;
 }

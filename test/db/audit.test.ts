@@ -32,7 +32,7 @@ describe("the audit log's hash chain", () => {
   });
 
   it("verifies an untouched chain", async () => {
-    expect(await verifyAudit(db.db)).toEqual({ ok: true, entries: 5 });
+    expect(await verifyAudit(db.db)).toMatchObject({ ok: true, entries: 5, head: { id: 5 } });
   });
 
   it("detects an edited entry", async () => {
@@ -45,6 +45,13 @@ describe("the audit log's hash chain", () => {
     expect(await verifyAudit(db.db)).toMatchObject({ ok: false, id: 3 });
   });
 
+  it("detects entries cut from the end, down to an empty log", async () => {
+    await db.sql`delete from audit_log where id = 5`;
+    expect(await verifyAudit(db.db)).toMatchObject({ ok: false, id: 5 });
+    await db.sql`delete from audit_log`;
+    expect(await verifyAudit(db.db)).toMatchObject({ ok: false, id: 5 });
+  });
+
   it("keeps one chain when transactions append concurrently", async () => {
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -53,6 +60,6 @@ describe("the audit log's hash chain", () => {
         ),
       ),
     );
-    expect(await verifyAudit(db.db)).toEqual({ ok: true, entries: 25 });
+    expect(await verifyAudit(db.db)).toMatchObject({ ok: true, entries: 25 });
   });
 });

@@ -2,14 +2,43 @@ import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.ts";
 import { outbox, pendingDecryptions, processedEvents, roomNotices } from "../schema/events.ts";
 
+export interface EventOrigin {
+  eventId: string;
+  roomId: string;
+  sender?: string | undefined;
+  sentAt?: Date | undefined;
+}
+
 /** Claims an event for processing; false when it was already handled (exactly-once). */
-export async function claimEvent(tx: DbOrTx, eventId: string, roomId: string): Promise<boolean> {
+export async function claimEvent(tx: DbOrTx, e: EventOrigin): Promise<boolean> {
   const rows = await tx
     .insert(processedEvents)
-    .values({ eventId, roomId })
+    .values({ eventId: e.eventId, roomId: e.roomId, sender: e.sender ?? null, sentAt: e.sentAt ?? null })
     .onConflictDoNothing()
     .returning({ eventId: processedEvents.eventId });
   return rows.length === 1;
+}
+
+/** A handled event's room, sender and time, if it was handled. */
+export async function processedEvent(db: DbOrTx, eventId: string): Promise<EventOrigin | undefined> {
+  const rows = await db
+    .select({
+      eventId: processedEvents.eventId,
+      roomId: processedEvents.roomId,
+      sender: processedEvents.sender,
+      sentAt: processedEvents.sentAt,
+    })
+    .from(processedEvents)
+    .where(eq(processedEvents.eventId, eventId));
+  const r = rows[0];
+  return (
+    r && {
+      eventId: r.eventId,
+      roomId: r.roomId,
+      sender: r.sender ?? undefined,
+      sentAt: r.sentAt ?? undefined,
+    }
+  );
 }
 
 export async function knownEventIds(db: DbOrTx, eventIds: string[]): Promise<Set<string>> {

@@ -13,6 +13,9 @@ import {
 export const processedEvents = pgTable("processed_events", {
   eventId: text("event_id").primaryKey(),
   roomId: text("room_id").notNull(),
+  /** Who sent it and when the homeserver received it: an edit of it is checked against these. */
+  sender: text("sender"),
+  sentAt: timestamp("sent_at", { withTimezone: true }),
   processedAt: timestamp("processed_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -1,0 +1,134 @@
+/**
+ * The dispatcher against hostile or unlucky events, over real PostgreSQL: text PostgreSQL cannot
+ * store, edits of someone else's command, and an event whose handling keeps failing. None of them
+ * may stop the events after them.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { commands } from "../../commands/index.ts";
+import { directoryFromConfig } from "../../src/bot/configDirectory.ts";
+import { Dispatcher } from "../../src/bot/dispatch.ts";
+import { TearlineConfigSchema } from "../../src/config/schema.ts";
+import { createLogger } from "../../src/log.ts";
+import type { TimelineItem } from "../../src/matrix/sync.ts";
+import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+
+const ROOM = "!colusa:example.org";
+const BROKEN_ROOM = "!broken:example.org";
+const ROJAS = "@lo.col:example.org";
+const SMITH = "@po.usa:example.org";
+const STRANGER = "@who:example.org";
+const T0 = Date.parse("2026-11-28T07:14:00Z");
+
+const config = TearlineConfigSchema.parse({
+  partners: { COL: { name: "Colombian Navy" }, USA: { name: "US Coast Guard" } },
+  rooms: { "col-usa": { room: ROOM, partners: ["COL", "USA"] } },
+  roster: {
+    [ROJAS]: { partner: "COL", roles: ["liaison"] },
+    [SMITH]: { partner: "USA", roles: ["liaison", "duty_officer"] },
+  },
+});
+
+describe("the dispatcher with events that could stop it", () => {
+  let db: TestDatabase;
+  let dispatcher: Dispatcher;
+  let seq = 0;
+
+  beforeAll(async () => {
+    db = await createTestDatabase("dispatchfaults");
+    dispatcher = new Dispatcher({
+      db: db.db,
+      log: createLogger("error", {}, () => {}),
+      directory: directoryFromConfig(config),
+      commands,
+      isEncrypted: async (roomId) => {
+        if (roomId === BROKEN_ROOM) throw new Error("state lookup failed");
+        return true;
+      },
+      runtime: () => Promise.reject(new Error("not here")),
+      now: () => new Date(T0 + 3_600_000),
+      onOutbox: () => {},
+    });
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+  beforeEach(async () => {
+    await db.sql`truncate sightings, rfis, command_events, outbox, audit_log, processed_events restart identity`;
+  });
+
+  function message(
+    sender: string,
+    body: string,
+    extra: Record<string, unknown> = {},
+    roomId = ROOM,
+  ): TimelineItem {
+    return {
+      roomId,
+      encrypted: true,
+      event: {
+        type: "m.room.message",
+        event_id: `$f${++seq}`,
+        sender,
+        origin_server_ts: T0 + seq * 60_000,
+        content: { msgtype: "m.text", body, ...extra },
+      },
+    };
+  }
+  const edit = (sender: string, target: string, body: string) =>
+    message(sender, `* ${body}`, {
+      "m.new_content": { msgtype: "m.text", body },
+      "m.relates_to": { rel_type: "m.replace", event_id: target },
+    });
+  const replies = async () =>
+    (
+      await db.sql<
+        { body: string }[]
+      >`select content->>'body' as body from outbox where event_type = 'm.room.message' order by id`
+    ).map((r) => r.body);
+  const processed = async (id: string) =>
+    (await db.sql`select 1 from processed_events where event_id = ${id}`).length;
+
+  it("stores text with NUL characters without them, instead of failing forever", async () => {
+    const poison = edit(STRANGER, "$x\u0000", "!sight vessel 12.5,-79.1");
+    await dispatcher.handleOne(poison);
+    const typo = message(ROJAS, "!sight vesel\u0000 12.5N 79.1W");
+    await dispatcher.handleOne(typo);
+    const next = message(ROJAS, "!sight vessel 12.51,-79.20");
+    await dispatcher.handleOne(next);
+    expect(await processed(poison.event.event_id!)).toBe(1);
+    expect(await processed(next.event.event_id!)).toBe(1);
+    const said = await replies();
+    expect(said.some((b) => b.includes('"vesel" is not a kind of sighting'))).toBe(true);
+    expect(said.at(-1)).toMatch(/^✅ S-1 logged/);
+  });
+
+  it("refuses an edit of someone else's refused command, and lets its sender fix it at the time first sent", async () => {
+    const typo = message(ROJAS, "!sight vesel 12.51,-79.20");
+    await dispatcher.handleOne(typo);
+    await dispatcher.handleOne(edit(SMITH, typo.event.event_id!, '!sight vessel 12.51,-79.20 "GHOST"'));
+    expect((await replies()).at(-1)).toBe("❌ Only the person who sent a command can correct it by editing.");
+    expect(await db.sql`select * from sightings`).toHaveLength(0);
+
+    await dispatcher.handleOne(edit(ROJAS, typo.event.event_id!, "!sight vessel 12.51,-79.20"));
+    const rows = await db.sql<{ seen_ms: string }[]>`
+      select (extract(epoch from seen_at) * 1000)::bigint as seen_ms from sightings`;
+    expect(rows.map((r) => Number(r.seen_ms))).toEqual([typo.event.origin_server_ts]);
+    const actions = await db.sql<{ action: string; why: string | null }[]>`
+      select action, detail->>'why' as why from audit_log order by id`;
+    expect(actions[0]).toEqual({ action: "command.refused", why: "not the sender" });
+  });
+
+  it("records an event whose handling keeps failing, tells its sender, and goes on", async () => {
+    const doomed = message(ROJAS, "!status", {}, BROKEN_ROOM);
+    await dispatcher.handleOne(doomed);
+    expect(await processed(doomed.event.event_id!)).toBe(1);
+    expect((await replies()).at(-1)).toMatch(
+      /^❌ Internal error, reference [0-9a-f]{8}: I could not process this message\.$/,
+    );
+    const audit = await db.sql`select action from audit_log`;
+    expect(audit).toEqual([{ action: "event.failed" }]);
+    const next = message(ROJAS, "!sight vessel 12.51,-79.20");
+    await dispatcher.handleOne(next);
+    expect((await replies()).at(-1)).toMatch(/^✅ S-1 logged/);
+  });
+});
