@@ -17,7 +17,7 @@ async function findMatches(ctx: CommandContext, report: SightingReport, excludeI
     ...span,
     excludeId,
   });
-  return corroborations(report, candidates, ctx.config.corroboration);
+  return corroborations(report, candidates, ctx.config.corroboration, ctx.sender);
 }
 
 function roomTimeZone(ctx: CommandContext): string | undefined {

@@ -26,10 +26,20 @@ export async function seal(passphrase: string, plaintext: string): Promise<Seale
   return { v: 1, salt: b64(salt), iv: b64(iv), tag: b64(cipher.getAuthTag()), data: b64(data) };
 }
 
-/** Throws when the passphrase is wrong or the sealed value was altered. */
+/** GCM's full tag. A shorter one would be checked only as far as it goes, so is refused. */
+const TAG_BYTES = 16;
+
+/** Throws when the passphrase is wrong or the sealed value was altered (a truncated tag included). */
 export async function unseal(passphrase: string, sealed: Sealed): Promise<string> {
   const b = (s: string) => Buffer.from(s, "base64");
-  const decipher = createDecipheriv("aes-256-gcm", await deriveKey(passphrase, b(sealed.salt)), b(sealed.iv));
-  decipher.setAuthTag(b(sealed.tag));
+  const tag = b(sealed.tag);
+  if (tag.length !== TAG_BYTES) {
+    throw new Error(
+      `the sealed value's authentication tag is ${tag.length} bytes, not ${TAG_BYTES}: it was altered`,
+    );
+  }
+  const key = await deriveKey(passphrase, b(sealed.salt));
+  const decipher = createDecipheriv("aes-256-gcm", key, b(sealed.iv), { authTagLength: TAG_BYTES });
+  decipher.setAuthTag(tag);
   return Buffer.concat([decipher.update(b(sealed.data)), decipher.final()]).toString("utf8");
 }

@@ -27,17 +27,20 @@ export function matchSpan(seenAt: Date, w: CorroborationWindow): { from: Date; t
 /**
  * The candidates that corroborate a report: they share an identifier (name, MMSI, IMO, tail or
  * plate, case-insensitive), were seen within the time window and lie within the distance.
- * Nearest in time first.
+ * Nearest in time first. A sighting by `reporter` (the report's own author) never counts: an
+ * officer repeating a report is not a second source.
  */
 export function corroborations(
   report: SightingReport,
   candidates: readonly Sighting[],
   w: CorroborationWindow,
+  reporter?: string,
 ): Match[] {
   const keys = new Set(identifierKeys(report.ids));
   if (keys.size === 0) return [];
   const windowMs = w.windowHours * 3_600_000;
   return candidates
+    .filter((c) => reporter === undefined || c.reporter !== reporter)
     .filter((c) => c.retractedAt === undefined && identifierKeys(c.ids).some((k) => keys.has(k)))
     .filter((c) => Math.abs(+c.seenAt - +report.seenAt) <= windowMs)
     .map((c) => ({

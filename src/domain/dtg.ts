@@ -178,7 +178,10 @@ const DURATION_UNITS: Array<[RegExp, number]> = [
   [/^(W|WK|WKS|WEEKS?)$/, 7 * 24 * HOUR_MS],
 ];
 
-/** A look-back period for `since=`: `90m`, `24h`, `7d`, `2w` → milliseconds. */
+/** The longest look-back: about ten years. Far beyond it the date leaves what PostgreSQL stores. */
+export const MAX_DURATION_DAYS = 3660;
+
+/** A look-back period for `since=`: `90m`, `24h`, `7d`, `2w` → milliseconds, at most 3660 days. */
 export function parseDuration(text: string, field = "since"): Result<number> {
   const example = exampleFor(field, "24h", "7d");
   const match = /^(\d{1,6})\s*([A-Z]*)$/.exec(text.trim().toUpperCase());
@@ -200,6 +203,13 @@ export function parseDuration(text: string, field = "since"): Result<number> {
   const ms = Number(match[1]) * unit[1];
   if (ms === 0)
     return err(`${quote(text)} is no time at all: give a period longer than zero.`, example, field);
+  if (ms > MAX_DURATION_DAYS * 24 * HOUR_MS) {
+    return err(
+      `${quote(text)} is too long a period: look back at most ${MAX_DURATION_DAYS} days (about 10 years).`,
+      example,
+      field,
+    );
+  }
   return ok(ms);
 }
 

@@ -70,9 +70,12 @@ function decimalAttempt(text: string, input: string, field: string | undefined):
   const fail = failing(field, EX.decimal);
   if (match === null) {
     if (/^[\d.,+\- ]+$/.test(input) && (input.match(/,/g) ?? []).length >= 2) {
-      return fail(
-        `${q} has too many commas: use a point for decimals and one comma between latitude and longitude.`,
-      );
+      const commas = /^([+-]?\d{1,3}),(\d+) ?, ?([+-]?\d{1,3}),(\d+)$/.exec(input);
+      const meant = commas === null ? undefined : `${commas[1]}.${commas[2]},${commas[3]}.${commas[4]}`;
+      const message = `${q} has too many commas: use a point for decimals and one comma between latitude and longitude.`;
+      return meant === undefined || !decimalAttempt(meant, meant, field).result.ok
+        ? fail(message)
+        : failing(field, meant)(message);
     }
     if (new RegExp(`^${number} ${number}$`).test(input)) {
       return fail(`${q} needs a comma between latitude and longitude.`);
@@ -224,10 +227,14 @@ function inRange(q: string, position: Position, fail: ReturnType<typeof failing>
   return { result: ok(position), level: 2 };
 }
 
+/** A word that reads as a coordinate on its own: `-79,1`, `79.1`, `5`, `79.1W`. */
+const NUMBER_WORD = /^[+-]?\d+(?:[.,]\d+)?°?[NSEWnsew]?$/;
+
 /**
  * The position at the start of `words` (the reader's positional words): `12.51,-79.20` is one
  * word, `12.5N 79.1W` two, `18P TR 12345 67890` four, spaced DMS up to six. The longest run of
- * words that reads as a position wins; MGRS followed by a number is refused (split digits).
+ * words that reads as a position wins; MGRS followed by a number is refused (split digits), and
+ * so is latitude,longitude followed by a number: `12,5 -79,1` is decimal commas, not 12°N 5°E.
  */
 export function takePosition(
   words: readonly string[],
@@ -241,10 +248,38 @@ export function takePosition(
     if (!result.ok) continue;
     const next = words[n];
     if (result.value.format === "mgrs" && next !== undefined && /^\d+$/.test(next)) break;
+    const taken = words.slice(0, n).join(" ");
+    if (next !== undefined && NUMBER_WORD.test(next) && !/[NSEW]/i.test(taken)) {
+      return numberAfterDecimal(taken, next, field);
+    }
     return ok({ position: result.value, consumed: n });
   }
   const chosen = (attempts.findLast((a) => a.level === 2) ?? attempts[0]!).result;
   return chosen.ok ? ok({ position: chosen.value, consumed: 1 }) : chosen;
+}
+
+/**
+ * Refuses latitude,longitude followed by a bare number. `12,5 -79,1` is decimal commas (the
+ * example is what was meant, `12.5,-79.1`); after `12.51,-79.20` the number is a stray course
+ * or name, and no reading of it is safe.
+ */
+function numberAfterDecimal(taken: string, next: string, field: string | undefined): Result<never> {
+  const q = quote(`${taken} ${next}`);
+  const commas = /^([+-]?\d+) ?, ?(\d+)°?$/.exec(taken);
+  if (commas === null) {
+    return err(
+      `${q} has a bare number after the position: give a course with course= and a name with name=.`,
+      exampleFor(field, EX.decimal),
+      field ?? "position",
+    );
+  }
+  const meant = `${commas[1]}.${commas[2]},${next.replace(",", ".")}`;
+  const example = /^[+-]?\d+(?:\.\d+)?$/.test(next.replace(",", ".")) && parsePosition(meant).ok;
+  return err(
+    `${q} looks like decimal commas; use a point for decimals and a comma between latitude and longitude.`,
+    exampleFor(field, example ? meant : EX.decimal),
+    field ?? "position",
+  );
 }
 
 /** `12°30.50'N 079°10.00'W` — degrees and minutes, as read back to the officer. */

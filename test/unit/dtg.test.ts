@@ -158,6 +158,8 @@ describe("parseDuration", () => {
     ["7d", 7 * 86_400_000],
     ["2w", 14 * 86_400_000],
     ["36 hours", 36 * 3_600_000],
+    ["3660d", 3660 * 86_400_000],
+    ["87840h", 3660 * 86_400_000],
   ])("reads %s", (text, ms) => {
     expect(parseDuration(text)).toEqual({ ok: true, value: ms });
   });
@@ -176,6 +178,19 @@ describe("parseDuration", () => {
       `"3y" is not a period of time: write a number and a unit, m, h, d or w. Example: since=24h or since=7d`,
     ],
     ["0h", `"0h" is no time at all: give a period longer than zero. Example: since=24h or since=7d`],
+    // Unbounded, 999999w reached a date before year 0, which PostgreSQL refuses ("Internal error").
+    [
+      "999999w",
+      `"999999w" is too long a period: look back at most 3660 days (about 10 years). Example: since=24h or since=7d`,
+    ],
+    [
+      "3661d",
+      `"3661d" is too long a period: look back at most 3660 days (about 10 years). Example: since=24h or since=7d`,
+    ],
+    [
+      "523w",
+      `"523w" is too long a period: look back at most 3660 days (about 10 years). Example: since=24h or since=7d`,
+    ],
   ])("refuses %s", (text, message) => {
     expect(failure(parseDuration(text))).toBe(message);
   });

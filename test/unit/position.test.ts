@@ -157,9 +157,18 @@ describe("takePosition", () => {
     [["12", "30.5N", "079", "10W", "ALFA"], 4],
     [["18P", "TR", "12345", "67890", "ALFA"], 4],
     [["18PTR1234567890"], 1],
+    [["12.5,", "-79.1", "ALFA"], 2],
+    [["12.5", ",", "-79.1", "ALFA"], 3],
+    [["12.5", ",-79.1"], 2],
+    [["12.5N", "79.1W", "5"], 2],
   ])("takes the position from %j (%i words)", (words, consumed) => {
     const result = takePosition(words);
     expect(result.ok && result.value.consumed).toBe(consumed);
+  });
+
+  it("reads a space after the comma as the same position", () => {
+    const spaced = takePosition(["12.5,", "-79.1"]);
+    expect(spaced.ok && spaced.value.position).toEqual(position(parsePosition("12.5,-79.1")));
   });
 
   it.each([
@@ -177,8 +186,51 @@ describe("takePosition", () => {
       ["18PTR", "12345", "6789"],
       `MGRS "18PTR 12345 6789" has 5 easting and 4 northing digits: they must be as many. ${MGRS}`,
     ],
+    // Decimal commas (Spanish, Portuguese): `12,5 -79,1` is not 12°N 5°E with a name "-79,1".
+    [
+      ["12,5", "-79,1", "ALFA"],
+      `"12,5 -79,1" looks like decimal commas; use a point for decimals and a comma between latitude and longitude. Example: 12.5,-79.1`,
+    ],
+    [
+      ["12,5", "79,1"],
+      `"12,5 79,1" looks like decimal commas; use a point for decimals and a comma between latitude and longitude. Example: 12.5,79.1`,
+    ],
+    [
+      ["-33,87", "151"],
+      `"-33,87 151" looks like decimal commas; use a point for decimals and a comma between latitude and longitude. Example: -33.87,151`,
+    ],
+    [
+      ["12,", "5", "-79,1"],
+      `"12, 5 -79,1" looks like decimal commas; use a point for decimals and a comma between latitude and longitude. Example: 12.5,-79.1`,
+    ],
+    [
+      ["12,5", "79,1W"],
+      `"12,5 79,1W" looks like decimal commas; use a point for decimals and a comma between latitude and longitude. ${DECIMAL}`,
+    ],
+    [
+      ["12,5,-79,1", "ALFA"],
+      `"12,5,-79,1" has too many commas: use a point for decimals and one comma between latitude and longitude. Example: 12.5,-79.1`,
+    ],
+    [
+      ["12.5,", "-79,1"],
+      `"12.5, -79,1" has too many commas: use a point for decimals and one comma between latitude and longitude. ${DECIMAL}`,
+    ],
+    [
+      ["12.51,-79.20", "045"],
+      `"12.51,-79.20 045" has a bare number after the position: give a course with course= and a name with name=. ${DECIMAL}`,
+    ],
+    [
+      ["12.51,", "-79.20", "5"],
+      `"12.51, -79.20 5" has a bare number after the position: give a course with course= and a name with name=. ${DECIMAL}`,
+    ],
   ])("refuses %j", (words, message) => {
     expect(failure(takePosition(words))).toBe(message);
+  });
+
+  it("writes the option into the decimal-comma example", () => {
+    expect(failure(takePosition(["12,5", "-79,1"], "near"))).toBe(
+      `"12,5 -79,1" looks like decimal commas; use a point for decimals and a comma between latitude and longitude. Example: near=12.5,-79.1`,
+    );
   });
 });
 

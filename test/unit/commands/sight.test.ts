@@ -90,6 +90,35 @@ describe("!sight", () => {
     expect(w.sightings.rows[0]?.ids.name).toBe("SIN NOMBRE");
   });
 
+  it("reads a space after the comma between latitude and longitude", async () => {
+    const w = world();
+    await send(sight, "!sight vessel 12.5, -79.1 SIN NOMBRE", contextFor(w));
+    expect(w.sightings.rows[0]).toMatchObject({
+      position: { lat: 12.5, lon: -79.1 },
+      ids: { name: "SIN NOMBRE" },
+    });
+  });
+
+  it.each([
+    [
+      "!sight vessel 12,5 -79,1",
+      '"12,5 -79,1" looks like decimal commas; use a point for decimals and a comma between latitude and longitude.',
+    ],
+    [
+      "!sight vessel 12,5,-79,1",
+      '"12,5,-79,1" has too many commas: use a point for decimals and one comma between latitude and longitude.',
+    ],
+    [
+      "!sight vessel 12.51,-79.20 045",
+      '"12.51,-79.20 045" has a bare number after the position: give a course with course= and a name with name=.',
+    ],
+  ])("refuses %j (a position it could misread) and stores nothing", async (command, message) => {
+    const w = world();
+    const reply = await send(sight, command, contextFor(w));
+    expect(error(reply)).toContain(message);
+    expect(w.sightings.rows).toHaveLength(0);
+  });
+
   it.each([
     [
       "!sight vesel 12.5N 79.1W",
@@ -131,6 +160,13 @@ describe("!sight", () => {
 });
 
 describe("corroboration", () => {
+  it("does not count the officer's own earlier report as corroboration", async () => {
+    const w = world();
+    await send(sight, '!sight vessel 12.5,-79.2 "SIN NOMBRE" time=280600ZNOV26', contextFor(w));
+    const reply = await send(sight, '!sight vessel 12.51,-79.20 "SIN NOMBRE"', contextFor(w));
+    expect(text(reply)).not.toContain("matches");
+    expect(w.sightings.rows[1]?.matches).toEqual([]);
+  });
   async function earlier(w: ReturnType<typeof world>, command: string, roomId = COL_USA) {
     return send(sight, command, contextFor(w, SMITH, roomId));
   }
