@@ -10,9 +10,21 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
-function errorFields(value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
-  return value;
+/**
+ * An error as log fields: name, message, stack and its causes (where the real reason usually is,
+ * e.g. PostgreSQL's). Query parameters are cut from messages: they carry decrypted text.
+ */
+function errorFields(value: unknown, depth = 0): unknown {
+  if (!(value instanceof Error)) return value;
+  const message = value.message.replace(/\nparams: [\s\S]*$/, "");
+  const out: Record<string, unknown> = {
+    name: value.name,
+    message,
+    stack: value.stack?.replace(value.message, message),
+  };
+  if ("code" in value) out.code = value.code;
+  if (value.cause !== undefined && depth < 3) out.cause = errorFields(value.cause, depth + 1);
+  return out;
 }
 
 export function createLogger(

@@ -162,12 +162,19 @@ export class Bot {
         onInvite: async (roomId, inviter) => {
           const accept = o.directory.acceptsInvite(roomId, inviter);
           log.info(accept ? "joining room" : "rejecting invite from outside the roster", { roomId, inviter });
-          const action = accept ? "invite.accepted" : "invite.rejected";
-          await db.transaction((tx) =>
-            appendAudit(tx, [{ actor: inviter ?? "unknown", action, roomId, detail: {} }], now()),
-          );
-          if (accept) await api.join(roomId);
-          else await api.leave(roomId);
+          const audit = (action: string, detail: Record<string, unknown> = {}) =>
+            db.transaction((tx) =>
+              appendAudit(tx, [{ actor: inviter ?? "unknown", action, roomId, detail }], now()),
+            );
+          await audit(accept ? "invite.accepted" : "invite.rejected");
+          try {
+            if (accept) await api.join(roomId);
+            else await api.leave(roomId);
+          } catch (err) {
+            // Not rethrown: a room we cannot join must not hold up every other room's events.
+            log.error("could not answer an invite; invite me again to retry", { roomId, inviter, err });
+            await audit("invite.failed", { error: err instanceof Error ? err.message : String(err) });
+          }
         },
         onJoined: (roomId) => b.onJoined(roomId),
         onTimeline: (items) => b.handleItems(items),
@@ -184,7 +191,11 @@ export class Bot {
     );
     crypto.onRoomKeys(async (keys) => {
       // Not awaited: the callback runs inside the machine's sync processing.
-      setImmediate(() => void b.retryPending(keys.map((k) => k.sessionId)));
+      setImmediate(() => {
+        b.retryPending(keys.map((k) => k.sessionId)).catch((err: unknown) =>
+          log.error("retrying undecryptable messages failed; will retry when more keys arrive", { err }),
+        );
+      });
     });
     outbox.start();
     b.scheduler = new Scheduler({ db, log, now, onOutbox: () => outbox.kick() });
@@ -212,17 +223,22 @@ export class Bot {
     await this.handling.run(async () => {
       const rows = sessionIds ? await pendingForSessions(this.db, sessionIds) : await allPending(this.db);
       for (const row of rows) {
-        const raw = row.event as TimelineItem["event"];
-        const res = await this.crypto.decrypt(row.roomId, raw);
-        if (!res.ok) continue;
-        this.log.info("decrypted a message after its key arrived", { eventId: row.eventId });
-        await this.dispatcher.handleOne({
-          roomId: row.roomId,
-          event: res.event,
-          encrypted: true,
-          senderDevice: res.senderDevice,
-        });
-        await dropPending(this.db, row.eventId);
+        try {
+          const raw = row.event as TimelineItem["event"];
+          const res = await this.crypto.decrypt(row.roomId, raw);
+          if (!res.ok) continue;
+          this.log.info("decrypted a message after its key arrived", { eventId: row.eventId });
+          await this.dispatcher.handleOne({
+            roomId: row.roomId,
+            event: res.event,
+            encrypted: true,
+            senderDevice: res.senderDevice,
+          });
+          await dropPending(this.db, row.eventId);
+        } catch (err) {
+          // One row must not keep the others (or the bot's start-up) hostage; it stays pending.
+          this.log.error("could not handle a message after its key arrived", { eventId: row.eventId, err });
+        }
       }
     });
   }

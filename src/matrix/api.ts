@@ -18,12 +18,26 @@ export const RawEvent = z
   .passthrough();
 export type RawEvent = z.infer<typeof RawEvent>;
 
+/**
+ * Events one by one: a malformed event (another server's, a buggy client's) is dropped, not
+ * allowed to fail the whole /sync — which would be retried with the same token forever.
+ */
+const EventList = z
+  .array(z.unknown())
+  .default([])
+  .transform((events) =>
+    events.flatMap((e) => {
+      const parsed = RawEvent.safeParse(e);
+      return parsed.success ? [parsed.data] : [];
+    }),
+  );
+
 const Timeline = z.object({
-  events: z.array(RawEvent).default([]),
+  events: EventList,
   limited: z.boolean().optional(),
   prev_batch: z.string().optional(),
 });
-const Events = z.object({ events: z.array(RawEvent).default([]) }).optional();
+const Events = z.object({ events: EventList }).optional();
 
 const JoinedRoom = z
   .object({
@@ -61,11 +75,11 @@ const WhoAmI = z.object({ user_id: z.string(), device_id: z.string().optional() 
 const EventIdResponse = z.object({ event_id: z.string() });
 const RoomIdResponse = z.object({ room_id: z.string() });
 const MessagesResponse = z.object({
-  chunk: z.array(RawEvent).default([]),
+  chunk: EventList,
   start: z.string().optional(),
   end: z.string().optional(),
 });
-const MembersResponse = z.object({ chunk: z.array(RawEvent).default([]) });
+const MembersResponse = z.object({ chunk: EventList });
 const AnyJson = z.record(z.string(), z.unknown());
 const Empty = z.object({}).passthrough();
 
@@ -109,11 +123,14 @@ export class MatrixApi {
   }
 
   join(roomIdOrAlias: string) {
-    return this.http.request("POST", `${V3}/join/${e(roomIdOrAlias)}`, RoomIdResponse, { body: {} });
+    return this.http.request("POST", `${V3}/join/${e(roomIdOrAlias)}`, RoomIdResponse, {
+      body: {},
+      maxAttempts: 4,
+    });
   }
 
   leave(roomId: string) {
-    return this.http.request("POST", `${V3}/rooms/${e(roomId)}/leave`, Empty, { body: {} });
+    return this.http.request("POST", `${V3}/rooms/${e(roomId)}/leave`, Empty, { body: {}, maxAttempts: 4 });
   }
 
   /** One state event's content, or undefined when the room has none. */

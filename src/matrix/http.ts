@@ -48,6 +48,8 @@ export interface RequestOptions {
   extraTimeoutMs?: number;
   signal?: AbortSignal;
   auth?: boolean;
+  /** Overrides the client's attempts for this request (e.g. a join should not block forever). */
+  maxAttempts?: number;
 }
 
 function backoffMs(attempt: number): number {
@@ -76,7 +78,7 @@ export class MatrixHttp {
     const url = new URL(this.opts.baseUrl.replace(/\/$/, "") + path);
     for (const [k, v] of Object.entries(ro.query ?? {}))
       if (v !== undefined) url.searchParams.set(k, String(v));
-    const maxAttempts = this.opts.maxAttempts ?? 8;
+    const maxAttempts = ro.maxAttempts ?? this.opts.maxAttempts ?? 8;
     for (let attempt = 0; ; attempt++) {
       const headers: Record<string, string> = { accept: "application/json" };
       if (ro.auth !== false && this.accessToken) headers.authorization = `Bearer ${this.accessToken}`;

@@ -166,9 +166,7 @@ export class SyncLoop {
       events = [...older, ...events];
     }
     // In a room just joined, only what comes after our own join is addressed to us.
-    const joinIdx = events.findLastIndex(
-      (e) => e.type === "m.room.member" && e.state_key === this.userId && e.content.membership === "join",
-    );
+    const joinIdx = events.findLastIndex((e) => this.isOwnJoin(e));
     if (joinIdx >= 0) events = events.slice(joinIdx + 1);
     return events.filter((e) => e.event_id && e.sender !== this.userId && e.state_key === undefined);
   }
@@ -182,8 +180,7 @@ export class SyncLoop {
       const known = await this.handler.knownEvents(ids);
       let stop = page.chunk.length === 0 || !page.end;
       for (const ev of page.chunk) {
-        const ownJoin =
-          ev.type === "m.room.member" && ev.state_key === this.userId && ev.content.membership === "join";
+        const ownJoin = this.isOwnJoin(ev);
         if ((ev.event_id && known.has(ev.event_id)) || ownJoin) {
           stop = true;
           if (ownJoin) collected.push(ev);
@@ -196,6 +193,18 @@ export class SyncLoop {
     }
     this.log.info("backfilled a limited timeline", { roomId, events: collected.length });
     return collected.reverse();
+  }
+
+  /** Our membership becoming join — not a display name or avatar change while already joined. */
+  private isOwnJoin(ev: RawEvent): boolean {
+    if (ev.type !== "m.room.member" || ev.state_key !== this.userId || ev.content.membership !== "join")
+      return false;
+    const prev = ev.unsigned?.prev_content;
+    return !(
+      typeof prev === "object" &&
+      prev !== null &&
+      (prev as Record<string, unknown>).membership === "join"
+    );
   }
 
   private async readable(roomId: string, ev: RawEvent): Promise<TimelineItem> {
