@@ -7,6 +7,7 @@ import { commandEventById } from "../db/queries/commandEvents.ts";
 import {
   claimEvent,
   enqueue,
+  forgetPending,
   noteOnce,
   processedEvent,
   savePendingDecryption,
@@ -164,7 +165,12 @@ export class Dispatcher {
     if (target === undefined) return;
     await this.inTransaction(item, async (tx, fx) => {
       const original = await commandEventById(tx, target);
-      if (original === undefined || original.roomId !== item.roomId) return;
+      if (original === undefined || original.roomId !== item.roomId) {
+        // A message deleted before its key arrived must not be acted on when the key comes.
+        if (await forgetPending(tx, target, item.roomId))
+          await claimEvent(tx, { eventId: target, roomId: item.roomId });
+        return;
+      }
       await this.runner.retract(tx, fx, { eventId, sender, roomId: item.roomId }, original);
     });
   }

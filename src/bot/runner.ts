@@ -11,7 +11,8 @@ import type { Tx } from "../db/client.ts";
 import { recordCommandEvent } from "../db/queries/commandEvents.ts";
 import { rfiRepo } from "../db/queries/rfis.ts";
 import { sightingRepo } from "../db/queries/sightings.ts";
-import type { Result } from "../domain/result.ts";
+import type { AuditEntry } from "../db/queries/audit.ts";
+import type { Result, UserError } from "../domain/result.ts";
 import type { Logger } from "../log.ts";
 import type { Directory } from "./directory.ts";
 import { type Effects, formatError, notify, say } from "./effects.ts";
@@ -72,7 +73,10 @@ export class CommandRunner {
       (c) => command.run(c, args.value),
     );
     if (result === undefined) return reply(error, false);
-    if (!result.ok) return reply(formatError(result.error), false);
+    if (!result.ok) {
+      fx.audit.push(...carriedAudit(result.error, m.eventId));
+      return reply(formatError(result.error), false);
+    }
     reply(result.value.text, true, result.value.mentions);
     this.effects(fx, result.value, {
       actor: m.sender,
@@ -125,7 +129,10 @@ export class CommandRunner {
       (c) => edit(c, args.value, original),
     );
     if (result === undefined) return reply(error);
-    if (!result.ok) return reply(formatError(result.error));
+    if (!result.ok) {
+      fx.audit.push(...carriedAudit(result.error, editId));
+      return reply(formatError(result.error));
+    }
     reply(result.value.text, result.value.mentions);
     this.effects(fx, result.value, {
       actor: m.sender,
@@ -173,7 +180,10 @@ export class CommandRunner {
       (c) => retract(c, original),
     );
     if (result === undefined) return reply(error);
-    if (!result.ok) return reply(formatError(result.error));
+    if (!result.ok) {
+      fx.audit.push(...carriedAudit(result.error, redaction.eventId));
+      return reply(formatError(result.error));
+    }
     reply(result.value.text, result.value.mentions);
     this.effects(fx, result.value, {
       actor: redaction.sender,
@@ -246,4 +256,13 @@ function refusal(actor: string, roomId: string, eventId: string, original: Comma
     roomId,
     detail: { eventId, original: original.eventId, ref: original.ref, why },
   };
+}
+
+/**
+ * A refusal may carry the audit entries that record it (e.g. an RFI action by someone without the
+ * authority); they are written with the dispatch transaction, outside the command's rolled-back savepoint.
+ */
+function carriedAudit(error: UserError, eventId: string): AuditEntry[] {
+  const carried = "audit" in error && Array.isArray(error.audit) ? (error.audit as AuditEntry[]) : [];
+  return carried.map((a) => ({ ...a, detail: { ...a.detail, eventId } }));
 }

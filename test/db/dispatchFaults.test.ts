@@ -118,6 +118,33 @@ describe("the dispatcher with events that could stop it", () => {
     expect(actions[0]).toEqual({ action: "command.refused", why: "not the sender" });
   });
 
+  it("does not act on a command deleted before its key arrived", async () => {
+    const command = message(ROJAS, "!sight vessel 12.51,-79.20");
+    const id = command.event.event_id!;
+    const unreadable = { ...command, event: { ...command.event, type: "m.room.encrypted", content: {} } };
+    await dispatcher.handleOne({ ...unreadable, decryptionError: "missing key", sessionId: "s1" });
+    expect(await db.sql`select event_id from pending_decryptions`).toEqual([{ event_id: id }]);
+    await dispatcher.handleOne({
+      roomId: ROOM,
+      encrypted: false,
+      event: { type: "m.room.redaction", event_id: `$r${++seq}`, sender: ROJAS, redacts: id, content: {} },
+    });
+    expect(await db.sql`select event_id from pending_decryptions`).toEqual([]);
+    await dispatcher.handleOne(command); // the key arrives: the decrypted command comes back
+    expect(await db.sql`select * from sightings`).toHaveLength(0);
+  });
+
+  it("audits a refusal for lack of authority, though the command's own writes are rolled back", async () => {
+    await dispatcher.handleOne(message(ROJAS, "!rfi ask to=USA -- where is SIN NOMBRE?"));
+    const answer = message(ROJAS, "!rfi answer RFI-1 -- I know");
+    await dispatcher.handleOne(answer);
+    expect((await replies()).at(-1)).toContain("RFI-1 is for USA");
+    const refused = await db.sql<{ event_id: string; why: string }[]>`
+      select detail->>'eventId' as event_id, detail->>'why' as why from audit_log where action = 'command.refused'`;
+    expect(refused).toHaveLength(1);
+    expect(refused[0]?.event_id).toBe(answer.event.event_id);
+  });
+
   it("records an event whose handling keeps failing, tells its sender, and goes on", async () => {
     const doomed = message(ROJAS, "!status", {}, BROKEN_ROOM);
     await dispatcher.handleOne(doomed);

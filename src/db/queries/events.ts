@@ -131,6 +131,15 @@ export async function allPending(db: DbOrTx) {
   return db.select().from(pendingDecryptions).orderBy(asc(pendingDecryptions.firstSeen));
 }
 
+/** Forgets an undecryptable event of this room; true if there was one. */
+export async function forgetPending(tx: DbOrTx, eventId: string, roomId: string): Promise<boolean> {
+  const rows = await tx
+    .delete(pendingDecryptions)
+    .where(and(eq(pendingDecryptions.eventId, eventId), eq(pendingDecryptions.roomId, roomId)))
+    .returning({ eventId: pendingDecryptions.eventId });
+  return rows.length === 1;
+}
+
 export async function dropPending(tx: DbOrTx, eventId: string): Promise<void> {
   await tx.delete(pendingDecryptions).where(and(eq(pendingDecryptions.eventId, eventId)));
 }
