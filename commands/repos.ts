@@ -93,6 +93,16 @@ export interface RoomFacts {
   timeZone?: string | undefined;
 }
 
+/**
+ * A sharing rule of tearline.yaml, as far as commands need it: which kinds of item may go from
+ * one configured room to another (both by alias).
+ */
+export interface SharingFacts {
+  from: string;
+  to: string;
+  kinds: readonly string[];
+}
+
 /** The loaded configuration, as far as commands need it. */
 export interface ConfigFacts {
   /** Partner code → display name. */
@@ -100,4 +110,6 @@ export interface ConfigFacts {
   /** Configured rooms by alias. */
   rooms: Readonly<Record<string, RoomFacts>>;
   corroboration: { windowHours: number; distanceNm: number };
+  /** Deny by default: an item goes to another room only if one of these rules lets its kind go there. */
+  sharing: readonly SharingFacts[];
 }

@@ -4,9 +4,13 @@
  * Who may do what (written down here and in !help rfi):
  * - ask: liaison officers, duty officers and commanders.
  * - accept, defer, refer, deny, answer: anyone on the roster whose partner is the addressee (or,
- *   for a room addressee, one of that room's partners), and any duty officer.
+ *   for a room addressee, one of that room's partners), and any duty officer. Referring to a room:
+ *   the originator, or a duty officer of one of the originating room's partners.
+ * - addressing a room (ask, refer, correct): only where a sharing rule from the RFI's room to that
+ *   room includes RFIs (deny by default, design §6); a partner addressee keeps the RFI in its room.
  * - close: the originator, or a duty officer.
- * - correct (edit the `!rfi ask` message) or withdraw (delete it): the originator.
+ * - correct (edit the `!rfi ask` message) or withdraw (delete it): the originator. Once referred,
+ *   an RFI keeps the addressee it was referred to: the edit's to= is ignored.
  * - list: anyone on the roster; a room sees the RFIs raised in it and those addressed to it.
  * Every change is told to the originator: the reply mentions them, in the originating room.
  */
@@ -14,8 +18,8 @@ import { formatDuration } from "../src/domain/dtg.ts";
 import { parseRef } from "../src/domain/refs.ts";
 import { REMINDER_LEAD_MS } from "../src/domain/reminders.ts";
 import { err, ok, type Result } from "../src/domain/result.ts";
-import { formatAddressee, formatDue, isAwaitingAnswer } from "../src/domain/rfi.ts";
-import { act, resolveAddressee } from "./rfiAct.ts";
+import { type Addressee, formatAddressee, formatDue, isAwaitingAnswer } from "../src/domain/rfi.ts";
+import { act, type Route, routeRfi } from "./rfiAct.ts";
 import { type AddresseeName, parseRfiArgs, type RfiArgs } from "./rfiArgs.ts";
 import { argsFrom, type CommandContext, type CommandRecord, defineCommand, type Reply } from "./types.ts";
 
@@ -30,6 +34,24 @@ function defaultAddressee(ctx: CommandContext): AddresseeName | undefined {
   return others.length === 1 && others[0] !== undefined ? { partner: others[0] } : undefined;
 }
 
+/** What a room addressee sees of the RFI: no message is posted there when it is raised. */
+function sharedLine(ctx: CommandContext, rule: NonNullable<Route["rule"]>, reminded: boolean): string {
+  return (
+    `Shared with ${rule.to} (sharing rule ${rule.from} → ${rule.to}): it shows in ${ctx.prefix}rfi list there, ` +
+    `where its partners can answer it${reminded ? ", and its deadline reminders go there too" : ""}.`
+  );
+}
+
+function sameAddressee(name: AddresseeName, to: Addressee): boolean {
+  return "partner" in name
+    ? "partner" in to && to.partner === name.partner
+    : "room" in to && to.room === name.room;
+}
+
+function nameOf(name: AddresseeName): string {
+  return "partner" in name ? name.partner : name.room;
+}
+
 async function ask(ctx: CommandContext, a: Extract<RfiArgs, { action: "ask" }>): Promise<Result<Reply>> {
   const member = ctx.member;
   if (member === undefined || !ASK_ROLES.some((r) => member.roles.includes(r))) {
@@ -42,7 +64,9 @@ async function ask(ctx: CommandContext, a: Extract<RfiArgs, { action: "ask" }>):
       `${ctx.prefix}rfi ask to=USA -- question?`,
     );
   }
-  const { to, toRoomId } = resolveAddressee(ctx, name);
+  const route = routeRfi(ctx, { roomId: ctx.roomId, originatorPartner: member.partner }, name, "ask");
+  if (!route.ok) return route;
+  const { to, toRoomId, rule } = route.value;
   const rfi = await ctx.repos.rfis.create({
     roomId: ctx.roomId,
     originator: ctx.sender,
@@ -57,11 +81,7 @@ async function ask(ctx: CommandContext, a: Extract<RfiArgs, { action: "ask" }>):
   const lines = [
     `✅ ${rfi.ref} raised for ${formatAddressee(to)} · ${rfi.priority.toUpperCase()} · ${formatDue(rfi, ctx.now)}`,
   ];
-  if (toRoomId !== undefined && toRoomId !== ctx.roomId) {
-    lines.push(
-      `To put it before ${formatAddressee(to)}, use ${ctx.prefix}alert ${rfi.ref} to=${formatAddressee(to)} (sharing rules apply).`,
-    );
-  }
+  if (rule !== undefined) lines.push(sharedLine(ctx, rule, a.ltiov !== undefined));
   return ok({
     text: lines.join("\n"),
     record: { ref: rfi.ref },
@@ -70,7 +90,14 @@ async function ask(ctx: CommandContext, a: Extract<RfiArgs, { action: "ask" }>):
         actor: ctx.sender,
         action: "rfi.raised",
         roomId: ctx.roomId,
-        detail: { ref: rfi.ref, priority: rfi.priority, ltiov: a.ltiov, to, question: a.question },
+        detail: {
+          ref: rfi.ref,
+          priority: rfi.priority,
+          ltiov: a.ltiov,
+          to,
+          question: a.question,
+          ...(rule !== undefined && { sharing: rule }),
+        },
       },
     ],
   });
@@ -85,18 +112,33 @@ async function correct(ctx: CommandContext, args: RfiArgs, original: CommandReco
   if (!isAwaitingAnswer(before.status)) {
     return err(`${before.ref} is ${before.status}, so it can't be changed: raise a new RFI.`);
   }
-  const { to, toRoomId } =
-    args.to === undefined ? { to: before.to, toRoomId: undefined } : resolveAddressee(ctx, args.to);
+  const moved = args.to !== undefined && !sameAddressee(args.to, before.to) ? args.to : undefined;
+  // A referral decided who answers: re-reading the ask's to= must not undo it.
+  const ignored = moved !== undefined && before.status === "referred" ? moved : undefined;
+  let route: Route | undefined;
+  if (moved !== undefined && ignored === undefined) {
+    const routed = routeRfi(ctx, before, moved, "correct");
+    if (!routed.ok) return routed;
+    route = routed.value;
+  }
   const rfi = await ctx.repos.rfis.update(before.id, {
     priority: args.priority,
     ltiov: args.ltiov ?? null,
-    to,
-    ...(args.to !== undefined && { toRoomId: toRoomId ?? null }),
+    ...(route !== undefined && { to: route.to, toRoomId: route.toRoomId ?? null }),
     question: args.question,
     at: ctx.now,
   });
+  const lines = [
+    `✅ ${rfi.ref} corrected · for ${formatAddressee(rfi.to)} · ${rfi.priority.toUpperCase()} · ${formatDue(rfi, ctx.now)}`,
+    `Q: ${rfi.question}`,
+  ];
+  if (ignored !== undefined) {
+    const now = formatAddressee(rfi.to);
+    lines.push(`to=${nameOf(ignored)} ignored: ${rfi.ref} was referred to ${now}, so it stays with ${now}.`);
+  }
+  if (route?.rule !== undefined) lines.push(sharedLine(ctx, route.rule, rfi.ltiov !== undefined));
   return ok({
-    text: `✅ ${rfi.ref} corrected · for ${formatAddressee(rfi.to)} · ${rfi.priority.toUpperCase()} · ${formatDue(rfi, ctx.now)}\nQ: ${rfi.question}`,
+    text: lines.join("\n"),
     audit: [
       {
         actor: ctx.sender,
@@ -111,6 +153,8 @@ async function correct(ctx: CommandContext, args: RfiArgs, original: CommandReco
             question: before.question,
           },
           after: { priority: rfi.priority, ltiov: rfi.ltiov, to: rfi.to, question: rfi.question },
+          ...(ignored !== undefined && { ignoredTo: nameOf(ignored) }),
+          ...(route?.rule !== undefined && { sharing: route.rule }),
         },
       },
     ],
@@ -131,8 +175,9 @@ export default defineCommand<RfiArgs>({
   details: [
     "Without to=, an RFI goes to the room's other partner (when there is exactly one). Past its LTIOV, an RFI still awaiting an answer is overdue.",
     `With an LTIOV, I post one ⏰ reminder before it (${lead("immediate")} ahead for IMMEDIATE, ${lead("priority")} for PRIORITY, ${lead("routine")} for ROUTINE) and one notice if it passes unanswered.`,
-    "Who may: ask — liaison officers, duty officers, commanders · accept, defer, refer, deny, answer — the addressee partner's people, or any duty officer · close — the originator, or a duty officer.",
-    "Edit your !rfi ask message to correct the RFI; delete it to withdraw the RFI. The originator is told of every change.",
+    "Who may: ask — liaison officers, duty officers, commanders · accept, defer, refer, deny, answer — the addressee partner's people, or any duty officer · refer to a room — the originator, or a duty officer of a partner of the room it was raised in · close — the originator, or a duty officer.",
+    "to= a room works only where a sharing rule from the RFI's room to that room includes RFIs; the RFI then shows in !rfi list there. to= a partner keeps it in its room.",
+    "Edit your !rfi ask message to correct the RFI (once referred, it keeps the addressee it was referred to); delete it to withdraw the RFI. The originator is told of every change.",
   ],
   examples: [
     '!rfi ask priority=immediate ltiov=281000ZNOV26 to=USA -- last known position of "SIN NOMBRE"?',

@@ -1,5 +1,6 @@
 /** What happens to an RFI after it is asked: dispositions, the answer, closing, withdrawing, listing. */
-import { err, ok, type Result } from "../src/domain/result.ts";
+import type { AuditEntry } from "../src/db/queries/audit.ts";
+import { err, ok, type Result, type UserError } from "../src/domain/result.ts";
 import {
   type Addressee,
   addresseePartners,
@@ -16,14 +17,89 @@ import type { CommandContext, Member, Reply } from "./types.ts";
 
 export const LIST_LIMIT = 20;
 
-/** A partner, or a configured room with its partners and Matrix room. */
-export function resolveAddressee(
+/**
+ * A refusal on grounds of authority or sharing, carrying its audit entry (`command.refused`, as
+ * the runner writes for roster and role refusals), so that it can be recorded although the
+ * command's own writes are rolled back.
+ */
+export interface AuditedRefusal extends UserError {
+  audit: AuditEntry[];
+}
+
+function refuse(ctx: CommandContext, message: string, detail: Record<string, unknown>): Result<never> {
+  const error: AuditedRefusal = {
+    message,
+    audit: [
+      {
+        actor: ctx.sender,
+        action: "command.refused",
+        roomId: ctx.roomId,
+        detail: { command: "rfi", ...detail },
+      },
+    ],
+  };
+  return { ok: false, error };
+}
+
+/** Where an RFI goes, and the sharing rule that lets it into another room (if it goes to one). */
+export interface Route {
+  to: Addressee;
+  toRoomId?: string | undefined;
+  rule?: { from: string; to: string } | undefined;
+}
+
+function aliasOf(ctx: CommandContext, roomId: string): string | undefined {
+  return Object.entries(ctx.config.rooms).find(([, r]) => r.roomId === roomId)?.[0];
+}
+
+function partnersOf(ctx: CommandContext, roomId: string): readonly string[] {
+  const alias = aliasOf(ctx, roomId);
+  return alias === undefined ? [] : (ctx.config.rooms[alias]?.partners ?? []);
+}
+
+/**
+ * A partner, always (the RFI stays in its room). A room only if it is the RFI's own room, or a
+ * sharing rule from the RFI's room to it includes RFIs: deny by default (design §6).
+ */
+export function routeRfi(
   ctx: CommandContext,
+  rfi: Pick<Rfi, "roomId" | "originatorPartner"> & { ref?: string | undefined },
   name: AddresseeName,
-): { to: Addressee; toRoomId?: string | undefined } {
-  if ("partner" in name) return { to: { partner: name.partner } };
-  const room = ctx.config.rooms[name.room];
-  return { to: { room: name.room, partners: [...(room?.partners ?? [])] }, toRoomId: room?.roomId };
+  doing: "ask" | "refer" | "correct",
+): Result<Route> {
+  if ("partner" in name) return ok({ to: { partner: name.partner } });
+  const target = ctx.config.rooms[name.room];
+  const to: Addressee = { room: name.room, partners: [...(target?.partners ?? [])] };
+  if (target !== undefined && target.roomId === rfi.roomId) return ok({ to, toRoomId: target.roomId });
+  const from = aliasOf(ctx, rfi.roomId);
+  const rule =
+    from === undefined
+      ? undefined
+      : ctx.config.sharing.find((r) => r.from === from && r.to === name.room && r.kinds.includes("rfi"));
+  if (target !== undefined && from !== undefined && rule !== undefined) {
+    return ok({ to, toRoomId: target.roomId, rule: { from, to: name.room } });
+  }
+  const others = partnersOf(ctx, rfi.roomId).filter((p) => p !== rfi.originatorPartner);
+  const partner =
+    others.length > 0
+      ? `address a partner (${others.map((p) => `to=${p}`).join(" or ")})`
+      : "address a partner with to=";
+  const why =
+    from === undefined
+      ? "its room is not in tearline.yaml, so no sharing rule covers it"
+      : `no sharing rule from ${from} to ${name.room} allows RFIs`;
+  return refuse(
+    ctx,
+    `${rfi.ref ?? "This RFI"} can't go to ${name.room}: ${why}. Ask the operator, or ${partner}.`,
+    {
+      action: doing,
+      ...(rfi.ref !== undefined && { ref: rfi.ref }),
+      why: "no sharing rule",
+      kind: "rfi",
+      from: from ?? rfi.roomId,
+      to: name.room,
+    },
+  );
 }
 
 /** `PO Smith (USA)`, or the user id when the roster gives no name. */
@@ -39,16 +115,42 @@ function isDutyOfficer(member: Member | undefined): boolean {
 /** Accept, defer, refer, deny, answer: the addressee's people or a duty officer. Close: the originator or a duty officer. */
 function mayAct(ctx: CommandContext, rfi: Rfi, action: RfiAction): Result<true> {
   if (isDutyOfficer(ctx.member)) return ok(true);
+  const partner = ctx.member?.partner;
+  const detail = { action, ref: rfi.ref, partner };
   if (action === "close") {
     return ctx.sender === rfi.originator
       ? ok(true)
-      : err(`only its originator (${rfi.originator}) or a duty officer can close ${rfi.ref}.`);
+      : refuse(ctx, `only its originator (${rfi.originator}) or a duty officer can close ${rfi.ref}.`, {
+          ...detail,
+          why: "not the originator",
+        });
   }
   const partners = addresseePartners(rfi.to);
-  if (ctx.member !== undefined && partners.includes(ctx.member.partner)) return ok(true);
-  return err(
+  if (partner !== undefined && partners.includes(partner)) return ok(true);
+  return refuse(
+    ctx,
     `${rfi.ref} is for ${formatAddressee(rfi.to)}: only ${partners.join(" or ") || "its addressee"} or a duty officer can ${action} it` +
-      ` (you are with ${ctx.member?.partner ?? "no partner"}).`,
+      ` (you are with ${partner ?? "no partner"}).`,
+    { ...detail, why: "not the addressee", addressee: formatAddressee(rfi.to) },
+  );
+}
+
+/**
+ * Referring into a room puts the RFI before that room's partners, which is the originating
+ * room's decision: its originator's, or a duty officer's of one of its partners.
+ */
+function mayReferToRoom(ctx: CommandContext, rfi: Rfi): Result<true> {
+  if (ctx.sender === rfi.originator) return ok(true);
+  const partner = ctx.member?.partner;
+  const origin = partnersOf(ctx, rfi.roomId);
+  const duty = isDutyOfficer(ctx.member);
+  if (duty && partner !== undefined && origin.includes(partner)) return ok(true);
+  const you =
+    partner === undefined ? "with no partner" : `with ${partner}${duty ? "" : ", not a duty officer"}`;
+  return refuse(
+    ctx,
+    `only its originator (${rfi.originator}) or a duty officer of ${origin.join(" or ") || "its room's partners"} can refer ${rfi.ref} to a room (you are ${you}).`,
+    { action: "refer", ref: rfi.ref, partner, why: "refer to a room" },
   );
 }
 
@@ -78,7 +180,8 @@ async function respond(
   const found = await load(ctx, args.id);
   if (!found.ok) return found;
   const rfi = found.value;
-  const allowed = mayAct(ctx, rfi, args.action);
+  const allowed =
+    args.action === "refer" && "room" in args.to ? mayReferToRoom(ctx, rfi) : mayAct(ctx, rfi, args.action);
   if (!allowed.ok) return allowed;
   const next = transition(rfi, args.action);
   if (!next.ok) return next;
@@ -86,6 +189,7 @@ async function respond(
   const change: RfiChange = { status: next.value, at: ctx.now };
   let head = `✅ ${rfi.ref} ${pastTense(args.action)} by ${by}`;
   const body: string[] = [];
+  let rule: Route["rule"];
   if (args.action === "answer") {
     change.answer = { text: args.text, by: ctx.sender, at: ctx.now };
     change.reason = null;
@@ -94,10 +198,12 @@ async function respond(
   } else {
     change.reason = args.reason ?? null;
     if (args.action === "refer") {
-      const { to, toRoomId } = resolveAddressee(ctx, args.to);
-      change.to = to;
-      change.toRoomId = toRoomId ?? null;
-      head = `✅ ${rfi.ref} referred to ${formatAddressee(to)} by ${by}`;
+      const route = routeRfi(ctx, rfi, args.to, "refer");
+      if (!route.ok) return route;
+      change.to = route.value.to;
+      change.toRoomId = route.value.toRoomId ?? null;
+      rule = route.value.rule;
+      head = `✅ ${rfi.ref} referred to ${formatAddressee(route.value.to)} by ${by}`;
     }
     if (args.reason !== undefined) body.push(`Reason: ${args.reason}`);
   }
@@ -105,6 +211,7 @@ async function respond(
   const detail: Record<string, unknown> = { ref: rfi.ref, from: rfi.status, to: updated.status };
   if (args.action === "answer") detail.answer = args.text;
   if (args.action === "refer") detail.addressee = updated.to;
+  if (rule !== undefined) detail.sharing = rule;
   if (change.reason) detail.reason = change.reason;
   return ok(
     tell(ctx, rfi, head, body, [

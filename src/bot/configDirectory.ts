@@ -29,5 +29,6 @@ export function configFacts(config: TearlineConfig): ConfigFacts {
       windowHours: config.corroboration.window_hours,
       distanceNm: config.corroboration.distance_nm,
     },
+    sharing: config.sharing.map((rule) => ({ from: rule.from, to: rule.to, kinds: rule.kinds })),
   };
 }

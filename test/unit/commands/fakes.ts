@@ -1,5 +1,6 @@
 /** A fake command context: in-memory repositories with the same meaning as the SQL ones. */
 import type { ConfigFacts, RfiRepo, SightingRepo } from "../../../commands/repos.ts";
+import type { AuditedRefusal } from "../../../commands/rfiAct.ts";
 import {
   type AnyCommand,
   type ArgsEnv,
@@ -9,6 +10,7 @@ import {
   type Member,
   type Reply,
 } from "../../../commands/types.ts";
+import type { AuditEntry } from "../../../src/db/queries/audit.ts";
 import { identifierKeys } from "../../../src/domain/identifiers.ts";
 import { distanceNm } from "../../../src/domain/position.ts";
 import { readCommand } from "../../../src/domain/reader.ts";
@@ -39,6 +41,7 @@ export const CONFIG: ConfigFacts = {
     "usa-jtf": { roomId: USA_JTF, partners: ["USA", "JTF"] },
   },
   corroboration: { windowHours: 6, distanceNm: 30 },
+  sharing: [{ from: "col-usa", to: "usa-jtf", kinds: ["sighting", "rfi", "text"] }],
 };
 
 export class MemorySightings implements SightingRepo {
@@ -218,4 +221,10 @@ export function text(r: Result<Reply>): string {
 export function error(r: Result<Reply>): string {
   if (r.ok) throw new Error(`expected an error, got: ${r.value.text}`);
   return r.error.message;
+}
+
+/** The audit entries a refusal carries for the runner to record (none for plain input errors). */
+export function refusalAudit(r: Result<Reply>): AuditEntry[] {
+  if (r.ok) throw new Error(`expected an error, got: ${r.value.text}`);
+  return "audit" in r.error ? (r.error as AuditedRefusal).audit : [];
 }

@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
+import type { ConfigFacts } from "../../../commands/repos.ts";
 import rfi from "../../../commands/rfi.ts";
+import type { CommandContext } from "../../../commands/types.ts";
+import { configFacts } from "../../../src/bot/configDirectory.ts";
+import { TearlineConfigSchema } from "../../../src/config/schema.ts";
 import {
   COL_USA,
   COMMANDER,
+  CONFIG,
   contextFor,
   editTo,
   error,
@@ -10,10 +15,12 @@ import {
   OTHER_ROOM,
   ROJAS,
   recordOf,
+  refusalAudit,
   SMITH,
   send,
   text,
   USA_JTF,
+  type World,
   world,
 } from "./fakes.ts";
 
@@ -57,12 +64,19 @@ describe("!rfi ask", () => {
   it("can be addressed to a room, whose partners then answer", async () => {
     const { reply, w } = await asked(at0714(), "!rfi ask to=usa-jtf -- anything on HK-4F2?");
     expect(text(reply)).toBe(
-      "✅ RFI-1 raised for usa-jtf · ROUTINE · no deadline\nTo put it before usa-jtf, use !alert RFI-1 to=usa-jtf (sharing rules apply).",
+      [
+        "✅ RFI-1 raised for usa-jtf · ROUTINE · no deadline",
+        "Shared with usa-jtf (sharing rule col-usa → usa-jtf): it shows in !rfi list there, where its partners can answer it.",
+      ].join("\n"),
     );
     expect(w.rfis.rows[0]).toMatchObject({
       to: { room: "usa-jtf", partners: ["USA", "JTF"] },
       toRoomId: USA_JTF,
     });
+    expect(reply.ok && reply.value.audit?.[0]?.detail).toMatchObject({
+      sharing: { from: "col-usa", to: "usa-jtf" },
+    });
+    expect(text(await send(rfi, "!rfi list", contextFor(w, SMITH, USA_JTF)))).toContain("RFI-1");
   });
 
   it.each([
@@ -146,10 +160,26 @@ describe("answering and the other dispositions", () => {
 
   it("refuses an answer from someone who is neither the addressee nor a duty officer", async () => {
     const { w } = await asked();
-    expect(error(await send(rfi, "!rfi answer RFI-1 -- mine", contextFor(w, ROJAS)))).toBe(
+    const reply = await send(rfi, "!rfi answer RFI-1 -- mine", contextFor(w, ROJAS));
+    expect(error(reply)).toBe(
       "RFI-1 is for USA: only USA or a duty officer can answer it (you are with COL).",
     );
     expect(w.rfis.rows[0]?.status).toBe("open");
+    expect(refusalAudit(reply)).toEqual([
+      {
+        actor: ROJAS,
+        action: "command.refused",
+        roomId: COL_USA,
+        detail: {
+          command: "rfi",
+          action: "answer",
+          ref: "RFI-1",
+          partner: "COL",
+          why: "not the addressee",
+          addressee: "USA",
+        },
+      },
+    ]);
   });
 
   it("goes through accept, defer and refer with reasons, telling the originator each time", async () => {
@@ -189,9 +219,13 @@ describe("answering and the other dispositions", () => {
     expect(error(await send(rfi, "!rfi accept RFI-1", contextFor(w, SMITH)))).toBe(
       "RFI-1 is answered, so it can't be accepted. Its originator can close it.",
     );
-    expect(error(await send(rfi, "!rfi close RFI-1", contextFor(w, SMITH)))).toBe(
-      `only its originator (${ROJAS}) or a duty officer can close RFI-1.`,
-    );
+    const refused = await send(rfi, "!rfi close RFI-1", contextFor(w, SMITH));
+    expect(error(refused)).toBe(`only its originator (${ROJAS}) or a duty officer can close RFI-1.`);
+    expect(refusalAudit(refused)[0]).toMatchObject({
+      actor: SMITH,
+      action: "command.refused",
+      detail: { command: "rfi", action: "close", ref: "RFI-1", why: "not the originator" },
+    });
     expect(text(await send(rfi, "!rfi close RFI-1 -- thanks", contextFor(w, ROJAS)))).toBe(
       "✅ RFI-1 closed by Lt. Rojas (COL)\nReason: thanks",
     );
@@ -304,5 +338,228 @@ describe("editing and deleting the !rfi ask message", () => {
       "✅ RFI-1 withdrawn: its message was deleted. It no longer needs an answer; the audit log keeps it.",
     );
     expect(w.rfis.rows[0]?.status).toBe("withdrawn");
+  });
+});
+
+/** The fakes' two rooms, and col-pan, which no sharing rule reaches. */
+const COL_PAN = "!colpan:example.org";
+const WITH_PAN: ConfigFacts = {
+  ...CONFIG,
+  partners: { ...CONFIG.partners, PAN: "Panamanian Navy" },
+  rooms: { ...CONFIG.rooms, "col-pan": { roomId: COL_PAN, partners: ["COL", "PAN"] } },
+};
+const USA_DO = "@do.usa:example.org";
+
+function inPan(w: World, sender: string, roomId: string, over: Partial<CommandContext> = {}) {
+  const roomAlias = Object.entries(WITH_PAN.rooms).find(([, r]) => r.roomId === roomId)?.[0];
+  const member =
+    sender === USA_DO ? { partner: "USA", roles: ["duty_officer"], name: "LT Jones" } : undefined;
+  return contextFor(w, sender, roomId, { config: WITH_PAN, roomAlias, ...(member && { member }), ...over });
+}
+
+describe("RFIs and the sharing rules (deny by default)", () => {
+  it("refuses to address a room no sharing rule from this room reaches, and raises nothing", async () => {
+    const w = at0714();
+    const reply = await send(rfi, "!rfi ask to=col-pan -- anything on HK-4F2?", inPan(w, ROJAS, COL_USA));
+    expect(error(reply)).toBe(
+      "This RFI can't go to col-pan: no sharing rule from col-usa to col-pan allows RFIs. Ask the operator, or address a partner (to=USA).",
+    );
+    expect(w.rfis.rows).toHaveLength(0);
+    expect(refusalAudit(reply)).toEqual([
+      {
+        actor: ROJAS,
+        action: "command.refused",
+        roomId: COL_USA,
+        detail: {
+          command: "rfi",
+          action: "ask",
+          why: "no sharing rule",
+          kind: "rfi",
+          from: "col-usa",
+          to: "col-pan",
+        },
+      },
+    ]);
+  });
+
+  it("reads a rule one way only: col-usa → usa-jtf does not let usa-jtf address col-usa", async () => {
+    const w = at0714();
+    expect(error(await send(rfi, "!rfi ask to=col-usa -- q?", contextFor(w, SMITH, USA_JTF)))).toBe(
+      "This RFI can't go to col-usa: no sharing rule from usa-jtf to col-usa allows RFIs. Ask the operator, or address a partner (to=JTF).",
+    );
+    expect(w.rfis.rows).toHaveLength(0);
+  });
+
+  it("needs a rule whose kinds include rfi", async () => {
+    const w = at0714();
+    const config = {
+      ...WITH_PAN,
+      sharing: [{ from: "col-usa", to: "col-pan", kinds: ["sighting", "text"] }],
+    };
+    const reply = await send(rfi, "!rfi ask to=col-pan -- q?", inPan(w, ROJAS, COL_USA, { config }));
+    expect(error(reply)).toContain("no sharing rule from col-usa to col-pan allows RFIs");
+    expect(w.rfis.rows).toHaveLength(0);
+  });
+
+  it("refuses a room addressee from a room that is not configured", async () => {
+    const w = at0714();
+    expect(error(await send(rfi, "!rfi ask to=usa-jtf -- q?", contextFor(w, ROJAS, OTHER_ROOM)))).toBe(
+      "This RFI can't go to usa-jtf: its room is not in tearline.yaml, so no sharing rule covers it. Ask the operator, or address a partner with to=.",
+    );
+    expect(w.rfis.rows).toHaveLength(0);
+  });
+
+  it("lets an RFI be addressed to its own room without a rule, and to partners as before", async () => {
+    const w = at0714();
+    expect(text(await send(rfi, "!rfi ask to=col-usa -- q?", contextFor(w)))).toBe(
+      "✅ RFI-1 raised for col-usa · ROUTINE · no deadline",
+    );
+    expect(w.rfis.rows[0]?.toRoomId).toBe(COL_USA);
+    expect(text(await send(rfi, "!rfi ask to=PAN -- q?", inPan(w, ROJAS, COL_USA)))).toBe(
+      "✅ RFI-2 raised for PAN · ROUTINE · no deadline",
+    );
+    expect(w.rfis.rows[1]?.toRoomId).toBeUndefined();
+  });
+
+  it("says deadline reminders go to the shared room too", async () => {
+    const w = at0714();
+    const reply = await send(rfi, "!rfi ask ltiov=281000ZNOV26 to=usa-jtf -- q?", contextFor(w));
+    expect(text(reply)).toContain(
+      "Shared with usa-jtf (sharing rule col-usa → usa-jtf): it shows in !rfi list there, where its partners can answer it, and its deadline reminders go there too.",
+    );
+  });
+
+  it("keeps an RFI out of a room a duty officer of another partner refers it to (the reviewed case)", async () => {
+    const w = at0714();
+    await send(rfi, "!rfi ask to=usa-jtf -- anything on HK-4F2?", inPan(w, ROJAS, COL_USA));
+    const reply = await send(rfi, "!rfi refer RFI-1 to=col-pan -- PAN has it", inPan(w, MILLER, USA_JTF));
+    expect(error(reply)).toBe(
+      `only its originator (${ROJAS}) or a duty officer of COL or USA can refer RFI-1 to a room (you are with JTF).`,
+    );
+    expect(refusalAudit(reply)[0]).toMatchObject({
+      actor: MILLER,
+      action: "command.refused",
+      roomId: USA_JTF,
+      detail: { command: "rfi", action: "refer", ref: "RFI-1", partner: "JTF", why: "refer to a room" },
+    });
+    expect(w.rfis.rows[0]).toMatchObject({ status: "open", toRoomId: USA_JTF });
+    expect(text(await send(rfi, "!rfi list all", inPan(w, ROJAS, COL_PAN)))).toBe(
+      "No RFIs in all states in this room.",
+    );
+  });
+
+  it("refuses a referral to a room no rule from the RFI's room reaches, even by the originating room's duty officer", async () => {
+    const w = at0714();
+    await send(rfi, "!rfi ask to=usa-jtf -- anything on HK-4F2?", inPan(w, ROJAS, COL_USA));
+    const reply = await send(rfi, "!rfi refer RFI-1 to=col-pan", inPan(w, USA_DO, USA_JTF));
+    expect(error(reply)).toBe(
+      "RFI-1 can't go to col-pan: no sharing rule from col-usa to col-pan allows RFIs. Ask the operator, or address a partner (to=USA).",
+    );
+    expect(refusalAudit(reply)[0]).toMatchObject({
+      actor: USA_DO,
+      detail: { action: "refer", ref: "RFI-1", why: "no sharing rule", from: "col-usa", to: "col-pan" },
+    });
+    expect(w.rfis.rows[0]).toMatchObject({ status: "open", to: { room: "usa-jtf" }, toRoomId: USA_JTF });
+  });
+
+  it("refers to a room under a rule, by the originator or the originating room's duty officers", async () => {
+    const w = at0714();
+    const config = {
+      ...WITH_PAN,
+      sharing: [...WITH_PAN.sharing, { from: "col-usa", to: "col-pan", kinds: ["rfi"] }],
+    };
+    await send(rfi, "!rfi ask to=USA -- anything on HK-4F2?", inPan(w, ROJAS, COL_USA, { config }));
+    expect(error(await send(rfi, "!rfi refer RFI-1 to=usa-jtf", inPan(w, SMITH, COL_USA, { config })))).toBe(
+      `only its originator (${ROJAS}) or a duty officer of COL or USA can refer RFI-1 to a room (you are with USA, not a duty officer).`,
+    );
+    const byDo = await send(
+      rfi,
+      "!rfi refer RFI-1 to=col-pan -- PAN has it",
+      inPan(w, USA_DO, COL_USA, { config }),
+    );
+    expect(text(byDo)).toBe(
+      `✅ RFI-1 referred to col-pan by LT Jones (USA) · ${ROJAS} notified\nReason: PAN has it`,
+    );
+    expect(byDo.ok && byDo.value.audit?.[0]?.detail).toMatchObject({
+      sharing: { from: "col-usa", to: "col-pan" },
+    });
+    expect(w.rfis.rows[0]).toMatchObject({ status: "referred", toRoomId: COL_PAN });
+    expect(text(await send(rfi, "!rfi list", inPan(w, ROJAS, COL_PAN, { config })))).toContain("RFI-1");
+    const byOriginator = await send(rfi, "!rfi refer RFI-1 to=usa-jtf", inPan(w, ROJAS, COL_USA, { config }));
+    expect(text(byOriginator)).toMatch(/^✅ RFI-1 referred to usa-jtf by Lt. Rojas \(COL\)/);
+    expect(w.rfis.rows[0]).toMatchObject({ to: { room: "usa-jtf" }, toRoomId: USA_JTF });
+  });
+
+  it("checks the rules when an edit moves the RFI to a room", async () => {
+    const w = at0714();
+    const ctx = inPan(w, ROJAS, COL_USA);
+    const asked = await send(rfi, "!rfi ask to=USA -- q?", ctx);
+    const edited = await editTo(rfi, "!rfi ask to=col-pan -- q?", ctx, recordOf(asked, "rfi", ctx));
+    expect(error(edited)).toBe(
+      "RFI-1 can't go to col-pan: no sharing rule from col-usa to col-pan allows RFIs. Ask the operator, or address a partner (to=USA).",
+    );
+    expect(refusalAudit(edited)[0]).toMatchObject({ detail: { action: "correct", ref: "RFI-1" } });
+    expect(w.rfis.rows[0]).toMatchObject({ to: { partner: "USA" }, question: "q?" });
+    const shared = await editTo(rfi, "!rfi ask to=usa-jtf -- q?", ctx, recordOf(asked, "rfi", ctx));
+    expect(text(shared)).toContain("Shared with usa-jtf (sharing rule col-usa → usa-jtf)");
+    expect(w.rfis.rows[0]).toMatchObject({ to: { room: "usa-jtf" }, toRoomId: USA_JTF });
+  });
+
+  it("takes the rules from tearline.yaml", () => {
+    const config = TearlineConfigSchema.parse({
+      partners: { COL: { name: "Colombian Navy" }, USA: { name: "US Coast Guard" } },
+      rooms: {
+        "col-usa": { room: COL_USA, partners: ["COL", "USA"] },
+        "usa-jtf": { room: USA_JTF, partners: ["USA"] },
+      },
+      sharing: [
+        { from: "col-usa", to: "usa-jtf", kinds: ["sighting", "rfi"], max_tlp: "amber", approval: "auto" },
+      ],
+    });
+    expect(configFacts(config).sharing).toEqual([
+      { from: "col-usa", to: "usa-jtf", kinds: ["sighting", "rfi"] },
+    ]);
+  });
+});
+
+describe("editing the !rfi ask message of a referred RFI", () => {
+  it("keeps the addressee it was referred to, and says the edit's to= was ignored", async () => {
+    const { w, ctx, reply } = await asked();
+    await send(rfi, "!rfi refer RFI-1 to=usa-jtf -- JTF has the track", inPan(w, USA_DO, COL_USA));
+    expect(w.rfis.rows[0]).toMatchObject({ status: "referred", toRoomId: USA_JTF });
+    const edited = await editTo(
+      rfi,
+      '!rfi ask priority=immediate ltiov=281000ZNOV26 to=USA -- last known position of "SIN NOMBRE" (GO FAST 1)?',
+      ctx,
+      recordOf(reply, "rfi", ctx),
+    );
+    expect(text(edited)).toBe(
+      [
+        "✅ RFI-1 corrected · for usa-jtf · IMMEDIATE · answer needed by 28 Nov 10:00Z (in 2 h 46 m)",
+        'Q: last known position of "SIN NOMBRE" (GO FAST 1)?',
+        "to=USA ignored: RFI-1 was referred to usa-jtf, so it stays with usa-jtf.",
+      ].join("\n"),
+    );
+    expect(w.rfis.rows[0]).toMatchObject({
+      status: "referred",
+      to: { room: "usa-jtf", partners: ["USA", "JTF"] },
+      toRoomId: USA_JTF,
+      question: 'last known position of "SIN NOMBRE" (GO FAST 1)?',
+    });
+    expect(edited.ok && edited.value.audit?.[0]?.detail).toMatchObject({ ignoredTo: "USA" });
+    expect(text(await send(rfi, "!rfi list", contextFor(w, SMITH, USA_JTF)))).toContain("RFI-1");
+  });
+
+  it("says nothing of to= when the edit names the addressee it was referred to, or none", async () => {
+    const { w, ctx, reply } = await asked();
+    await send(rfi, "!rfi refer RFI-1 to=JTF", contextFor(w, SMITH));
+    const original = recordOf(reply, "rfi", ctx);
+    expect(text(await editTo(rfi, "!rfi ask to=JTF -- q1?", ctx, original))).toBe(
+      "✅ RFI-1 corrected · for JTF · ROUTINE · no deadline\nQ: q1?",
+    );
+    expect(text(await editTo(rfi, "!rfi ask -- q2?", ctx, original))).toBe(
+      "✅ RFI-1 corrected · for JTF · ROUTINE · no deadline\nQ: q2?",
+    );
+    expect(w.rfis.rows[0]).toMatchObject({ status: "referred", to: { partner: "JTF" } });
   });
 });
