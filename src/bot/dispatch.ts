@@ -118,6 +118,7 @@ export class Dispatcher {
             roomId: item.roomId,
             eventType: "m.room.message",
             content: replyContent(undefined, NEEDS_ENCRYPTION),
+            plaintextOk: true,
           });
         }
         fx.audit.push({
@@ -201,7 +202,12 @@ export class Dispatcher {
     await this.deps.db.transaction(async (tx) => {
       if (!(await noteOnce(tx, roomId, "needs-encryption"))) return;
       await enqueue(tx, [
-        { roomId, eventType: "m.room.message", content: replyContent(undefined, NEEDS_ENCRYPTION) },
+        {
+          roomId,
+          eventType: "m.room.message",
+          content: replyContent(undefined, NEEDS_ENCRYPTION),
+          plaintextOk: true,
+        },
       ]);
       queued = true;
     });

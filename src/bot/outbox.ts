@@ -6,7 +6,13 @@ import { MatrixError } from "../matrix/http.ts";
 import type { Faults } from "./faults.ts";
 
 export interface Sender {
-  send(roomId: string, eventType: string, content: Record<string, unknown>, txnId: string): Promise<string>;
+  send(
+    roomId: string,
+    eventType: string,
+    content: Record<string, unknown>,
+    txnId: string,
+    opts: { plaintextOk: boolean },
+  ): Promise<string>;
 }
 
 const BATCH = 20;
@@ -57,16 +63,21 @@ export class OutboxSender {
       const rows = await nextUnsent(this.db, BATCH);
       if (rows.length === 0 || this.stopped) return { sent, failed };
       const blocked = new Set<string>();
+      const now = Date.now();
       for (const row of rows) {
         if (this.stopped) return { sent, failed };
         if (blocked.has(row.roomId)) continue;
+        if (row.nextAttemptAt && row.nextAttemptAt.getTime() > now) {
+          blocked.add(row.roomId); // backing off; the room's later rows wait behind it
+          continue;
+        }
+        let eventId: string;
         try {
           const content = row.content as Record<string, unknown>;
           const txnId = `${this.txnPrefix}${row.id}`;
-          const eventId = await this.sender.send(row.roomId, row.eventType, content, txnId);
-          this.faults.afterSent();
-          await markSent(this.db, row.id, eventId);
-          sent++;
+          eventId = await this.sender.send(row.roomId, row.eventType, content, txnId, {
+            plaintextOk: row.plaintextOk,
+          });
         } catch (err) {
           const refused = err instanceof MatrixError;
           this.log.error(
@@ -80,7 +91,13 @@ export class OutboxSender {
           await markFailed(this.db, row.id, err instanceof Error ? err.message : String(err));
           blocked.add(row.roomId);
           failed++;
+          continue;
         }
+        this.faults.afterSent();
+        // Not a send failure if this throws: the row is sent again with the same txn id, which
+        // the homeserver deduplicates.
+        await markSent(this.db, row.id, eventId);
+        sent++;
       }
       if (blocked.size > 0) return { sent, failed };
     }

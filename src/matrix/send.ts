@@ -2,6 +2,14 @@ import type { MatrixApi } from "./api.ts";
 import type { CryptoEngine } from "./crypto.ts";
 import type { RoomRegistry } from "./rooms.ts";
 
+/** Raised instead of sending anything but the "needs encryption" notice into an unencrypted room. */
+export class PlaintextRefused extends Error {
+  override name = "PlaintextRefused";
+  constructor(roomId: string) {
+    super(`${roomId} is not encrypted: refusing to send this message in the clear`);
+  }
+}
+
 /** Sends one event into a room, encrypted when the room is. The txnId makes a retry idempotent. */
 export class RoomSender {
   constructor(
@@ -15,8 +23,10 @@ export class RoomSender {
     eventType: string,
     content: Record<string, unknown>,
     txnId: string,
+    opts: { plaintextOk: boolean },
   ): Promise<string> {
     if (!(await this.rooms.isEncrypted(roomId))) {
+      if (!opts.plaintextOk) throw new PlaintextRefused(roomId);
       return (await this.api.send(roomId, eventType, txnId, content)).event_id;
     }
     const [members, hv] = await Promise.all([

@@ -55,32 +55,54 @@ describe("the outbox sender", () => {
     ]);
   });
 
-  it("keeps a failing room's order and goes on with the other rooms", async () => {
+  it("keeps a failing room's order, backs off, and goes on with the other rooms", async () => {
     const failures = new Map([[A, () => new Error("wasm: something went wrong")]]);
     const { sender, sent } = scriptedSender(failures);
     const outbox = new OutboxSender(db.db, sender, log, "tl-", noFaults);
     expect(await outbox.drain()).toEqual({ sent: 2, failed: 1 });
     expect(sent.map((s) => s.body)).toEqual(["b1", "b2"]);
-    const rows =
-      await db.sql`select id::int as id, attempts, last_error from outbox where sent_at is null order by id`;
+    const rows = await db.sql<{ id: number; attempts: number; waits: boolean }[]>`
+      select id::int as id, attempts, coalesce(next_attempt_at > now(), false) as waits
+      from outbox where sent_at is null order by id`;
     expect(rows).toEqual([
-      { id: 1, attempts: 1, last_error: "wasm: something went wrong" },
-      { id: 3, attempts: 0, last_error: null }, // a2 waits behind a1
+      { id: 1, attempts: 1, waits: true }, // backing off
+      { id: 3, attempts: 0, waits: false }, // a2 waits behind a1 all the same
     ]);
     failures.clear();
+    expect(await outbox.drain()).toEqual({ sent: 0, failed: 0 }); // not yet due
+    await db.sql`update outbox set next_attempt_at = now() - interval '1 second'`;
     expect(await outbox.drain()).toEqual({ sent: 2, failed: 0 });
     expect(sent.map((s) => s.body)).toEqual(["b1", "b2", "a1", "a2"]);
   });
 
-  it("leaves a row the homeserver keeps refusing for the operator, after the last attempt", async () => {
-    const { sender } = scriptedSender(
-      new Map([[A, () => new MatrixError(403, "M_FORBIDDEN", "not in room", "/send")]]),
-    );
+  it("leaves a row that keeps failing for the operator, after the last attempt", async () => {
+    const refusal = () => new MatrixError(403, "M_FORBIDDEN", "not in room", "/send");
+    const { sender } = scriptedSender(new Map([[A, refusal]]));
     const outbox = new OutboxSender(db.db, sender, log, "tl-", noFaults);
-    for (let i = 0; i < MAX_SEND_ATTEMPTS + 2; i++) await outbox.drain();
+    for (let i = 0; i < MAX_SEND_ATTEMPTS + 2; i++) {
+      await outbox.drain();
+      await db.sql`update outbox set next_attempt_at = now() - interval '1 second' where next_attempt_at is not null`;
+    }
     const rows =
       await db.sql`select id::int as id, attempts, last_error from outbox where sent_at is null order by id`;
     expect(rows[0]).toMatchObject({ id: 1, attempts: MAX_SEND_ATTEMPTS });
     expect(String(rows[0]?.last_error)).toContain("M_FORBIDDEN");
+  });
+
+  it("tells the sender which rows may go out unencrypted", async () => {
+    await db.sql`truncate outbox restart identity`;
+    await enqueue(db.db, [
+      { roomId: A, eventType: "m.room.message", content: { body: "needs encryption" }, plaintextOk: true },
+      { roomId: A, eventType: "m.room.message", content: { body: "S-1 logged" } },
+    ]);
+    const seen: boolean[] = [];
+    const sender: Sender = {
+      async send(_room, _type, _content, _txn, opts) {
+        seen.push(opts.plaintextOk);
+        return "$x";
+      },
+    };
+    await new OutboxSender(db.db, sender, log, "tl-", noFaults).drain();
+    expect(seen).toEqual([true, false]);
   });
 });

@@ -58,6 +58,8 @@ export interface OutboxMessage {
   roomId: string;
   eventType: string;
   content: Record<string, unknown>;
+  /** May be sent unencrypted (only the notice that a room needs encryption). */
+  plaintextOk?: boolean;
 }
 
 export async function enqueue(tx: DbOrTx, messages: OutboxMessage[]): Promise<void> {
@@ -65,12 +67,19 @@ export async function enqueue(tx: DbOrTx, messages: OutboxMessage[]): Promise<vo
   await tx.insert(outbox).values(messages);
 }
 
-/** A row refused this many times (4xx) is left for the operator, with its last error. */
-export const MAX_SEND_ATTEMPTS = 5;
+/** A row that failed this many times is left for the operator, with its last error. */
+export const MAX_SEND_ATTEMPTS = 12; // about 40 minutes of trying, with the backoff below
 
 export async function nextUnsent(db: DbOrTx, limit: number) {
   return db
-    .select({ id: outbox.id, roomId: outbox.roomId, eventType: outbox.eventType, content: outbox.content })
+    .select({
+      id: outbox.id,
+      roomId: outbox.roomId,
+      eventType: outbox.eventType,
+      content: outbox.content,
+      plaintextOk: outbox.plaintextOk,
+      nextAttemptAt: outbox.nextAttemptAt,
+    })
     .from(outbox)
     .where(and(isNull(outbox.sentAt), lt(outbox.attempts, MAX_SEND_ATTEMPTS)))
     .orderBy(asc(outbox.id))
@@ -84,10 +93,15 @@ export async function markSent(db: DbOrTx, id: number, eventId: string): Promise
     .where(eq(outbox.id, id));
 }
 
+/** Records a failed attempt and when to try again: 2, 4, 8 … seconds, at most 10 minutes apart. */
 export async function markFailed(db: DbOrTx, id: number, error: string): Promise<void> {
   await db
     .update(outbox)
-    .set({ attempts: sql`${outbox.attempts} + 1`, lastError: error.slice(0, 500) })
+    .set({
+      attempts: sql`${outbox.attempts} + 1`,
+      lastError: error.slice(0, 500),
+      nextAttemptAt: sql`now() + least(interval '10 minutes', interval '1 second' * power(2, ${outbox.attempts} + 1))`,
+    })
     .where(eq(outbox.id, id));
 }
 

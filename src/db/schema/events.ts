@@ -40,6 +40,10 @@ export const outbox = pgTable("outbox", {
   sentEventId: text("sent_event_id"),
   attempts: integer("attempts").notNull().default(0),
   lastError: text("last_error"),
+  /** After a failure: not before this time (exponential backoff). */
+  nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
+  /** Only the "needs encryption" notice may go into a room without encryption. */
+  plaintextOk: boolean("plaintext_ok").notNull().default(false),
 });
 
 /** Rooms the bot has told that it needs encryption, so it says so once. */
