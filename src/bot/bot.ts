@@ -132,7 +132,7 @@ export class Bot {
       userId: session.userId,
       deviceId: session.deviceId,
       fingerprint: crypto.fingerprint,
-      crossSigned: await crypto.isCrossSigned(),
+      crossSigned: await crypto.isDeviceSignedByOwner(),
       joinedRooms: bot?.sync.joined.size ?? 0,
       lastSyncAt: bot?.sync.lastSyncAt,
       databaseOk: await o.database.sql`select 1`.then(

@@ -261,6 +261,14 @@ export class CryptoEngine {
     return ready;
   }
 
+  /** This device as the homeserver's keys show it: signed by our own cross-signing identity. */
+  async isDeviceSignedByOwner(): Promise<boolean> {
+    const device = await this.machine.getDevice(this.machine.userId, this.machine.deviceId);
+    const signed = device?.isCrossSignedByOwner() ?? false;
+    device?.free();
+    return signed;
+  }
+
   /**
    * Create and upload this bot's cross-signing identity once. Synapse accepts the first upload
    * without user-interactive auth; later it needs the password, which we have on first start only.
