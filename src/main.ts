@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** Composition root: `tearline run | migrate | check-config | audit verify`. */
+import { setTimeout as sleep } from "node:timers/promises";
 import { directoryFromConfig } from "./bot/configDirectory.ts";
 import { Bot } from "./bot/bot.ts";
 import { parseFaults } from "./bot/faults.ts";
@@ -9,6 +10,8 @@ import { migrateDatabase, openDatabase } from "./db/client.ts";
 import { acquireDeviceLock } from "./db/lock.ts";
 import { verifyAudit } from "./db/queries/audit.ts";
 import { createLogger, parseLevel } from "./log.ts";
+
+const STOP_GRACE_MS = 15_000;
 
 const USAGE = `usage: tearline <command>
   run            start the bot (waits as a hot standby while another instance holds the device)
@@ -115,7 +118,13 @@ async function run(
     process.once("SIGINT", resolve);
   });
   log.info("stopping");
-  await bot.stop();
+  // A request still being retried (homeserver away) must not hold the process: everything that
+  // matters is already durable (write-ahead), so after a grace period we just go.
+  const stopped = await Promise.race([bot.stop().then(() => true), sleep(STOP_GRACE_MS).then(() => false)]);
+  if (!stopped) {
+    log.warn("stopping took too long; exiting anyway", { graceMs: STOP_GRACE_MS });
+    return 0;
+  }
   await lock.release();
   await database.close();
   return 0;
