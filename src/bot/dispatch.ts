@@ -228,6 +228,12 @@ export class Dispatcher {
         roomId: item.roomId,
         reason: item.decryptionError,
       });
+      // One notice per sender and room per window: a burst of unreadable messages (or someone
+      // fabricating them) gets one line, not one each. All of them are still retried.
+      const window = Math.floor(
+        (item.event.origin_server_ts ?? this.deps.now().getTime()) / NOTICE_WINDOW_MS,
+      );
+      if (!(await noteOnce(tx, item.roomId, `undecryptable:${sender}:${window}`))) return;
       const text = cannotDecrypt(sender, item.event.origin_server_ts);
       await enqueue(tx, [
         { roomId: item.roomId, eventType: "m.room.message", content: replyContent(eventId, text) },
@@ -277,6 +283,7 @@ export function redactedId(event: RawEvent): string | undefined {
 }
 
 const RETRY_DELAY_MS = 500;
+const NOTICE_WINDOW_MS = 10 * 60_000;
 /** SQLSTATE classes that pass: connection (08), transaction rollback (40), resources (53), operator (57). */
 const TRANSIENT_SQLSTATE = /^(08|40|53|57)/;
 

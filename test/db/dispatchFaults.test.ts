@@ -53,7 +53,7 @@ describe("the dispatcher with events that could stop it", () => {
     await db.drop();
   });
   beforeEach(async () => {
-    await db.sql`truncate sightings, rfis, command_events, outbox, audit_log, processed_events restart identity`;
+    await db.sql`truncate sightings, rfis, command_events, outbox, audit_log, processed_events, pending_decryptions, room_notices restart identity`;
   });
 
   function message(
@@ -143,6 +143,24 @@ describe("the dispatcher with events that could stop it", () => {
       select detail->>'eventId' as event_id, detail->>'why' as why from audit_log where action = 'command.refused'`;
     expect(refused).toHaveLength(1);
     expect(refused[0]?.event_id).toBe(answer.event.event_id);
+  });
+
+  it("says once per sender and ten minutes that it cannot read messages, and keeps them all for later", async () => {
+    const unreadable = (sender: string, ts: number) => {
+      const m = message(sender, "?");
+      m.event = { ...m.event, type: "m.room.encrypted", origin_server_ts: ts, content: {} };
+      return { ...m, decryptionError: "missing key", sessionId: "s" };
+    };
+    const t = Date.parse("2026-11-28T07:20:00Z");
+    for (let i = 0; i < 5; i++) await dispatcher.handleOne(unreadable(ROJAS, t + i * 1000));
+    await dispatcher.handleOne(unreadable(SMITH, t));
+    await dispatcher.handleOne(unreadable(ROJAS, t + 11 * 60_000));
+    expect((await replies()).filter((b) => b.startsWith("I can't read"))).toEqual([
+      `I can't read ${ROJAS}'s message from 07:20Z yet (missing key); I'll process it when the key arrives.`,
+      `I can't read ${SMITH}'s message from 07:20Z yet (missing key); I'll process it when the key arrives.`,
+      `I can't read ${ROJAS}'s message from 07:31Z yet (missing key); I'll process it when the key arrives.`,
+    ]);
+    expect(await db.sql`select event_id from pending_decryptions`).toHaveLength(7);
   });
 
   it("records an event whose handling keeps failing, tells its sender, and goes on", async () => {
