@@ -6,7 +6,7 @@ import { appendAudit } from "../db/queries/audit.ts";
 import { getState, setState } from "../db/queries/botState.ts";
 import {
   allPending,
-  dropPending,
+  forgetPending,
   knownEventIds,
   pendingForSessions,
   unsentCount,
@@ -234,7 +234,7 @@ export class Bot {
             encrypted: true,
             senderDevice: res.senderDevice,
           });
-          await dropPending(this.db, row.eventId);
+          await forgetPending(this.db, row.eventId, row.roomId);
         } catch (err) {
           // One row must not keep the others (or the bot's start-up) hostage; it stays pending.
           this.log.error("could not handle a message after its key arrived", { eventId: row.eventId, err });

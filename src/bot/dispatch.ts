@@ -9,6 +9,7 @@ import {
   enqueue,
   forgetPending,
   noteOnce,
+  type OutboxMessage,
   processedEvent,
   savePendingDecryption,
 } from "../db/queries/events.ts";
@@ -78,14 +79,12 @@ export class Dispatcher {
     const reference = randomUUID().slice(0, 8);
     this.deps.log.error("could not handle an event; recorded as failed", { reference, eventId, err });
     await this.inTransaction(item, async (_tx, fx) => {
-      fx.messages.push({
-        roomId: item.roomId,
-        eventType: "m.room.message",
-        content: replyContent(
-          eventId,
-          `❌ Internal error, reference ${reference}: I could not process this message.`,
-        ),
-      });
+      say(
+        fx,
+        item.roomId,
+        eventId,
+        `❌ Internal error, reference ${reference}: I could not process this message.`,
+      );
       fx.audit.push({
         actor: sender,
         action: "event.failed",
@@ -113,14 +112,7 @@ export class Dispatcher {
     if (!item.encrypted) {
       if (encryptedRoom) return; // a plaintext message in an encrypted room: not trusted, ignored
       return this.inTransaction(item, async (tx, fx) => {
-        if (await noteOnce(tx, item.roomId, "needs-encryption")) {
-          fx.messages.push({
-            roomId: item.roomId,
-            eventType: "m.room.message",
-            content: replyContent(undefined, NEEDS_ENCRYPTION),
-            plaintextOk: true,
-          });
-        }
+        fx.messages.push(...(await needsEncryptionOnce(tx, item.roomId)));
         fx.audit.push({
           actor: sender,
           action: "command.refused",
@@ -180,13 +172,8 @@ export class Dispatcher {
   private untrusted(item: TimelineItem, eventId: string, sender: string): Promise<void> {
     const { roomId } = item;
     return this.inTransaction(item, async (tx, fx) => {
-      if (await noteOnce(tx, roomId, `untrusted:${sender}`)) {
-        fx.messages.push({
-          roomId,
-          eventType: "m.room.message",
-          content: replyContent(eventId, untrustedDevice(sender)),
-        });
-      }
+      if (await noteOnce(tx, roomId, `untrusted:${sender}`))
+        say(fx, roomId, eventId, untrustedDevice(sender));
       fx.audit.push({
         actor: sender,
         action: "command.refused",
@@ -200,16 +187,9 @@ export class Dispatcher {
   async noticeUnencrypted(roomId: string): Promise<void> {
     let queued = false;
     await this.deps.db.transaction(async (tx) => {
-      if (!(await noteOnce(tx, roomId, "needs-encryption"))) return;
-      await enqueue(tx, [
-        {
-          roomId,
-          eventType: "m.room.message",
-          content: replyContent(undefined, NEEDS_ENCRYPTION),
-          plaintextOk: true,
-        },
-      ]);
-      queued = true;
+      const messages = await needsEncryptionOnce(tx, roomId);
+      await enqueue(tx, messages);
+      queued = messages.length > 0;
     });
     if (queued) this.deps.onOutbox();
   }
@@ -280,6 +260,13 @@ export function editOf(event: RawEvent): { target: string; body: string } | unde
 export function redactedId(event: RawEvent): string | undefined {
   if (typeof event.redacts === "string") return event.redacts;
   return typeof event.content.redacts === "string" ? event.content.redacts : undefined;
+}
+
+/** The notice that a room needs encryption — the only message ever sent in the clear — once per room. */
+async function needsEncryptionOnce(tx: Tx, roomId: string): Promise<OutboxMessage[]> {
+  if (!(await noteOnce(tx, roomId, "needs-encryption"))) return [];
+  const content = replyContent(undefined, NEEDS_ENCRYPTION);
+  return [{ roomId, eventType: "m.room.message", content, plaintextOk: true }];
 }
 
 const RETRY_DELAY_MS = 500;

@@ -153,7 +153,3 @@ export async function forgetPending(tx: DbOrTx, eventId: string, roomId: string)
     .returning({ eventId: pendingDecryptions.eventId });
   return rows.length === 1;
 }
-
-export async function dropPending(tx: DbOrTx, eventId: string): Promise<void> {
-  await tx.delete(pendingDecryptions).where(and(eq(pendingDecryptions.eventId, eventId)));
-}
