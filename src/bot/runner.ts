@@ -40,7 +40,7 @@ type Invocation = (ctx: CommandContext) => Promise<Result<Reply>>;
 
 /** Rolls a savepoint back when the command refuses, so a refusal never leaves rows behind. */
 class Refusal {
-  constructor(readonly result: Result<Reply>) {}
+  constructor(readonly error: UserError) {}
 }
 
 /**
@@ -65,26 +65,22 @@ export class CommandRunner {
     const now = this.deps.now();
     const args = parseArguments(this.deps, command, tokens, now, command.refused);
     if (!args.ok) return reply(args.text, false);
-    const { result, error } = await this.invoke(
+    const value = await this.invoke(
       tx,
+      fx,
       (sp) => this.context(sp, m, member, now),
-      command.name,
-      m.eventId,
+      { command: command.name, eventId: m.eventId, refused: (text) => reply(text, false) },
       (c) => command.run(c, args.value),
     );
-    if (result === undefined) return reply(error, false);
-    if (!result.ok) {
-      fx.audit.push(...carriedAudit(result.error, m.eventId));
-      return reply(formatError(result.error), false);
-    }
-    reply(result.value.text, true, result.value.mentions);
-    this.effects(fx, result.value, {
+    if (value === undefined) return;
+    reply(value.text, true, value.mentions);
+    this.effects(fx, value, {
       actor: m.sender,
       action: `command.${command.name}`,
       roomId: m.roomId,
       detail: { eventId: m.eventId },
     });
-    const ref = result.value.record?.ref;
+    const ref = value.record?.ref;
     if (ref !== undefined) {
       await recordCommandEvent(tx, {
         eventId: m.eventId,
@@ -121,20 +117,16 @@ export class CommandRunner {
     if (!args.ok) return reply(args.text);
     const edit = command.edit;
     const asOriginal = { ...m, sentAt: original.sentAt };
-    const { result, error } = await this.invoke(
+    const value = await this.invoke(
       tx,
+      fx,
       (sp) => this.context(sp, asOriginal, member, now),
-      command.name,
-      editId,
+      { command: command.name, eventId: editId, refused: (text) => reply(text) },
       (c) => edit(c, args.value, original),
     );
-    if (result === undefined) return reply(error);
-    if (!result.ok) {
-      fx.audit.push(...carriedAudit(result.error, editId));
-      return reply(formatError(result.error));
-    }
-    reply(result.value.text, result.value.mentions);
-    this.effects(fx, result.value, {
+    if (value === undefined) return;
+    reply(value.text, value.mentions);
+    this.effects(fx, value, {
       actor: m.sender,
       action: `command.${command.name}.edit`,
       roomId: m.roomId,
@@ -172,20 +164,16 @@ export class CommandRunner {
     };
     const now = this.deps.now();
     const retract = command.retract;
-    const { result, error } = await this.invoke(
+    const value = await this.invoke(
       tx,
+      fx,
       (sp) => this.context(sp, m, member, now),
-      command.name,
-      redaction.eventId,
+      { command: command.name, eventId: redaction.eventId, refused: (text) => reply(text) },
       (c) => retract(c, original),
     );
-    if (result === undefined) return reply(error);
-    if (!result.ok) {
-      fx.audit.push(...carriedAudit(result.error, redaction.eventId));
-      return reply(formatError(result.error));
-    }
-    reply(result.value.text, result.value.mentions);
-    this.effects(fx, result.value, {
+    if (value === undefined) return;
+    reply(value.text, value.mentions);
+    this.effects(fx, value, {
       actor: redaction.sender,
       action: `command.${command.name}.retract`,
       roomId: original.roomId,
@@ -218,28 +206,33 @@ export class CommandRunner {
    * Calls the command in a savepoint of the event's transaction: a refusal or a crash rolls its
    * rows back (the event's claim stays). A crash is logged under a reference shown in the room.
    */
+  /**
+   * Runs the command in a savepoint. Returns its reply, or undefined after saying why not: a
+   * refusal (its rows rolled back, its carried audit entries kept) or an internal error.
+   */
   private async invoke(
     tx: Tx,
+    fx: Effects,
     makeContext: (sp: Tx) => CommandContext,
-    command: string,
-    eventId: string,
+    at: { command: string; eventId: string; refused: (text: string) => void },
     fn: Invocation,
-  ) {
+  ): Promise<Reply | undefined> {
     try {
-      const result = await tx.transaction(async (sp) => {
+      return await tx.transaction(async (sp) => {
         const r = await fn(makeContext(sp));
-        if (!r.ok) throw new Refusal(r);
-        return r;
+        if (!r.ok) throw new Refusal(r.error);
+        return r.value;
       });
-      return { result };
     } catch (e) {
-      if (e instanceof Refusal) return { result: e.result };
+      if (e instanceof Refusal) {
+        fx.audit.push(...carriedAudit(e.error, at.eventId));
+        at.refused(formatError(e.error));
+        return undefined;
+      }
       const reference = randomUUID().slice(0, 8);
-      this.deps.log.error("command failed", { reference, command, eventId, err: e });
-      return {
-        result: undefined,
-        error: `❌ Internal error, reference ${reference}. The operator can find the details in the log.`,
-      };
+      this.deps.log.error("command failed", { reference, command: at.command, eventId: at.eventId, err: e });
+      at.refused(`❌ Internal error, reference ${reference}. The operator can find the details in the log.`);
+      return undefined;
     }
   }
 
