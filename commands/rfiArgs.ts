@@ -28,6 +28,17 @@ const MAX_TEXT = 4000;
 
 export function parseAddressee(text: string, env: ArgsEnv): Result<AddresseeName> {
   const word = text.trim();
+  // A Matrix room ID (`!opaque` from room version 12, `!opaque:server` before) names a configured room.
+  if (word.startsWith("!")) {
+    const alias = env.roomIds[word];
+    if (alias !== undefined) return ok({ room: alias });
+    const rooms = env.roomAliases.length > 0 ? env.roomAliases.join(", ") : "none configured";
+    return err(
+      `${quote(word, 80)} is not one of the configured rooms; name a partner or a room. Rooms: ${rooms}.`,
+      exampleFor("to", env.roomAliases[0] ?? env.partners[0] ?? "USA"),
+      "to",
+    );
+  }
   const partner = env.partners.find((p) => p === word.toUpperCase());
   if (partner !== undefined) return ok({ partner });
   const room = env.roomAliases.find((r) => r === word.toLowerCase());

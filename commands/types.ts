@@ -81,6 +81,17 @@ export interface ArgsEnv {
   now: Date;
   partners: readonly string[];
   roomAliases: readonly string[];
+  /** Configured Matrix room IDs (of any room version) → their alias, so `to=` may name either. */
+  roomIds: Readonly<Record<string, string>>;
+}
+
+export function argsEnvOf(config: ConfigFacts, now: Date): ArgsEnv {
+  return {
+    now,
+    partners: Object.keys(config.partners),
+    roomAliases: Object.keys(config.rooms),
+    roomIds: Object.fromEntries(Object.entries(config.rooms).map(([alias, r]) => [r.roomId, alias])),
+  };
 }
 
 export type ArgsSchema<A> = z.ZodType<A, Tokens> | ((env: ArgsEnv) => z.ZodType<A, Tokens>);

@@ -1,6 +1,6 @@
 /** From a command message to a command, its sender's roster entry and its typed arguments — or the reply that says why not. */
-import type { AnyCommand, ArgsEnv, Member, Tokens } from "../../commands/types.ts";
-import { argsSchema, withPrefix } from "../../commands/types.ts";
+import type { AnyCommand, Member, Tokens } from "../../commands/types.ts";
+import { argsEnvOf, argsSchema, withPrefix } from "../../commands/types.ts";
 import { readCommand } from "../domain/reader.ts";
 import { type Effects, formatError, lowerFirst, upperFirst } from "./effects.ts";
 import { notRostered } from "./messages.ts";
@@ -85,13 +85,7 @@ export function parseArguments(
   lead: string | undefined,
 ): { ok: true; value: unknown } | { ok: false; text: string } {
   const prefix = deps.directory.prefix;
-  const facts = deps.directory.facts;
-  const env: ArgsEnv = {
-    now,
-    partners: Object.keys(facts.partners),
-    roomAliases: Object.keys(facts.rooms),
-  };
-  const args = argsSchema(command, env).safeParse(tokens);
+  const args = argsSchema(command, argsEnvOf(deps.directory.facts, now)).safeParse(tokens);
   if (args.success) return { ok: true as const, value: args.data as unknown };
   const issue = args.error.issues[0];
   const message = issue?.message ?? "the arguments were not understood";

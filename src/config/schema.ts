@@ -68,7 +68,7 @@ const roomId = z.string().regex(ROOM_ID, {
   error: (iss) =>
     iss.input === ""
       ? 'missing; quote room IDs, e.g. room: "!abc:example.org" (a bare ! starts a YAML tag)'
-      : `${describeValue(iss.input)} is not a Matrix room ID; expected "!opaque:server", e.g. "!abc:example.org"`,
+      : `${describeValue(iss.input)} is not a Matrix room ID; expected "!opaque" (room version 12) or "!opaque:server", as the room's settings show it`,
 });
 
 export const PartnerSchema = strict({ name: z.string().min(1) });

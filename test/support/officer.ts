@@ -39,6 +39,7 @@ export interface ReceivedEvent {
   content: Record<string, unknown>;
   encrypted: boolean; // the wire event was m.room.encrypted
   replyTo?: string; // content["m.relates_to"]["m.in_reply_to"].event_id
+  thread?: string; // the thread root, when content["m.relates_to"].rel_type is m.thread
 }
 
 export type EventPredicate = (ev: ReceivedEvent) => boolean;
@@ -152,7 +153,9 @@ export class Officer {
     if (ev.isBeingDecrypted() || ev.isDecryptionFailure() || ev.getType() === "m.room.encrypted") return;
     this.seen.add(eventId);
     const content = record(ev.getOriginalContent()); // not the aggregated edit
-    const replyTo = record(record(content["m.relates_to"])["m.in_reply_to"]).event_id;
+    const relates = record(content["m.relates_to"]);
+    const replyTo = record(relates["m.in_reply_to"]).event_id;
+    const thread = relates.rel_type === "m.thread" ? relates.event_id : undefined;
     const received: ReceivedEvent = {
       eventId,
       sender: ev.getSender() ?? "",
@@ -161,6 +164,7 @@ export class Officer {
       content,
       encrypted: ev.isEncrypted(),
       ...(typeof replyTo === "string" ? { replyTo } : {}),
+      ...(typeof thread === "string" ? { thread } : {}),
     };
     const list = this.events.get(roomId) ?? [];
     list.push(received);
@@ -278,9 +282,28 @@ export class Officer {
     await this.waitForMembership(roomId, this.userId);
   }
 
-  /** Sends an `m.text` message (encrypted automatically in encrypted rooms); returns its event id. */
-  async send(roomId: string, body: string, opts: { replyTo?: string } = {}): Promise<string> {
-    const relates = opts.replyTo ? { "m.relates_to": { "m.in_reply_to": { event_id: opts.replyTo } } } : {};
+  /**
+   * Sends an `m.text` message (encrypted automatically in encrypted rooms); returns its event id.
+   * `thread`: post it in that thread as Element does (`m.thread` with the reply fallback to the
+   * thread's latest event, here the root unless `replyTo` says otherwise).
+   */
+  async send(
+    roomId: string,
+    body: string,
+    opts: { replyTo?: string; thread?: string } = {},
+  ): Promise<string> {
+    const relates = opts.thread
+      ? {
+          "m.relates_to": {
+            rel_type: "m.thread",
+            event_id: opts.thread,
+            is_falling_back: opts.replyTo === undefined,
+            "m.in_reply_to": { event_id: opts.replyTo ?? opts.thread },
+          },
+        }
+      : opts.replyTo
+        ? { "m.relates_to": { "m.in_reply_to": { event_id: opts.replyTo } } }
+        : {};
     const res = await this.client.sendMessage(roomId, { msgtype: MsgType.Text, body, ...relates });
     return res.event_id;
   }

@@ -64,6 +64,17 @@ describe("tearline.yaml", () => {
     expect(config.trust).toEqual({ only_cross_signed: false, ignore_unverified: false });
   });
 
+  it("accepts room IDs of every room version: !opaque (v12, no server part) and !opaque:server", () => {
+    const v12 = "!j0VKTSAuGHXMzVpV_GfT6s46fHw7fH-dbw7-A-nnv6o";
+    const config = parsed(edited('"!def:example.org"', `"${v12}"`));
+    expect(config.rooms["usa-jtf"]?.room).toBe(v12);
+    expect(config.rooms["col-usa"]?.room).toBe("!abc:example.org");
+    expect(roomAliasFor(config, v12)).toBe("usa-jtf");
+    expect(parsed(edited('"!def:example.org"', '"!def:[2001:db8::1]:8448"')).rooms["usa-jtf"]?.room).toBe(
+      "!def:[2001:db8::1]:8448",
+    );
+  });
+
   it("accepts every optional setting", () => {
     const config = parsed(`prefix: "?"
 partners: { COL: { name: Colombian Navy }, USA: { name: US Coast Guard } }
@@ -145,7 +156,23 @@ trust: { only_cross_signed: true }
       from: '"!def:example.org"',
       to: '"def:example.org"',
       errors: [
-        'tearline.yaml:4:20 rooms.usa-jtf.room: "def:example.org" is not a Matrix room ID; expected "!opaque:server", e.g. "!abc:example.org"',
+        'tearline.yaml:4:20 rooms.usa-jtf.room: "def:example.org" is not a Matrix room ID; expected "!opaque" (room version 12) or "!opaque:server", as the room\'s settings show it',
+      ],
+    },
+    {
+      name: "a room version 12 ID cut short when it was copied",
+      from: '"!def:example.org"',
+      to: '"!j0VKTSAuGHXMzVpV_GfT6s46fHw7fH-dbw7-A-nnv6"',
+      errors: [
+        'tearline.yaml:4:20 rooms.usa-jtf.room: "!j0VKTSAuGHXMzVpV_GfT6s46fHw7fH-dbw7-A-nnv6" is not a Matrix room ID; expected "!opaque" (room version 12) or "!opaque:server", as the room\'s settings show it',
+      ],
+    },
+    {
+      name: "an unquoted room version 12 ID, which YAML reads as a tag",
+      from: '"!def:example.org"',
+      to: "!j0VKTSAuGHXMzVpV_GfT6s46fHw7fH-dbw7-A-nnv6o",
+      errors: [
+        'tearline.yaml:4:20 Unresolved tag: !j0VKTSAuGHXMzVpV_GfT6s46fHw7fH-dbw7-A-nnv6o; quote values that start with "!", e.g. "!abc:example.org"',
       ],
     },
     {

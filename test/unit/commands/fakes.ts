@@ -3,7 +3,7 @@ import type { ConfigFacts, RfiRepo, SightingRepo } from "../../../commands/repos
 import type { AuditedRefusal } from "../../../commands/rfiAct.ts";
 import {
   type AnyCommand,
-  type ArgsEnv,
+  argsEnvOf,
   argsSchema,
   type CommandContext,
   type CommandRecord,
@@ -20,7 +20,8 @@ import { AWAITING_ANSWER, type Rfi } from "../../../src/domain/rfi.ts";
 import type { Sighting } from "../../../src/domain/sighting.ts";
 
 export const COL_USA = "!colusa:example.org";
-export const USA_JTF = "!usajtf:example.org";
+/** A room version 12 ID (Synapse 1.163's default room version): no server part. */
+export const USA_JTF = "!j0VKTSAuGHXMzVpV_GfT6s46fHw7fH-dbw7-A-nnv6o";
 export const OTHER_ROOM = "!other:example.org";
 export const ROJAS = "@lo.col:example.org";
 export const SMITH = "@po.usa:example.org";
@@ -182,12 +183,7 @@ async function through(
   const read = readCommand(text, "!");
   if (read === null) throw new Error(`not a command: ${text}`);
   if (!read.ok) return read;
-  const env: ArgsEnv = {
-    now: ctx.now,
-    partners: Object.keys(ctx.config.partners),
-    roomAliases: Object.keys(ctx.config.rooms),
-  };
-  const parsed = argsSchema(def, env).safeParse(read.value);
+  const parsed = argsSchema(def, argsEnvOf(ctx.config, ctx.now)).safeParse(read.value);
   if (!parsed.success) return err(parsed.error.issues[0]?.message ?? "?");
   return call(parsed.data);
 }

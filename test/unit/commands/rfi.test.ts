@@ -55,6 +55,27 @@ describe("!rfi ask", () => {
     });
   });
 
+  it("can be addressed to a configured room by its Matrix room ID, of any room version", async () => {
+    for (const roomId of [USA_JTF, "!usajtf:example.org"]) {
+      const config: ConfigFacts = {
+        ...CONFIG,
+        rooms: { ...CONFIG.rooms, "usa-jtf": { roomId, partners: ["USA", "JTF"] } },
+      };
+      const w = at0714();
+      const reply = await send(
+        rfi,
+        `!rfi ask to=${roomId} -- anything on HK-4F2?`,
+        contextFor(w, ROJAS, COL_USA, { config }),
+      );
+      expect(reply.ok).toBe(true);
+      expect(w.rfis.rows[0]).toMatchObject({ to: { room: "usa-jtf" }, toRoomId: roomId });
+    }
+    const unknown = "!AAAATSAuGHXMzVpV_GfT6s46fHw7fH-dbw7-A-nnv6o";
+    expect(error(await send(rfi, `!rfi ask to=${unknown} -- q?`, contextFor(at0714())))).toContain(
+      `"${unknown}" is not one of the configured rooms; name a partner or a room. Rooms: col-usa, usa-jtf.`,
+    );
+  });
+
   it("is routine without a deadline by default, and addressed to the room's other partner", async () => {
     const { reply, w } = await asked(at0714(), "!rfi ask -- any AIS on MMSI 367123450?");
     expect(text(reply)).toBe("✅ RFI-1 raised for USA · ROUTINE · no deadline");
