@@ -84,6 +84,7 @@ export class Dispatcher {
         item.roomId,
         eventId,
         `❌ Internal error, reference ${reference}: I could not process this message.`,
+        { thread: threadOf(item.event) },
       );
       fx.audit.push({
         actor: sender,
@@ -122,7 +123,8 @@ export class Dispatcher {
       });
     }
     const sentAt = event.origin_server_ts === undefined ? this.deps.now() : new Date(event.origin_server_ts);
-    const message: CommandMessage = { eventId, roomId: item.roomId, sender, body, sentAt };
+    const thread = threadOf(event);
+    const message: CommandMessage = { eventId, roomId: item.roomId, sender, body, sentAt, thread };
     if (edit === undefined) return this.inTransaction(item, (tx, fx) => this.runner.run(tx, fx, message));
     await this.inTransaction(item, async (tx, fx) => {
       const original = await commandEventById(tx, edit.target);
@@ -173,7 +175,7 @@ export class Dispatcher {
     const { roomId } = item;
     return this.inTransaction(item, async (tx, fx) => {
       if (await noteOnce(tx, roomId, `untrusted:${sender}`))
-        say(fx, roomId, eventId, untrustedDevice(sender));
+        say(fx, roomId, eventId, untrustedDevice(sender), { thread: threadOf(item.event) });
       fx.audit.push({
         actor: sender,
         action: "command.refused",
@@ -216,7 +218,11 @@ export class Dispatcher {
       if (!(await noteOnce(tx, item.roomId, `undecryptable:${sender}:${window}`))) return;
       const text = cannotDecrypt(sender, item.event.origin_server_ts);
       await enqueue(tx, [
-        { roomId: item.roomId, eventType: "m.room.message", content: replyContent(eventId, text) },
+        {
+          roomId: item.roomId,
+          eventType: "m.room.message",
+          content: replyContent(eventId, text, [], threadOf(item.event)),
+        },
       ]);
     });
     this.deps.onOutbox();
@@ -246,6 +252,12 @@ export class Dispatcher {
 
 function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
+}
+
+/** The root of the thread an event was sent in (`m.thread` relation), if any. */
+export function threadOf(event: RawEvent): string | undefined {
+  const rel = record(event.content["m.relates_to"]);
+  return rel?.rel_type === "m.thread" && typeof rel.event_id === "string" ? rel.event_id : undefined;
 }
 
 /** An `m.replace` edit: the event it edits and its new text (`m.new_content.body`). */

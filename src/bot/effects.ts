@@ -19,12 +19,12 @@ export function say(
   roomId: string,
   replyTo: string,
   text: string,
-  opts: { reaction?: "✅" | "❌"; mentions?: readonly string[] } = {},
+  opts: { reaction?: "✅" | "❌"; mentions?: readonly string[]; thread?: string | undefined } = {},
 ): void {
   fx.messages.push({
     roomId,
     eventType: "m.room.message",
-    content: replyContent(replyTo, text, opts.mentions),
+    content: replyContent(replyTo, text, opts.mentions, opts.thread),
   });
   if (opts.reaction)
     fx.messages.push({ roomId, eventType: "m.reaction", content: reactionContent(replyTo, opts.reaction) });

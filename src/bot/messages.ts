@@ -4,12 +4,23 @@ export function replyContent(
   inReplyTo: string | undefined,
   text: string,
   mentions: readonly string[] = [],
+  thread?: string,
 ): Record<string, unknown> {
   const content: Record<string, unknown> = { msgtype: "m.notice", body: text };
-  if (inReplyTo) content["m.relates_to"] = { "m.in_reply_to": { event_id: inReplyTo } };
+  if (inReplyTo) content["m.relates_to"] = replyRelation(inReplyTo, thread);
   // Intentional mentions: these users are notified (the body names them too).
   if (mentions.length > 0) content["m.mentions"] = { user_ids: [...new Set(mentions)] };
   return content;
+}
+
+/**
+ * A reply to `eventId`; inside its thread when it was sent in one (`m.thread` with a real
+ * `m.in_reply_to`, so `is_falling_back` is false), so the answer stays where the officer asked.
+ */
+function replyRelation(eventId: string, thread: string | undefined): Record<string, unknown> {
+  const inReplyTo = { "m.in_reply_to": { event_id: eventId } };
+  if (thread === undefined) return inReplyTo;
+  return { rel_type: "m.thread", event_id: thread, is_falling_back: false, ...inReplyTo };
 }
 
 export function reactionContent(eventId: string, key: string): Record<string, unknown> {

@@ -34,6 +34,8 @@ export interface CommandMessage {
   sender: string;
   body: string;
   sentAt: Date;
+  /** The thread the command was sent in (its root event), so replies go there too. */
+  thread?: string | undefined;
 }
 
 type Invocation = (ctx: CommandContext) => Promise<Result<Reply>>;
@@ -58,7 +60,7 @@ export class CommandRunner {
   /** A new command (or an edit of a message that created no record, which is then run afresh). */
   async run(tx: Tx, fx: Effects, m: CommandMessage): Promise<void> {
     const reply = (text: string, ok: boolean, mentions?: readonly string[]) =>
-      say(fx, m.roomId, m.eventId, text, { reaction: ok ? "✅" : "❌", mentions });
+      say(fx, m.roomId, m.eventId, text, { reaction: ok ? "✅" : "❌", mentions, thread: m.thread });
     const found = resolveCommand(this.deps, fx, m, reply);
     if (!found) return;
     const { command, tokens, member } = found;
