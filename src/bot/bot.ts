@@ -4,13 +4,8 @@ import type { RuntimeInfo } from "../../commands/types.ts";
 import type { Database, Db } from "../db/client.ts";
 import { appendAudit } from "../db/queries/audit.ts";
 import { getState, setState } from "../db/queries/botState.ts";
-import {
-  allPending,
-  forgetPending,
-  knownEventIds,
-  pendingForSessions,
-  unsentCount,
-} from "../db/queries/events.ts";
+import { allPending, forgetPending, knownEventIds, pendingForSessions } from "../db/queries/events.ts";
+import { unsentCount } from "../db/queries/outbox.ts";
 import type { Logger } from "../log.ts";
 import { MatrixApi } from "../matrix/api.ts";
 import { CryptoEngine, type TrustOptions } from "../matrix/crypto.ts";
@@ -125,8 +120,19 @@ export class Bot {
     }
     const rooms = new RoomRegistry(api);
     const faults = o.faults ?? noFaults;
-    const outbox = new OutboxSender(db, new RoomSender(api, crypto, rooms), log, "tl-", faults);
     let bot: Bot | undefined;
+    const outbox = new OutboxSender({
+      db,
+      sender: new RoomSender(api, crypto, rooms),
+      log,
+      txnPrefix: "tl-",
+      faults,
+      // Asked after a refusal: the sync's set is empty until the first sync, so "not in it" is
+      // only believed once /joined_rooms agrees.
+      isJoined: async (roomId) =>
+        bot?.sync.joined.has(roomId) === true || (await api.joinedRooms()).includes(roomId),
+      now,
+    });
     const runtime = async (): Promise<RuntimeInfo> => ({
       version: VERSION,
       userId: session.userId,

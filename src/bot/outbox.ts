@@ -1,9 +1,18 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Db } from "../db/client.ts";
-import { markFailed, markSent, nextUnsent } from "../db/queries/events.ts";
+import { appendAudit } from "../db/queries/audit.ts";
+import {
+  dueRoomHead,
+  dueRoomHeads,
+  giveUpRoom,
+  markFailed,
+  markSent,
+  type OutboxRow,
+} from "../db/queries/outbox.ts";
 import type { Logger } from "../log.ts";
 import { MatrixError } from "../matrix/http.ts";
 import type { Faults } from "./faults.ts";
+import { SCHEDULER_ACTOR } from "./scheduler.ts";
 
 export interface Sender {
   send(
@@ -15,30 +24,58 @@ export interface Sender {
   ): Promise<string>;
 }
 
-const BATCH = 20;
+export interface OutboxOptions {
+  db: Db;
+  sender: Sender;
+  log: Logger;
+  /** The transaction id is `<prefix><row id>`, so the homeserver deduplicates a row sent twice. */
+  txnPrefix: string;
+  faults: Pick<Faults, "afterSent">;
+  /**
+   * Asked only after the homeserver refused a row with M_FORBIDDEN. False must mean the bot is
+   * certainly not in the room (left, kicked, banned): its queued rows are then dropped. When
+   * unsure, answer true or throw, and the row is retried as any other failure.
+   */
+  isJoined(roomId: string): boolean | Promise<boolean>;
+  /** How many rooms are sent to at once (default 8). */
+  lanes?: number;
+  now?: () => Date;
+}
+
+export interface DrainResult {
+  sent: number;
+  failed: number;
+  /** Rows given up because the bot is no longer in their room. */
+  dropped: number;
+}
+
+const DEFAULT_LANES = 8;
 const IDLE_POLL_MS = 2_000;
 const FAILURE_BACKOFF_MS = 1_000;
+export const LEFT_THE_ROOM = "left the room";
 
 /**
- * Sends outbox rows in order. Transient failures (network, 429, 5xx) are retried inside the
- * HTTP layer; a refusal (4xx) is recorded on the row and retried a few times, then left for the
- * operator with its error, so one bad room cannot block the others forever.
+ * Sends outbox rows, each room in its own lane: strictly in order within a room, rooms side by
+ * side (a bounded number at once), so a room whose head keeps failing holds back only itself.
+ * Transient failures (network, 429, 5xx) are retried inside the HTTP layer; a refusal (4xx) is
+ * recorded on the row and retried with backoff, then left for the operator with its error.
  */
 export class OutboxSender {
   private wake: (() => void) | undefined;
+  private nudge: (() => void) | undefined;
   private stopped = false;
   private running: Promise<void> | undefined;
+  private readonly lanes: number;
+  private readonly now: () => Date;
 
-  constructor(
-    private readonly db: Db,
-    private readonly sender: Sender,
-    private readonly log: Logger,
-    private readonly txnPrefix: string,
-    private readonly faults: Pick<Faults, "afterSent">,
-  ) {}
+  constructor(private readonly o: OutboxOptions) {
+    this.lanes = o.lanes ?? DEFAULT_LANES;
+    this.now = o.now ?? (() => new Date());
+  }
 
   kick(): void {
     this.wake?.();
+    this.nudge?.();
   }
 
   start(): void {
@@ -52,55 +89,123 @@ export class OutboxSender {
   }
 
   /**
-   * Sends what is queued now, in order per room. A row that fails is recorded (attempts, last
-   * error) and its room waits for the next pass, so its order holds and other rooms go on; after
-   * MAX_SEND_ATTEMPTS it is left for the operator. Returns how many rows were sent and failed.
+   * Sends what is due now. Each room with a due head gets one lane for this pass, which sends its
+   * rows one after the other until the room is empty, a row fails (recorded with its backoff; the
+   * room waits for a later pass) or the room is found left (its rows dropped). A lane that ends
+   * frees its place for the next waiting room. Returns once no lane is left.
    */
-  async drain(): Promise<{ sent: number; failed: number }> {
-    let sent = 0;
-    let failed = 0;
-    for (;;) {
-      const rows = await nextUnsent(this.db, BATCH);
-      if (rows.length === 0 || this.stopped) return { sent, failed };
-      const blocked = new Set<string>();
-      const now = Date.now();
-      for (const row of rows) {
-        if (this.stopped) return { sent, failed };
-        if (blocked.has(row.roomId)) continue;
-        if (row.nextAttemptAt && row.nextAttemptAt.getTime() > now) {
-          blocked.add(row.roomId); // backing off; the room's later rows wait behind it
-          continue;
+  async drain(): Promise<DrainResult> {
+    const tally: DrainResult = { sent: 0, failed: 0, dropped: 0 };
+    // A room gets one lane per pass: a head read while its lane was running may be stale.
+    const seen = new Set<string>();
+    const lanes = new Map<string, Promise<void>>();
+    let error: unknown;
+    try {
+      for (;;) {
+        if (!this.stopped && lanes.size < this.lanes) {
+          const heads = await dueRoomHeads(this.o.db, { except: [...seen], limit: this.lanes - lanes.size });
+          for (const head of heads) {
+            seen.add(head.roomId);
+            const lane = this.runLane(head, tally)
+              .catch((err: unknown) => {
+                error ??= err;
+              })
+              .finally(() => lanes.delete(head.roomId));
+            lanes.set(head.roomId, lane);
+          }
         }
-        let eventId: string;
-        try {
-          const content = row.content as Record<string, unknown>;
-          const txnId = `${this.txnPrefix}${row.id}`;
-          eventId = await this.sender.send(row.roomId, row.eventType, content, txnId, {
-            plaintextOk: row.plaintextOk,
-          });
-        } catch (err) {
-          const refused = err instanceof MatrixError;
-          this.log.error(
-            refused ? "homeserver refused an outbox message" : "could not send an outbox message",
-            {
-              outboxId: row.id,
-              roomId: row.roomId,
-              err,
-            },
-          );
-          await markFailed(this.db, row.id, err instanceof Error ? err.message : String(err));
-          blocked.add(row.roomId);
-          failed++;
-          continue;
-        }
-        this.faults.afterSent();
-        // Not a send failure if this throws: the row is sent again with the same txn id, which
-        // the homeserver deduplicates.
-        await markSent(this.db, row.id, eventId);
-        sent++;
+        if (error !== undefined) throw error;
+        if (lanes.size === 0) return tally;
+        // On a kick, look for rooms that got work while the lanes were busy.
+        const kicked = new Promise<void>((resolve) => {
+          this.nudge = resolve;
+        });
+        await Promise.race([...lanes.values(), kicked]);
       }
-      if (blocked.size > 0) return { sent, failed };
+    } finally {
+      // No lane outlives its pass, or the next pass could run a room twice at once.
+      await Promise.all(lanes.values());
     }
+  }
+
+  private async runLane(first: OutboxRow, tally: DrainResult): Promise<void> {
+    let row: OutboxRow | undefined = first;
+    while (row && !this.stopped) {
+      const outcome = await this.sendOne(row);
+      if (outcome !== "sent") {
+        if (outcome === "failed") tally.failed++;
+        else tally.dropped += outcome.dropped;
+        return;
+      }
+      tally.sent++;
+      row = await dueRoomHead(this.o.db, row.roomId);
+    }
+  }
+
+  private async sendOne(row: OutboxRow): Promise<"sent" | "failed" | { dropped: number }> {
+    let eventId: string;
+    try {
+      const content = row.content as Record<string, unknown>;
+      eventId = await this.o.sender.send(row.roomId, row.eventType, content, `${this.o.txnPrefix}${row.id}`, {
+        plaintextOk: row.plaintextOk,
+      });
+    } catch (err) {
+      const refused = err instanceof MatrixError;
+      if (
+        refused &&
+        err.status === 403 &&
+        err.errcode === "M_FORBIDDEN" &&
+        !(await this.joined(row.roomId))
+      ) {
+        return { dropped: await this.dropRoom(row.roomId) };
+      }
+      this.o.log.error(
+        refused ? "homeserver refused an outbox message" : "could not send an outbox message",
+        {
+          outboxId: row.id,
+          roomId: row.roomId,
+          err,
+        },
+      );
+      await markFailed(this.o.db, row.id, err instanceof Error ? err.message : String(err));
+      return "failed";
+    }
+    this.o.faults.afterSent();
+    // Not a send failure if this throws: the row is sent again with the same txn id, which
+    // the homeserver deduplicates.
+    await markSent(this.o.db, row.id, eventId);
+    return "sent";
+  }
+
+  private async joined(roomId: string): Promise<boolean> {
+    try {
+      return await this.o.isJoined(roomId);
+    } catch (err) {
+      this.o.log.warn("could not tell whether the bot is still in a room; retrying its message", {
+        roomId,
+        err,
+      });
+      return true;
+    }
+  }
+
+  /** Gives up the room's pending rows, with an audit entry in the same transaction. */
+  private async dropRoom(roomId: string): Promise<number> {
+    const ids = await this.o.db.transaction(async (tx) => {
+      const ids = await giveUpRoom(tx, roomId, LEFT_THE_ROOM);
+      const detail = { count: ids.length, firstId: ids[0], lastId: ids.at(-1), reason: LEFT_THE_ROOM };
+      await appendAudit(
+        tx,
+        [{ actor: SCHEDULER_ACTOR, action: "outbox.dropped", roomId, detail }],
+        this.now(),
+      );
+      return ids;
+    });
+    this.o.log.warn("dropped the queued messages of a room the bot is no longer in", {
+      roomId,
+      count: ids.length,
+    });
+    return ids.length;
   }
 
   private async loop(): Promise<void> {
@@ -109,10 +214,11 @@ export class OutboxSender {
         this.wake = resolve;
       });
       try {
-        const { failed } = await this.drain();
-        if (failed > 0) await sleep(FAILURE_BACKOFF_MS); // not at once, even when kicked
+        // A failed row waits out its own backoff (next_attempt_at), so no pause here: another
+        // room's new message still goes out at once.
+        await this.drain();
       } catch (err) {
-        this.log.error("outbox sender failed; will retry", { err });
+        this.o.log.error("outbox sender failed; will retry", { err });
         await sleep(FAILURE_BACKOFF_MS);
       }
       if (this.stopped) break;

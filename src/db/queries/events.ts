@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "../client.ts";
 import { outbox, pendingDecryptions, processedEvents, roomNotices } from "../schema/events.ts";
 
@@ -65,49 +65,6 @@ export interface OutboxMessage {
 export async function enqueue(tx: DbOrTx, messages: OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
   await tx.insert(outbox).values(messages);
-}
-
-/** A row that failed this many times is left for the operator, with its last error. */
-export const MAX_SEND_ATTEMPTS = 12; // about 40 minutes of trying, with the backoff below
-
-export async function nextUnsent(db: DbOrTx, limit: number) {
-  return db
-    .select({
-      id: outbox.id,
-      roomId: outbox.roomId,
-      eventType: outbox.eventType,
-      content: outbox.content,
-      plaintextOk: outbox.plaintextOk,
-      nextAttemptAt: outbox.nextAttemptAt,
-    })
-    .from(outbox)
-    .where(and(isNull(outbox.sentAt), lt(outbox.attempts, MAX_SEND_ATTEMPTS)))
-    .orderBy(asc(outbox.id))
-    .limit(limit);
-}
-
-export async function markSent(db: DbOrTx, id: number, eventId: string): Promise<void> {
-  await db
-    .update(outbox)
-    .set({ sentAt: sql`now()`, sentEventId: eventId, attempts: sql`${outbox.attempts} + 1` })
-    .where(eq(outbox.id, id));
-}
-
-/** Records a failed attempt and when to try again: 2, 4, 8 … seconds, at most 10 minutes apart. */
-export async function markFailed(db: DbOrTx, id: number, error: string): Promise<void> {
-  await db
-    .update(outbox)
-    .set({
-      attempts: sql`${outbox.attempts} + 1`,
-      lastError: error.slice(0, 500),
-      nextAttemptAt: sql`now() + least(interval '10 minutes', interval '1 second' * power(2, ${outbox.attempts} + 1))`,
-    })
-    .where(eq(outbox.id, id));
-}
-
-export async function unsentCount(db: DbOrTx): Promise<number> {
-  const rows = await db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(isNull(outbox.sentAt));
-  return rows[0]?.n ?? 0;
 }
 
 /** Records a notice once per room; false if it was already given. */

@@ -1,0 +1,107 @@
+import { and, asc, eq, isNull, lt, notInArray, sql } from "drizzle-orm";
+import type { DbOrTx } from "../client.ts";
+import { outbox } from "../schema/events.ts";
+
+/** A row that failed this many times is left for the operator, with its last error. */
+export const MAX_SEND_ATTEMPTS = 12; // about 40 minutes of trying, with the backoff below
+
+/** Not sent and not given up: what the sender still has to do. */
+const pending = () => and(isNull(outbox.sentAt), lt(outbox.attempts, MAX_SEND_ATTEMPTS));
+
+const rowColumns = {
+  id: outbox.id,
+  roomId: outbox.roomId,
+  eventType: outbox.eventType,
+  content: outbox.content,
+  plaintextOk: outbox.plaintextOk,
+  // The database's clock, like markFailed's backoff.
+  due: sql<boolean>`coalesce(${outbox.nextAttemptAt} <= now(), true)`.as("due"),
+};
+
+export interface OutboxRow {
+  id: number;
+  roomId: string;
+  eventType: string;
+  content: unknown;
+  plaintextOk: boolean;
+}
+
+/**
+ * The head (oldest pending row) of each room whose head is due now, longest-waiting room first.
+ * A room whose head is backing off is left out entirely: its later rows wait behind the head,
+ * and it holds up no other room. `except` leaves out rooms the caller is already handling.
+ */
+export async function dueRoomHeads(
+  db: DbOrTx,
+  opts: { except: string[]; limit: number },
+): Promise<OutboxRow[]> {
+  const heads = db
+    .selectDistinctOn([outbox.roomId], rowColumns)
+    .from(outbox)
+    .where(and(pending(), notInArray(outbox.roomId, opts.except)))
+    .orderBy(asc(outbox.roomId), asc(outbox.id))
+    .as("heads");
+  return db
+    .select({
+      id: heads.id,
+      roomId: heads.roomId,
+      eventType: heads.eventType,
+      content: heads.content,
+      plaintextOk: heads.plaintextOk,
+    })
+    .from(heads)
+    .where(eq(heads.due, true))
+    .orderBy(asc(heads.id))
+    .limit(opts.limit);
+}
+
+/** One room's head if it is due now; undefined when the room has nothing (due) to send. */
+export async function dueRoomHead(db: DbOrTx, roomId: string): Promise<OutboxRow | undefined> {
+  const rows = await db
+    .select(rowColumns)
+    .from(outbox)
+    .where(and(pending(), eq(outbox.roomId, roomId)))
+    .orderBy(asc(outbox.id))
+    .limit(1);
+  const head = rows[0];
+  if (!head?.due) return undefined;
+  const { due: _, ...row } = head;
+  return row;
+}
+
+export async function markSent(db: DbOrTx, id: number, eventId: string): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ sentAt: sql`now()`, sentEventId: eventId, attempts: sql`${outbox.attempts} + 1` })
+    .where(eq(outbox.id, id));
+}
+
+/** Records a failed attempt and when to try again: 2, 4, 8 … seconds, at most 10 minutes apart. */
+export async function markFailed(db: DbOrTx, id: number, error: string): Promise<void> {
+  await db
+    .update(outbox)
+    .set({
+      attempts: sql`${outbox.attempts} + 1`,
+      lastError: error.slice(0, 500),
+      nextAttemptAt: sql`now() + least(interval '10 minutes', interval '1 second' * power(2, ${outbox.attempts} + 1))`,
+    })
+    .where(eq(outbox.id, id));
+}
+
+/**
+ * Gives up every pending row of a room at once, with the reason as its last error: the rows stay
+ * for the operator to see (and to requeue, should the bot be let back in). Returns their ids.
+ */
+export async function giveUpRoom(tx: DbOrTx, roomId: string, reason: string): Promise<number[]> {
+  const rows = await tx
+    .update(outbox)
+    .set({ attempts: MAX_SEND_ATTEMPTS, lastError: reason })
+    .where(and(pending(), eq(outbox.roomId, roomId)))
+    .returning({ id: outbox.id });
+  return rows.map((r) => r.id).sort((a, b) => a - b);
+}
+
+export async function unsentCount(db: DbOrTx): Promise<number> {
+  const rows = await db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(isNull(outbox.sentAt));
+  return rows[0]?.n ?? 0;
+}
