@@ -1,5 +1,6 @@
 import { parseRef } from "../src/domain/refs.ts";
 import { err, ok, type Result } from "../src/domain/result.ts";
+import type { AuditedRefusal } from "./rfiAct.ts";
 import { argsFrom, type CommandContext, defineCommand, type Reply, type Tokens } from "./types.ts";
 
 export interface RetractArgs {
@@ -48,8 +49,21 @@ export default defineCommand<RetractArgs>({
     const ref = `S-${args.id}`;
     if (s === undefined || s.roomId !== ctx.roomId) return err(`${ref} is not a sighting of this room.`);
     if (s.retractedAt !== undefined) return err(`${ref} was already retracted.`);
-    if (!mayRetract(ctx, s.reporter))
-      return err(`only ${s.reporter}, who reported ${ref}, or a duty officer of this room can retract it.`);
+    if (!mayRetract(ctx, s.reporter)) {
+      // Audited like the runner's role refusals: someone tried to remove another's report.
+      const error: AuditedRefusal = {
+        message: `only ${s.reporter}, who reported ${ref}, or a duty officer of this room can retract it.`,
+        audit: [
+          {
+            actor: ctx.sender,
+            action: "command.refused",
+            roomId: ctx.roomId,
+            detail: { command: "retract", ref, why: "not the reporter or a duty officer" },
+          },
+        ],
+      };
+      return { ok: false, error };
+    }
     await ctx.repos.sightings.retract(s.id, ctx.sender, ctx.now);
     const why = args.reason === undefined ? "" : ` (${args.reason})`;
     return ok({
