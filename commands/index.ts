@@ -1,4 +1,5 @@
 import help from "./help.ts";
+import retract from "./retract.ts";
 import rfi from "./rfi.ts";
 import sight from "./sight.ts";
 import sightings from "./sightings.ts";
@@ -6,4 +7,4 @@ import status from "./status.ts";
 import type { AnyCommand } from "./types.ts";
 
 /** Every chat command, listed explicitly (no registration by import side effect). */
-export const commands: readonly AnyCommand[] = [help, status, sight, sightings, rfi];
+export const commands: readonly AnyCommand[] = [help, status, sight, sightings, retract, rfi];

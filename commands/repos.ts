@@ -32,6 +32,8 @@ export interface SightingRepo {
   correct(id: number, report: SightingReport, matches: string[], at: Date): Promise<Sighting>;
   /** Marks it retracted (never deletes). */
   retract(id: number, by: string, at: Date): Promise<Sighting>;
+  /** Notes that its message was deleted where a deletion cannot retract; it stays live. */
+  requestRetraction(id: number, by: string, at: Date): Promise<Sighting>;
   /** Live sightings of a room sharing one of the identifier keys, seen in [from, to]. */
   sharingIdentifiers(q: {
     roomId: string;

@@ -47,7 +47,7 @@ export default defineCommand<SightArgs>({
     "Kinds: vessel, aircraft, vehicle, person, other. Position: 12.51,-79.20 · 12°30.5'N 079°10'W · 18PTR1234567890.",
     "time=: a DTG (280714ZNOV26) or ISO 8601 (2026-11-28T07:14Z); default: when you sent the message. tlp=: clear, green, amber (default), amber+strict, red. rel=: partner codes. conf=: source reliability A–F and credibility 1–6.",
     "A sighting of the same name, MMSI, IMO, tail or plate in this room, close in time and place, is reported as a match.",
-    "Edit your message to correct the sighting; delete it to retract it.",
+    "Edit your message to correct the sighting; delete it (or send !retract S-<n>) to retract it.",
   ],
   examples: [
     '!sight vessel 12.51,-79.17 "NAME" time=280714ZNOV26 -- remarks',
@@ -116,6 +116,26 @@ export default defineCommand<SightArgs>({
       text: `✅ ${s.ref} retracted: its message was deleted. It no longer shows in ${ctx.prefix}sightings; the audit log keeps it.`,
       audit: [
         { actor: ctx.sender, action: "sighting.retracted", roomId: ctx.roomId, detail: { ref: s.ref } },
+      ],
+    });
+  },
+
+  async retractionRequested(ctx, original): Promise<Result<Reply>> {
+    const found = await loadOwn(ctx, original);
+    if (!found.ok) return found;
+    if (found.value.retractedAt !== undefined) return ok({ text: `${original.ref} was already retracted.` });
+    const s = await ctx.repos.sightings.requestRetraction(found.value.id, ctx.sender, ctx.now);
+    return ok({
+      text:
+        `${s.ref} was deleted in chat, but this room only accepts retractions from verified devices: ` +
+        `${s.ref} stays. To retract it, send ${ctx.prefix}retract ${s.ref} from a verified device.`,
+      audit: [
+        {
+          actor: ctx.sender,
+          action: "sighting.retraction_requested",
+          roomId: ctx.roomId,
+          detail: { ref: s.ref },
+        },
       ],
     });
   },

@@ -117,6 +117,11 @@ export interface CommandDef<A> {
   edit?(ctx: CommandContext, args: A, original: CommandRecord): Promise<Result<Reply>>;
   /** The officer deleted the command that created `original.ref`. */
   retract?(ctx: CommandContext, original: CommandRecord): Promise<Result<Reply>>;
+  /**
+   * The command was deleted where a deletion cannot be trusted (trust.ignore_unverified: it is
+   * plaintext and unsigned): the record stays, marked, and the room learns how to retract it.
+   */
+  retractionRequested?(ctx: CommandContext, original: CommandRecord): Promise<Result<Reply>>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a list of commands holds many argument types

@@ -4,7 +4,7 @@ import type { RuntimeInfo } from "../../commands/types.ts";
 import type { Database, Db } from "../db/client.ts";
 import { appendAudit } from "../db/queries/audit.ts";
 import { getState, setState } from "../db/queries/botState.ts";
-import { allPending, forgetPending, knownEventIds, pendingForSessions } from "../db/queries/events.ts";
+import { knownEventIds } from "../db/queries/events.ts";
 import { unsentCount } from "../db/queries/outbox.ts";
 import type { Logger } from "../log.ts";
 import { MatrixApi } from "../matrix/api.ts";
@@ -20,7 +20,10 @@ import type { Directory } from "./directory.ts";
 import { Dispatcher } from "./dispatch.ts";
 import { type Faults, noFaults } from "./faults.ts";
 import { OutboxSender } from "./outbox.ts";
+import { PENDING_LIMITS, type PendingLimits, PendingRetry } from "./pending.ts";
 import { Scheduler } from "./scheduler.ts";
+
+const EXPIRY_INTERVAL_MS = 3_600_000;
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
@@ -42,6 +45,8 @@ export interface BotOptions {
   faults?: Faults;
   /** Checked inside every crypto-store flush: refuses writes once another instance owns the device. */
   fence?: Fence;
+  /** Bounds on messages waiting for their key (default PENDING_LIMITS). */
+  pending?: PendingLimits;
 }
 
 type StoredSession = Omit<MatrixSession, "accessToken"> & { accessToken: Sealed };
@@ -68,10 +73,11 @@ export class Bot {
 
   private sync!: SyncLoop;
   private scheduler!: Scheduler;
+  private pending!: PendingRetry;
+  private expiryTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly session: MatrixSession,
-    private readonly db: Db,
     private readonly crypto: CryptoEngine,
     private readonly store: DurableCryptoStore,
     private readonly rooms: RoomRegistry,
@@ -157,9 +163,19 @@ export class Bot {
       runtime,
       now,
       onOutbox: () => outbox.kick(),
+      ignoreUnverified: o.trust.ignoreUnverified,
+      pendingPerRoom: (o.pending ?? PENDING_LIMITS).perRoom,
     });
-    const b = new Bot(session, db, crypto, store, rooms, outbox, dispatcher, log, faults);
+    const b = new Bot(session, crypto, store, rooms, outbox, dispatcher, log, faults);
     bot = b;
+    b.pending = new PendingRetry({
+      db,
+      log,
+      now,
+      decrypt: (roomId, event) => crypto.decrypt(roomId, event),
+      handle: (item) => dispatcher.handleOne(item),
+      limits: o.pending,
+    });
     b.sync = new SyncLoop(
       api,
       crypto,
@@ -207,6 +223,15 @@ export class Bot {
     b.scheduler = new Scheduler({ db, log, now, onOutbox: () => outbox.kick() });
     b.scheduler.start();
     await b.retryPending(undefined);
+    // Keys may never come (a room gone quiet): expiry also runs on its own.
+    b.expiryTimer = setInterval(() => {
+      b.handling
+        .run(() => b.pending.expire())
+        .catch((err: unknown) =>
+          log.error("expiring undecryptable messages failed; will try again", { err }),
+        );
+    }, EXPIRY_INTERVAL_MS);
+    b.expiryTimer.unref();
     b.sync.start();
     return b;
   }
@@ -226,30 +251,11 @@ export class Bot {
 
   /** Decrypt events that failed earlier (all of them at start-up, or those of arrived sessions). */
   async retryPending(sessionIds: string[] | undefined): Promise<void> {
-    await this.handling.run(async () => {
-      const rows = sessionIds ? await pendingForSessions(this.db, sessionIds) : await allPending(this.db);
-      for (const row of rows) {
-        try {
-          const raw = row.event as TimelineItem["event"];
-          const res = await this.crypto.decrypt(row.roomId, raw);
-          if (!res.ok) continue;
-          this.log.info("decrypted a message after its key arrived", { eventId: row.eventId });
-          await this.dispatcher.handleOne({
-            roomId: row.roomId,
-            event: res.event,
-            encrypted: true,
-            senderDevice: res.senderDevice,
-          });
-          await forgetPending(this.db, row.eventId, row.roomId);
-        } catch (err) {
-          // One row must not keep the others (or the bot's start-up) hostage; it stays pending.
-          this.log.error("could not handle a message after its key arrived", { eventId: row.eventId, err });
-        }
-      }
-    });
+    await this.handling.run(() => this.pending.retry(sessionIds));
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.expiryTimer);
     await this.scheduler.stop();
     await this.sync.stop();
     await this.outbox.stop();

@@ -4,21 +4,21 @@ import type { AnyCommand, RuntimeInfo } from "../../commands/types.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { appendAudit } from "../db/queries/audit.ts";
 import { commandEventById } from "../db/queries/commandEvents.ts";
-import {
-  claimEvent,
-  enqueue,
-  forgetPending,
-  noteOnce,
-  type OutboxMessage,
-  processedEvent,
-  savePendingDecryption,
-} from "../db/queries/events.ts";
+import { claimEvent, enqueue, noteOnce, type OutboxMessage, processedEvent } from "../db/queries/events.ts";
+import { forgetPending } from "../db/queries/pending.ts";
 import type { Logger } from "../log.ts";
 import type { RawEvent } from "../matrix/api.ts";
 import type { TimelineItem } from "../matrix/sync.ts";
 import type { Directory } from "./directory.ts";
 import { type Effects, newEffects, say, upperFirst } from "./effects.ts";
-import { cannotDecrypt, NEEDS_ENCRYPTION, replyContent, untrustedDevice } from "./messages.ts";
+import {
+  cannotDecrypt,
+  cannotEverDecrypt,
+  NEEDS_ENCRYPTION,
+  replyContent,
+  untrustedDevice,
+} from "./messages.ts";
+import { holdForKey, PENDING_LIMITS } from "./pending.ts";
 import { type CommandMessage, CommandRunner } from "./runner.ts";
 
 export { formatError } from "./effects.ts";
@@ -33,6 +33,10 @@ export interface DispatchDeps {
   now(): Date;
   /** Called after a transaction that queued messages has committed. */
   onOutbox(): void;
+  /** trust.ignore_unverified: a deletion (plaintext, unsigned) only asks for a retraction. */
+  ignoreUnverified?: boolean | undefined;
+  /** How many undecryptable events each room keeps (default PENDING_LIMITS.perRoom). */
+  pendingPerRoom?: number | undefined;
 }
 
 /**
@@ -166,7 +170,9 @@ export class Dispatcher {
           await claimEvent(tx, { eventId: target, roomId: item.roomId });
         return;
       }
-      await this.runner.retract(tx, fx, { eventId, sender, roomId: item.roomId }, original);
+      // Unsigned and in the clear: where only verified devices count, a deletion only asks.
+      const trusted = this.deps.ignoreUnverified !== true;
+      await this.runner.retract(tx, fx, { eventId, sender, roomId: item.roomId }, original, trusted);
     });
   }
 
@@ -197,12 +203,13 @@ export class Dispatcher {
   }
 
   private async undecryptable(item: TimelineItem, eventId: string, sender: string): Promise<void> {
+    if (item.permanentFailure !== undefined)
+      return this.unreadable(item, eventId, sender, item.permanentFailure);
     await this.deps.db.transaction(async (tx) => {
-      const fresh = await savePendingDecryption(tx, {
+      const fresh = await holdForKey(tx, item, {
         eventId,
-        roomId: item.roomId,
-        sessionId: item.sessionId,
-        event: item.event,
+        now: this.deps.now(),
+        perRoom: this.deps.pendingPerRoom ?? PENDING_LIMITS.perRoom,
       });
       if (!fresh) return;
       this.deps.log.warn("cannot decrypt yet", {
@@ -212,10 +219,7 @@ export class Dispatcher {
       });
       // One notice per sender and room per window: a burst of unreadable messages (or someone
       // fabricating them) gets one line, not one each. All of them are still retried.
-      const window = Math.floor(
-        (item.event.origin_server_ts ?? this.deps.now().getTime()) / NOTICE_WINDOW_MS,
-      );
-      if (!(await noteOnce(tx, item.roomId, `undecryptable:${sender}:${window}`))) return;
+      if (!(await noteOnce(tx, item.roomId, `undecryptable:${sender}:${this.noticeWindow(item)}`))) return;
       const text = cannotDecrypt(sender, item.event.origin_server_ts);
       await enqueue(tx, [
         {
@@ -226,6 +230,30 @@ export class Dispatcher {
       ]);
     });
     this.deps.onOutbox();
+  }
+
+  /**
+   * No key can ever make this event readable: it is not kept; the room is asked to send it again
+   * (within the same once-per-window limit, counted apart from "missing key"), and it is audited.
+   */
+  private unreadable(item: TimelineItem, eventId: string, sender: string, why: string): Promise<void> {
+    const { roomId } = item;
+    return this.inTransaction(item, async (tx, fx) => {
+      await forgetPending(tx, eventId, roomId); // when a retry found it broken after its key came
+      this.deps.log.warn("cannot decrypt, ever", { eventId, roomId, reason: item.decryptionError });
+      fx.audit.push({
+        actor: sender,
+        action: "decryption.failed",
+        roomId,
+        detail: { eventId, why, error: item.decryptionError },
+      });
+      if (await noteOnce(tx, roomId, `unreadable:${sender}:${this.noticeWindow(item)}`))
+        say(fx, roomId, eventId, cannotEverDecrypt(sender, item.event.origin_server_ts, why));
+    });
+  }
+
+  private noticeWindow(item: TimelineItem): number {
+    return Math.floor((item.event.origin_server_ts ?? this.deps.now().getTime()) / NOTICE_WINDOW_MS);
   }
 
   /** Runs fn with a claim on the event; does nothing if the event was already handled. */

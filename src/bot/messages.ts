@@ -31,9 +31,17 @@ export const NEEDS_ENCRYPTION =
   "Tearline only works in end-to-end encrypted rooms. Enable encryption in the room settings; " +
   "until then I will not act on commands here.";
 
+function fromTime(ts: number | undefined): string {
+  return ts ? ` from ${new Date(ts).toISOString().slice(11, 16)}Z` : "";
+}
+
 export function cannotDecrypt(sender: string, ts: number | undefined): string {
-  const at = ts ? ` from ${new Date(ts).toISOString().slice(11, 16)}Z` : "";
-  return `I can't read ${sender}'s message${at} yet (missing key); I'll process it when the key arrives.`;
+  return `I can't read ${sender}'s message${fromTime(ts)} yet (missing key); I'll process it when the key arrives.`;
+}
+
+/** A message no key will open (`why`: "sender mismatch"); it is not kept. */
+export function cannotEverDecrypt(sender: string, ts: number | undefined, why: string): string {
+  return `I can't decrypt ${sender}'s message${fromTime(ts)} (${why}); please send it again.`;
 }
 
 export function notRostered(sender: string): string {

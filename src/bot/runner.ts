@@ -136,17 +136,22 @@ export class CommandRunner {
     });
   }
 
-  /** The message that created `original.ref` was deleted: the command retracts the record. */
+  /**
+   * The message that created `original.ref` was deleted: the command retracts the record, or,
+   * when deletions are not trusted (trust.ignore_unverified), only marks it as asked to.
+   */
   async retract(
     tx: Tx,
     fx: Effects,
     redaction: { eventId: string; sender: string; roomId: string },
     original: CommandRecord,
+    trusted = true,
   ): Promise<void> {
     const reply = (text: string, mentions?: readonly string[]) =>
       say(fx, original.roomId, original.eventId, text, { mentions });
     const command = this.deps.commands.find((c) => c.name === original.command);
     if (command?.retract === undefined) return;
+    const hook = trusted ? command.retract : command.retractionRequested;
     if (redaction.sender !== original.sender) {
       fx.audit.push(
         refusal(redaction.sender, original.roomId, redaction.eventId, original, "deleted by someone else"),
@@ -164,20 +169,27 @@ export class CommandRunner {
       body: "",
       sentAt: original.sentAt,
     };
+    if (hook === undefined) {
+      fx.audit.push(
+        refusal(redaction.sender, original.roomId, redaction.eventId, original, "deletion not trusted"),
+      );
+      return reply(
+        `${original.ref} was deleted in chat, but this room only accepts changes from verified devices: ${original.ref} stays.`,
+      );
+    }
     const now = this.deps.now();
-    const retract = command.retract;
     const value = await this.invoke(
       tx,
       fx,
       (sp) => this.context(sp, m, member, now),
       { command: command.name, eventId: redaction.eventId, refused: (text) => reply(text) },
-      (c) => retract(c, original),
+      (c) => hook(c, original),
     );
     if (value === undefined) return;
     reply(value.text, value.mentions);
     this.effects(fx, value, {
       actor: redaction.sender,
-      action: `command.${command.name}.retract`,
+      action: `command.${command.name}.${trusted ? "retract" : "retraction_requested"}`,
       roomId: original.roomId,
       detail: { eventId: redaction.eventId, original: original.eventId, ref: original.ref },
     });

@@ -34,6 +34,9 @@ export interface Sighting extends SightingReport {
   matches: string[];
   correctedAt?: Date | undefined;
   retractedAt?: Date | undefined;
+  /** Its message was deleted where a deletion only asks (trust.ignore_unverified); still live. */
+  retractionRequestedAt?: Date | undefined;
+  retractionRequestedBy?: string | undefined;
 }
 
 /**

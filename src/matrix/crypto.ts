@@ -42,6 +42,10 @@ export type Decrypted =
       sessionId: string | undefined;
       /** The key was there but the sender's device is not trusted enough (trust.ignore_unverified). */
       untrusted: boolean;
+      /** No room key arriving later can fix it (forged or mismatched sender, damaged ciphertext). */
+      permanent: boolean;
+      /** A few words for people: "missing key", "sender mismatch". */
+      label: string;
     };
 
 const UNTRUSTED = new Set([
@@ -49,6 +53,27 @@ const UNTRUSTED = new Set([
   DecryptionErrorCode.UnsignedSenderDevice,
   DecryptionErrorCode.SenderIdentityVerificationViolation,
 ]);
+
+/**
+ * What each failure means for a retry. Missing session and unknown index wait for a key (a
+ * forwarded or re-shared one fixes them). A session from another device than the one claiming
+ * it, a sender other than the session's owner, or a ciphertext that fails (bad MAC, bad
+ * payload) stays broken whatever keys come.
+ */
+const PERMANENT: ReadonlyMap<DecryptionErrorCode, string> = new Map([
+  [DecryptionErrorCode.MismatchedIdentityKeys, "the key came from a different device"],
+  [DecryptionErrorCode.MismatchedSender, "sender mismatch"],
+  [DecryptionErrorCode.UnableToDecrypt, "the message is damaged"],
+]);
+
+/** Retryable or permanent, with a short reason (exported for tests; only this module reads codes). */
+export function classifyDecryptionError(code: DecryptionErrorCode | undefined): {
+  permanent: boolean;
+  label: string;
+} {
+  const label = code === undefined ? undefined : PERMANENT.get(code);
+  return label === undefined ? { permanent: false, label: "missing key" } : { permanent: true, label };
+}
 
 const STORE_NAME = "tearline";
 const CLAIM_CHUNK = 50;
@@ -235,9 +260,12 @@ export class CryptoEngine {
       const merged = { ...event, type: String(clear.type), content };
       return { ok: true, event: merged, senderDevice };
     } catch (err) {
-      const untrusted = err instanceof MegolmDecryptionError && UNTRUSTED.has(err.code);
-      const reason = err instanceof MegolmDecryptionError ? err.description : String(err);
-      return { ok: false, reason, sessionId, untrusted };
+      const megolm = err instanceof MegolmDecryptionError;
+      const untrusted = megolm && UNTRUSTED.has(err.code);
+      const reason = megolm ? err.description : String(err);
+      // Anything else (not a Megolm error) is treated as retryable: expiry bounds how long it waits.
+      const { permanent, label } = classifyDecryptionError(megolm && !untrusted ? err.code : undefined);
+      return { ok: false, reason, sessionId, untrusted, permanent, label };
     } finally {
       settings.free();
       room.free();

@@ -13,6 +13,8 @@ export interface TimelineItem {
   senderDevice?: string;
   /** Set when it could not be decrypted (yet); `event` is then the raw encrypted event. */
   decryptionError?: string;
+  /** Set with decryptionError when no key can fix it: a short reason ("sender mismatch"). */
+  permanentFailure?: string;
   sessionId?: string;
   /** Decryption was refused because the sender's device is not cross-signed (trust settings). */
   untrustedSender?: boolean;
@@ -212,6 +214,8 @@ export class SyncLoop {
     const res = await this.crypto.decrypt(roomId, ev);
     if (res.ok) return { roomId, event: res.event, encrypted: true, senderDevice: res.senderDevice };
     if (res.untrusted) return { roomId, event: ev, encrypted: true, untrustedSender: true };
-    return { roomId, event: ev, encrypted: true, decryptionError: res.reason, sessionId: res.sessionId };
+    const permanentFailure = res.permanent ? res.label : undefined;
+    const failure = { decryptionError: res.reason, sessionId: res.sessionId, permanentFailure };
+    return { roomId, event: ev, encrypted: true, ...failure };
   }
 }

@@ -76,37 +76,3 @@ export async function noteOnce(tx: DbOrTx, roomId: string, notice: string): Prom
     .returning({ roomId: roomNotices.roomId });
   return rows.length === 1;
 }
-
-export async function savePendingDecryption(
-  tx: DbOrTx,
-  p: { eventId: string; roomId: string; sessionId: string | undefined; event: unknown },
-): Promise<boolean> {
-  const rows = await tx
-    .insert(pendingDecryptions)
-    .values({ eventId: p.eventId, roomId: p.roomId, sessionId: p.sessionId ?? null, event: p.event })
-    .onConflictDoNothing()
-    .returning({ eventId: pendingDecryptions.eventId });
-  return rows.length === 1;
-}
-
-export async function pendingForSessions(db: DbOrTx, sessionIds: string[]) {
-  if (sessionIds.length === 0) return [];
-  return db
-    .select()
-    .from(pendingDecryptions)
-    .where(inArray(pendingDecryptions.sessionId, sessionIds))
-    .orderBy(asc(pendingDecryptions.firstSeen));
-}
-
-export async function allPending(db: DbOrTx) {
-  return db.select().from(pendingDecryptions).orderBy(asc(pendingDecryptions.firstSeen));
-}
-
-/** Forgets an undecryptable event of this room; true if there was one. */
-export async function forgetPending(tx: DbOrTx, eventId: string, roomId: string): Promise<boolean> {
-  const rows = await tx
-    .delete(pendingDecryptions)
-    .where(and(eq(pendingDecryptions.eventId, eventId), eq(pendingDecryptions.roomId, roomId)))
-    .returning({ eventId: pendingDecryptions.eventId });
-  return rows.length === 1;
-}

@@ -79,6 +79,8 @@ function toSighting(row: Row): Sighting {
     loggedAt: row.loggedAt,
     correctedAt: row.correctedAt ?? undefined,
     retractedAt: row.retractedAt ?? undefined,
+    retractionRequestedAt: row.retractionRequestedAt ?? undefined,
+    retractionRequestedBy: row.retractionRequestedBy ?? undefined,
   };
 }
 
@@ -122,6 +124,21 @@ export async function retractSighting(db: DbOrTx, id: number, by: string, at: Da
   const [row] = await db
     .update(sightings)
     .set({ retractedAt: at, retractedBy: by })
+    .where(eq(sightings.id, id))
+    .returning();
+  if (row === undefined) throw new Error(`sighting ${id} vanished`);
+  return toSighting(row);
+}
+
+export async function requestSightingRetraction(
+  db: DbOrTx,
+  id: number,
+  by: string,
+  at: Date,
+): Promise<Sighting> {
+  const [row] = await db
+    .update(sightings)
+    .set({ retractionRequestedAt: at, retractionRequestedBy: by })
     .where(eq(sightings.id, id))
     .returning();
   if (row === undefined) throw new Error(`sighting ${id} vanished`);
@@ -206,6 +223,7 @@ export function sightingRepo(db: DbOrTx): SightingRepo {
     get: (id) => getSighting(db, id),
     correct: (id, r, matches, at) => correctSighting(db, id, r, matches, at),
     retract: (id, by, at) => retractSighting(db, id, by, at),
+    requestRetraction: (id, by, at) => requestSightingRetraction(db, id, by, at),
     sharingIdentifiers: (q) => sightingsSharingIdentifiers(db, q),
     search: (q) => searchSightings(db, q),
   };

@@ -1,6 +1,7 @@
 import {
   bigserial,
   boolean,
+  index,
   integer,
   jsonb,
   pgTable,
@@ -19,15 +20,28 @@ export const processedEvents = pgTable("processed_events", {
   processedAt: timestamp("processed_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
-/** Events the bot could not decrypt yet; retried when their room key arrives. */
-export const pendingDecryptions = pgTable("pending_decryptions", {
-  eventId: text("event_id").primaryKey(),
-  roomId: text("room_id").notNull(),
-  sessionId: text("session_id"),
-  event: jsonb("event").notNull(),
-  noticeSent: boolean("notice_sent").notNull().default(false),
-  firstSeen: timestamp("first_seen", { withTimezone: true }).notNull().defaultNow(),
-});
+/**
+ * Events the bot could not decrypt yet; retried when their room key arrives. Bounded: rows expire,
+ * and each room keeps only its newest (src/bot/pending.ts).
+ */
+export const pendingDecryptions = pgTable(
+  "pending_decryptions",
+  {
+    eventId: text("event_id").primaryKey(),
+    roomId: text("room_id").notNull(),
+    sessionId: text("session_id"),
+    event: jsonb("event").notNull(),
+    noticeSent: boolean("notice_sent").notNull().default(false),
+    firstSeen: timestamp("first_seen", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // A key arriving looks up its session's events; the per-room bound drops a room's oldest;
+    // start-up pages through everything in (first_seen, event_id) order.
+    index("pending_decryptions_session").on(t.sessionId),
+    index("pending_decryptions_room_seen").on(t.roomId, t.firstSeen),
+    index("pending_decryptions_seen").on(t.firstSeen, t.eventId),
+  ],
+);
 
 /** Everything the bot says, written with the effects that caused it; sent by the outbox sender. */
 export const outbox = pgTable("outbox", {

@@ -42,6 +42,12 @@ export const sightings = pgTable(
     correctedAt: timestamp("corrected_at", { withTimezone: true }),
     retractedAt: timestamp("retracted_at", { withTimezone: true }),
     retractedBy: text("retracted_by"),
+    /**
+     * Its message was deleted where only verified devices may retract (trust.ignore_unverified):
+     * a deletion is unsigned, so it only asks; `!retract` from a verified device retracts.
+     */
+    retractionRequestedAt: timestamp("retraction_requested_at", { withTimezone: true }),
+    retractionRequestedBy: text("retraction_requested_by"),
   },
   (t) => [
     index("sightings_room_seen").on(t.roomId, t.seenAt),

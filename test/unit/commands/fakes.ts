@@ -68,6 +68,12 @@ export class MemorySightings implements SightingRepo {
     this.rows[i] = row;
     return row;
   }
+  async requestRetraction(id: number, by: string, at: Date) {
+    const i = this.rows.findIndex((s) => s.id === id);
+    const row = { ...this.rows[i]!, retractionRequestedAt: at, retractionRequestedBy: by };
+    this.rows[i] = row;
+    return row;
+  }
   async sharingIdentifiers(q: Parameters<SightingRepo["sharingIdentifiers"]>[0]) {
     return this.rows.filter(
       (s) =>
