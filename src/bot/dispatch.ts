@@ -17,7 +17,8 @@ import type { Logger } from "../log.ts";
 import type { RawEvent } from "../matrix/api.ts";
 import type { TimelineItem } from "../matrix/sync.ts";
 import type { Directory } from "./directory.ts";
-import { type Effects, newEffects, say, upperFirst } from "./effects.ts";
+import { msg } from "../render/message.ts";
+import { type Effects, newEffects, say } from "./effects.ts";
 import { cannotDecrypt, NEEDS_ENCRYPTION, replyContent, untrustedDevice } from "./messages.ts";
 import { type CommandMessage, CommandRunner } from "./runner.ts";
 
@@ -79,12 +80,7 @@ export class Dispatcher {
     const reference = randomUUID().slice(0, 8);
     this.deps.log.error("could not handle an event; recorded as failed", { reference, eventId, err });
     await this.inTransaction(item, async (_tx, fx) => {
-      say(
-        fx,
-        item.roomId,
-        eventId,
-        `❌ Internal error, reference ${reference}: I could not process this message.`,
-      );
+      say(fx, item.roomId, eventId, msg("error.internalEvent", { reference }));
       fx.audit.push({
         actor: sender,
         action: "event.failed",
@@ -143,11 +139,8 @@ export class Dispatcher {
             why: first === undefined ? "not a command" : "not the sender",
           },
         });
-        const why =
-          first === undefined
-            ? "I only act on an edit of a command message I have seen; send the command as a new message."
-            : "only the person who sent a command can correct it by editing.";
-        return say(fx, item.roomId, eventId, `❌ ${upperFirst(why)}`, { reaction: "❌" });
+        const why = msg(first === undefined ? "refusal.editNotCommand" : "refusal.editNotSender");
+        return say(fx, item.roomId, eventId, why, { reaction: "❌" });
       }
       return this.runner.run(tx, fx, { ...message, eventId: edit.target, sentAt: first.sentAt ?? sentAt });
     });

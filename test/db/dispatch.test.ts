@@ -312,7 +312,7 @@ describe("the dispatcher with PostgreSQL", () => {
       "✅ RFI-1 raised for USA · IMMEDIATE · answer needed by 28 Nov 10:00Z (in 2 h 45 m)",
     );
     expect(replies[2]).toEqual({
-      text: `✅ RFI-1 answered by PO Smith (USA) · ${ROJAS} notified\nQ: where is SIN NOMBRE?\nA: AIS dark since 0600Z`,
+      text: `✅ RFI-1 answered by PO Smith (USA) · ${ROJAS} notified\nQ: "where is SIN NOMBRE?"\nA: "AIS dark since 0600Z"`,
       replyTo: idOf(answer),
       mentions: { user_ids: [ROJAS] },
     });
