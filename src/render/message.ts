@@ -38,13 +38,13 @@ export interface Message {
   id: MessageId;
   params?: Params;
   /** Lines that follow this one (e.g. the corroboration line after a sighting's read-back). */
-  then?: readonly Message[];
+  more?: readonly Message[];
 }
 
-export function msg(id: MessageId, params?: Params, then?: readonly Message[]): Message {
+export function msg(id: MessageId, params?: Params, more?: readonly Message[]): Message {
   const m: Message = { id };
   if (params !== undefined) m.params = params;
-  if (then !== undefined && then.length > 0) m.then = then;
+  if (more !== undefined && more.length > 0) m.more = more;
   return m;
 }
 
@@ -78,5 +78,5 @@ export function isMessage(p: Piece): p is Message {
 
 /** The message and its following lines, as one list. */
 export function lines(m: Message): Message[] {
-  return [m, ...(m.then ?? [])];
+  return [m, ...(m.more ?? [])];
 }

@@ -83,7 +83,7 @@ function formatTime(at: Date, now: Date, style: string, timeZone: string | undef
   }
 }
 
-/** One message's own line (not its `then` lines). */
+/** One message's own line (not its `more` lines). */
 function renderMessage(m: Message, mode: Mode, o: RenderOptions): string {
   const template = CATALOGUES[o.lang][m.id];
   const out: string[] = [];
@@ -99,7 +99,7 @@ function renderMessage(m: Message, mode: Mode, o: RenderOptions): string {
 
 /** A message and the lines that follow it. */
 export function render(m: Message, o: RenderOptions = { lang: "en" }): Rendered {
-  const all = [m, ...(m.then ?? [])];
+  const all = [m, ...(m.more ?? [])];
   return {
     body: all.map((l) => renderMessage(l, "plain", o)).join("\n"),
     formatted_body: all.map((l) => renderMessage(l, "html", o)).join("<br>"),
