@@ -58,9 +58,26 @@ const hostile = fc
   })
   .map((parts) => parts.join(""));
 
-const FORBIDDEN =
-  /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b-\u200d\u2060-\u2064\ufeff\u180e\u00ad\u034f\u2028\u2029]|[\u{e0000}-\u{e007f}]/u;
-const MARKERS = ["✅", "❌", "⚠", "⏰"];
+/** Code points that must never survive: controls, separators, bidi, zero-width and invisible formatting, tags. */
+const FORBIDDEN_RANGES: Array<[number, number]> = [
+  [0x00, 0x1f],
+  [0x7f, 0x9f],
+  [0xad, 0xad],
+  [0x34f, 0x34f],
+  [0x61c, 0x61c],
+  [0x180e, 0x180e],
+  [0x200b, 0x200f],
+  [0x2028, 0x2029],
+  [0x202a, 0x202e],
+  [0x2060, 0x2064],
+  [0x2066, 0x2069],
+  [0xfeff, 0xfeff],
+  [0xe0000, 0xe007f],
+];
+const forbidden = (text: string) =>
+  Array.from(text).filter((c) =>
+    FORBIDDEN_RANGES.some(([lo, hi]) => c.codePointAt(0)! >= lo && c.codePointAt(0)! <= hi),
+  );
 
 /** The HTML with the tags the renderer itself writes taken out: what is left must have no `<`. */
 const withoutOwnTags = (html: string) => html.replace(/<br>|<\/?b>/g, "");
@@ -70,7 +87,7 @@ describe("sanitising user text", () => {
     fc.assert(
       fc.property(hostile, fc.integer({ min: 1, max: 400 }), (text, max) => {
         const out = sanitise(text, max);
-        expect(out).not.toMatch(FORBIDDEN);
+        expect(forbidden(out)).toEqual([]);
         expect(out).not.toMatch(/\n/);
         expect(Array.from(out).length).toBeLessThanOrEqual(max);
         expect(out).toBe(out.trim());
@@ -112,7 +129,7 @@ function expectLines(m: Message, starts: readonly RegExp[]): void {
   const { body, formatted_body } = render(m);
   const lines = body.split("\n");
   expect(lines).toHaveLength(starts.length);
-  lines.forEach((line, i) => expect(line).toMatch(starts[i]!));
+  for (const [i, line] of lines.entries()) expect(line).toMatch(starts[i]!);
   expect(withoutOwnTags(formatted_body)).not.toContain("<");
   expect(formatted_body.split("<br>")).toHaveLength(starts.length);
 }
