@@ -1,15 +1,26 @@
 import { z } from "zod";
 import { err, ok, quote } from "../src/domain/result.ts";
+import { type Message, msg } from "../src/render/message.ts";
 import { type AnyCommand, defineCommand, type Tokens, withPrefix } from "./types.ts";
 
 const HelpArgs = z
   .custom<Tokens>()
   .transform((t) => ({ topic: t.positional[0]?.replace(/^!/, "").toLowerCase() }));
 
-function describe(prefix: string, c: AnyCommand): string {
-  const examples = c.examples.map((e) => `  ${withPrefix(e, prefix)}`).join("\n");
-  const details = (c.details ?? []).map((d) => `${withPrefix(d, prefix)}\n`).join("");
-  return `${withPrefix(c.usage, prefix)}\n${c.summary}.\n${details}${examples ? `Examples:\n${examples}` : ""}`.trimEnd();
+/** A command's usage, summary, details and examples, from its definition. */
+function describe(prefix: string, c: AnyCommand): Message {
+  const usage = withPrefix(c.usage, prefix)
+    .split("\n")
+    .map((line) => msg("text", { text: line }));
+  const details = (c.details ?? []).map((d) => msg("text", { text: withPrefix(d, prefix) }));
+  const examples = c.examples.map((e) => msg("help.example", { example: withPrefix(e, prefix) }));
+  const [first, ...more] = usage;
+  return msg(first?.id ?? "text", first?.params, [
+    ...more,
+    msg("help.summary", { summary: c.summary }),
+    ...details,
+    ...(examples.length > 0 ? [msg("help.examples"), ...examples] : []),
+  ]);
 }
 
 export default defineCommand({
@@ -26,11 +37,16 @@ export default defineCommand({
         const names = ctx.commands.map((x) => x.name).join(", ");
         return err(`There is no command ${quote(topic)}. Commands: ${names}.`, `${ctx.prefix}help status`);
       }
-      return ok({ text: describe(ctx.prefix, c) });
+      return ok({ message: describe(ctx.prefix, c) });
     }
-    const lines = ctx.commands.map((c) => `${withPrefix(c.synopsis ?? c.usage, ctx.prefix)} — ${c.summary}`);
+    const lines = ctx.commands.map((c) =>
+      msg("help.entry", { synopsis: withPrefix(c.synopsis ?? c.usage, ctx.prefix), summary: c.summary }),
+    );
     return ok({
-      text: `Tearline commands:\n${lines.join("\n")}\nSay ${ctx.prefix}help <command> for details.`,
+      message: msg("help.title", {}, [
+        ...lines,
+        msg("help.more", { command: `${ctx.prefix}help <command>` }),
+      ]),
     });
   },
 });

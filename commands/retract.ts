@@ -1,5 +1,7 @@
 import { parseRef } from "../src/domain/refs.ts";
 import { err, ok, type Result } from "../src/domain/result.ts";
+import { TEXT_CAP } from "../src/domain/userText.ts";
+import { msg, ref as refPiece, userText } from "../src/render/message.ts";
 import type { AuditedRefusal } from "./rfiAct.ts";
 import { argsFrom, type CommandContext, defineCommand, type Reply, type Tokens } from "./types.ts";
 
@@ -65,9 +67,16 @@ export default defineCommand<RetractArgs>({
       return { ok: false, error };
     }
     await ctx.repos.sightings.retract(s.id, ctx.sender, ctx.now);
-    const why = args.reason === undefined ? "" : ` (${args.reason})`;
+    const list = `${ctx.prefix}sightings`;
     return ok({
-      text: `✅ ${ref} retracted${why}. It no longer shows in ${ctx.prefix}sightings; the audit log keeps it.`,
+      message:
+        args.reason === undefined
+          ? msg("retract.done", { ref: refPiece(ref), command: list })
+          : msg("retract.doneWhy", {
+              ref: refPiece(ref),
+              reason: userText(args.reason, TEXT_CAP),
+              command: list,
+            }),
       audit: [
         {
           actor: ctx.sender,

@@ -18,7 +18,10 @@ import { formatDuration } from "../src/domain/dtg.ts";
 import { parseRef } from "../src/domain/refs.ts";
 import { REMINDER_LEAD_MS } from "../src/domain/reminders.ts";
 import { err, ok, type Result } from "../src/domain/result.ts";
-import { type Addressee, formatAddressee, formatDue, isAwaitingAnswer } from "../src/domain/rfi.ts";
+import { type Addressee, formatAddressee, isAwaitingAnswer } from "../src/domain/rfi.ts";
+import { TEXT_CAP } from "../src/domain/userText.ts";
+import { type Message, msg, ref, userText } from "../src/render/message.ts";
+import { due } from "../src/render/rfi.ts";
 import { act, type Route, routeRfi } from "./rfiAct.ts";
 import { type AddresseeName, parseRfiArgs, type RfiArgs } from "./rfiArgs.ts";
 import { argsFrom, type CommandContext, type CommandRecord, defineCommand, type Reply } from "./types.ts";
@@ -35,11 +38,12 @@ function defaultAddressee(ctx: CommandContext): AddresseeName | undefined {
 }
 
 /** What a room addressee sees of the RFI: no message is posted there when it is raised. */
-function sharedLine(ctx: CommandContext, rule: NonNullable<Route["rule"]>, reminded: boolean): string {
-  return (
-    `Shared with ${rule.to} (sharing rule ${rule.from} → ${rule.to}): it shows in ${ctx.prefix}rfi list there, ` +
-    `where its partners can answer it${reminded ? ", and its deadline reminders go there too" : ""}.`
-  );
+function sharedLine(ctx: CommandContext, rule: NonNullable<Route["rule"]>, reminded: boolean): Message {
+  return msg(reminded ? "rfi.sharedReminded" : "rfi.shared", {
+    to: rule.to,
+    from: rule.from,
+    list: `${ctx.prefix}rfi list`,
+  });
 }
 
 function sameAddressee(name: AddresseeName, to: Addressee): boolean {
@@ -78,12 +82,15 @@ async function ask(ctx: CommandContext, a: Extract<RfiArgs, { action: "ask" }>):
     question: a.question,
     createdAt: ctx.now,
   });
-  const lines = [
-    `✅ ${rfi.ref} raised for ${formatAddressee(to)} · ${rfi.priority.toUpperCase()} · ${formatDue(rfi, ctx.now)}`,
-  ];
-  if (rule !== undefined) lines.push(sharedLine(ctx, rule, a.ltiov !== undefined));
+  const raised = {
+    ref: ref(rfi.ref),
+    to: formatAddressee(to),
+    priority: rfi.priority.toUpperCase(),
+    due: due(rfi, ctx.now),
+  };
+  const shared = rule === undefined ? [] : [sharedLine(ctx, rule, a.ltiov !== undefined)];
   return ok({
-    text: lines.join("\n"),
+    message: msg("rfi.raised", raised, shared),
     record: { ref: rfi.ref },
     audit: [
       {
@@ -128,17 +135,20 @@ async function correct(ctx: CommandContext, args: RfiArgs, original: CommandReco
     question: args.question,
     at: ctx.now,
   });
-  const lines = [
-    `✅ ${rfi.ref} corrected · for ${formatAddressee(rfi.to)} · ${rfi.priority.toUpperCase()} · ${formatDue(rfi, ctx.now)}`,
-    `Q: ${rfi.question}`,
-  ];
+  const lines = [msg("rfi.question", { question: userText(rfi.question, TEXT_CAP) })];
   if (ignored !== undefined) {
-    const now = formatAddressee(rfi.to);
-    lines.push(`to=${nameOf(ignored)} ignored: ${rfi.ref} was referred to ${now}, so it stays with ${now}.`);
+    const kept = { name: nameOf(ignored), ref: ref(rfi.ref), to: formatAddressee(rfi.to) };
+    lines.push(msg("rfi.referralKept", kept));
   }
   if (route?.rule !== undefined) lines.push(sharedLine(ctx, route.rule, rfi.ltiov !== undefined));
+  const corrected = {
+    ref: ref(rfi.ref),
+    to: formatAddressee(rfi.to),
+    priority: rfi.priority.toUpperCase(),
+    due: due(rfi, ctx.now),
+  };
   return ok({
-    text: lines.join("\n"),
+    message: msg("rfi.corrected", corrected, lines),
     audit: [
       {
         actor: ctx.sender,

@@ -8,9 +8,20 @@ import {
   pastTense,
   type Rfi,
   type RfiAction,
-  rfiLine,
   transition,
 } from "../src/domain/rfi.ts";
+import { TEXT_CAP } from "../src/domain/userText.ts";
+import {
+  type Message,
+  type MessageId,
+  msg,
+  type Params,
+  type Piece,
+  ref,
+  user,
+  userText,
+} from "../src/render/message.ts";
+import { rfiLine } from "../src/render/rfi.ts";
 import type { RfiChange, RfiFilter } from "./repos.ts";
 import type { AddresseeName, RfiArgs } from "./rfiArgs.ts";
 import type { CommandContext, Member, Reply } from "./types.ts";
@@ -103,10 +114,20 @@ export function routeRfi(
 }
 
 /** `PO Smith (USA)`, or the user id when the roster gives no name. */
-function whoIs(userId: string, member: Member | undefined): string {
-  if (member === undefined) return userId;
-  return `${member.name ?? userId} (${member.partner})`;
+function whoIs(userId: string, member: Member | undefined): Piece {
+  if (member === undefined) return user(userId);
+  return msg("rfi.by", { name: member.name ?? user(userId), partner: member.partner });
 }
+
+type Verb = Exclude<RfiAction, "withdraw">;
+const DONE: Record<Verb, MessageId> = {
+  accept: "rfi.accepted",
+  defer: "rfi.deferred",
+  refer: "rfi.referred",
+  deny: "rfi.denied",
+  answer: "rfi.answered",
+  close: "rfi.closed",
+};
 
 function isDutyOfficer(member: Member | undefined): boolean {
   return member?.roles.includes("duty_officer") ?? false;
@@ -165,12 +186,20 @@ async function load(ctx: CommandContext, id: number): Promise<Result<Rfi>> {
  * The reply in the command's room mentions the originator; when the command came from the
  * addressed room, the originating room is told too.
  */
-function tell(ctx: CommandContext, rfi: Rfi, head: string, body: string[], audit: Reply["audit"]): Reply {
+function tell(
+  ctx: CommandContext,
+  rfi: Rfi,
+  head: { id: MessageId; params: Params },
+  body: Message[],
+  audit: Reply["audit"],
+): Reply {
   const notify = rfi.originator !== ctx.sender;
-  const text = [`${head}${notify ? ` · ${rfi.originator} notified` : ""}`, ...body].join("\n");
+  const notified = notify ? msg("rfi.notified", { user: user(rfi.originator) }) : undefined;
+  const message = msg(head.id, { ...head.params, notified }, body);
   const mentions = notify ? [rfi.originator] : [];
-  const notices = ctx.roomId !== rfi.roomId ? [{ roomId: rfi.roomId, text, mentions: [rfi.originator] }] : [];
-  return { text, mentions, notices, audit };
+  const notices =
+    ctx.roomId !== rfi.roomId ? [{ roomId: rfi.roomId, message, mentions: [rfi.originator] }] : [];
+  return { message, mentions, notices, audit };
 }
 
 async function respond(
@@ -187,14 +216,20 @@ async function respond(
   if (!next.ok) return next;
   const by = whoIs(ctx.sender, ctx.member);
   const change: RfiChange = { status: next.value, at: ctx.now };
-  let head = `✅ ${rfi.ref} ${pastTense(args.action)} by ${by}`;
-  const body: string[] = [];
+  const head: { id: MessageId; params: Record<string, Piece> } = {
+    id: DONE[args.action],
+    params: { ref: ref(rfi.ref), by },
+  };
+  const body: Message[] = [];
   let rule: Route["rule"];
   if (args.action === "answer") {
     change.answer = { text: args.text, by: ctx.sender, at: ctx.now };
     change.reason = null;
-    if (rfi.status === "answered") head = `✅ ${rfi.ref} answer updated by ${by}`;
-    body.push(`Q: ${rfi.question}`, `A: ${args.text}`);
+    if (rfi.status === "answered") head.id = "rfi.answerUpdated";
+    body.push(
+      msg("rfi.question", { question: userText(rfi.question, TEXT_CAP) }),
+      msg("rfi.answer", { answer: userText(args.text, TEXT_CAP) }),
+    );
   } else {
     change.reason = args.reason ?? null;
     if (args.action === "refer") {
@@ -203,9 +238,9 @@ async function respond(
       change.to = route.value.to;
       change.toRoomId = route.value.toRoomId ?? null;
       rule = route.value.rule;
-      head = `✅ ${rfi.ref} referred to ${formatAddressee(route.value.to)} by ${by}`;
+      head.params.to = formatAddressee(route.value.to);
     }
-    if (args.reason !== undefined) body.push(`Reason: ${args.reason}`);
+    if (args.reason !== undefined) body.push(msg("rfi.reason", { reason: userText(args.reason, TEXT_CAP) }));
   }
   const updated = await ctx.repos.rfis.update(rfi.id, change);
   const detail: Record<string, unknown> = { ref: rfi.ref, from: rfi.status, to: updated.status };
@@ -225,12 +260,12 @@ async function withdraw(ctx: CommandContext, id: number): Promise<Result<Reply>>
   const found = await load(ctx, id);
   if (!found.ok) return found;
   const rfi = found.value;
-  if (rfi.status === "withdrawn") return ok({ text: `${rfi.ref} was already withdrawn.` });
+  if (rfi.status === "withdrawn") return ok({ message: msg("rfi.alreadyWithdrawn", { ref: ref(rfi.ref) }) });
   const next = transition(rfi, "withdraw");
   if (!next.ok) return next;
   await ctx.repos.rfis.update(rfi.id, { status: next.value, at: ctx.now });
   return ok({
-    text: `✅ ${rfi.ref} withdrawn: its message was deleted. It no longer needs an answer; the audit log keeps it.`,
+    message: msg("rfi.withdrawn", { ref: ref(rfi.ref) }),
     audit: [
       {
         actor: ctx.sender,
@@ -242,11 +277,11 @@ async function withdraw(ctx: CommandContext, id: number): Promise<Result<Reply>>
   });
 }
 
-const TITLES: Record<RfiFilter, string> = {
-  open: "awaiting an answer",
-  mine: "raised by you",
-  overdue: "overdue",
-  all: "in all states",
+const TITLES: Record<RfiFilter, MessageId> = {
+  open: "rfi.filterOpen",
+  mine: "rfi.filterMine",
+  overdue: "rfi.filterOverdue",
+  all: "rfi.filterAll",
 };
 
 async function list(ctx: CommandContext, filter: RfiFilter): Promise<Result<Reply>> {
@@ -257,10 +292,16 @@ async function list(ctx: CommandContext, filter: RfiFilter): Promise<Result<Repl
     now: ctx.now,
     limit: LIST_LIMIT,
   });
-  if (total === 0) return ok({ text: `No RFIs ${TITLES[filter]} in this room.` });
-  const head = `${total} RFI${total === 1 ? "" : "s"} ${TITLES[filter]} in this room, newest first:`;
-  const more = total > rfis.length ? [`… and ${total - rfis.length} more.`] : [];
-  return ok({ text: [head, ...rfis.map((r) => rfiLine(r, ctx.now)), ...more].join("\n") });
+  const title = msg(TITLES[filter]);
+  if (total === 0) return ok({ message: msg("rfi.listNone", { filter: title }) });
+  const more = total > rfis.length ? [msg("rfi.listMore", { more: total - rfis.length })] : [];
+  const lines = [...rfis.map((r) => rfiLine(r, ctx.now)), ...more];
+  return ok({
+    message:
+      total === 1
+        ? msg("rfi.listHeadOne", { filter: title }, lines)
+        : msg("rfi.listHead", { total, filter: title }, lines),
+  });
 }
 
 export const act = { respond, withdraw, list };

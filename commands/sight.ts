@@ -1,8 +1,10 @@
-import { corroborations, describeMatches, matchSpan } from "../src/domain/corroboration.ts";
+import { corroborations, type Match, matchSpan } from "../src/domain/corroboration.ts";
 import { identifierKeys } from "../src/domain/identifiers.ts";
 import { parseRef } from "../src/domain/refs.ts";
 import { err, ok, type Result } from "../src/domain/result.ts";
-import { readBack, type Sighting, type SightingReport } from "../src/domain/sighting.ts";
+import type { Sighting, SightingReport } from "../src/domain/sighting.ts";
+import { list, msg, ref } from "../src/render/message.ts";
+import { matchesMessage, readBackFields } from "../src/render/sighting.ts";
 import { parseSightArgs, type SightArgs } from "./sightArgs.ts";
 import { argsFrom, type CommandContext, type CommandRecord, defineCommand, type Reply } from "./types.ts";
 
@@ -20,13 +22,15 @@ async function findMatches(ctx: CommandContext, report: SightingReport, excludeI
   return corroborations(report, candidates, ctx.config.corroboration, ctx.sender);
 }
 
-function roomTimeZone(ctx: CommandContext): string | undefined {
-  return ctx.roomAlias === undefined ? undefined : ctx.config.rooms[ctx.roomAlias]?.timeZone;
-}
-
-function describe(ctx: CommandContext, s: Sighting, verb: string, matchLine: string | undefined): string {
-  const line = `✅ ${s.ref} ${verb} · ${readBack(s, ctx.now, roomTimeZone(ctx))}`;
-  return matchLine === undefined ? line : `${line}\n${matchLine}`;
+/** `✅ S-12 logged · <read-back>`, and the corroboration line when it matched earlier sightings. */
+function describe(
+  ctx: CommandContext,
+  s: Sighting,
+  id: "sighting.logged" | "sighting.corrected",
+  matches: Match[],
+) {
+  const matchLine = matchesMessage(s, matches, ctx.now);
+  return msg(id, { ref: ref(s.ref), readBack: list(readBackFields(s, ctx.now)) }, matchLine && [matchLine]);
 }
 
 async function loadOwn(ctx: CommandContext, original: CommandRecord): Promise<Result<Sighting>> {
@@ -71,7 +75,7 @@ export default defineCommand<SightArgs>({
       matches: matches.map((m) => m.sighting.ref),
     });
     return ok({
-      text: describe(ctx, s, "logged", describeMatches(report, matches, ctx.now)),
+      message: describe(ctx, s, "sighting.logged", matches),
       record: { ref: s.ref },
       audit: [
         { actor: ctx.sender, action: "sighting.logged", roomId: ctx.roomId, detail: { ref: s.ref, report } },
@@ -95,7 +99,7 @@ export default defineCommand<SightArgs>({
     );
     const { id: _id, ref: _ref, roomId: _room, ...was } = before;
     return ok({
-      text: describe(ctx, s, "corrected", describeMatches(report, matches, ctx.now)),
+      message: describe(ctx, s, "sighting.corrected", matches),
       audit: [
         {
           actor: ctx.sender,
@@ -110,10 +114,11 @@ export default defineCommand<SightArgs>({
   async retract(ctx, original): Promise<Result<Reply>> {
     const found = await loadOwn(ctx, original);
     if (!found.ok) return found;
-    if (found.value.retractedAt !== undefined) return ok({ text: `${original.ref} was already retracted.` });
+    if (found.value.retractedAt !== undefined)
+      return ok({ message: msg("sighting.alreadyRetracted", { ref: ref(original.ref) }) });
     const s = await ctx.repos.sightings.retract(found.value.id, ctx.sender, ctx.now);
     return ok({
-      text: `✅ ${s.ref} retracted: its message was deleted. It no longer shows in ${ctx.prefix}sightings; the audit log keeps it.`,
+      message: msg("sighting.retracted", { ref: ref(s.ref), command: `${ctx.prefix}sightings` }),
       audit: [
         { actor: ctx.sender, action: "sighting.retracted", roomId: ctx.roomId, detail: { ref: s.ref } },
       ],
@@ -123,12 +128,11 @@ export default defineCommand<SightArgs>({
   async retractionRequested(ctx, original): Promise<Result<Reply>> {
     const found = await loadOwn(ctx, original);
     if (!found.ok) return found;
-    if (found.value.retractedAt !== undefined) return ok({ text: `${original.ref} was already retracted.` });
+    if (found.value.retractedAt !== undefined)
+      return ok({ message: msg("sighting.alreadyRetracted", { ref: ref(original.ref) }) });
     const s = await ctx.repos.sightings.requestRetraction(found.value.id, ctx.sender, ctx.now);
     return ok({
-      text:
-        `${s.ref} was deleted in chat, but this room only accepts retractions from verified devices: ` +
-        `${s.ref} stays. To retract it, send ${ctx.prefix}retract ${s.ref} from a verified device.`,
+      message: msg("sighting.retractionRequested", { ref: ref(s.ref), command: `${ctx.prefix}retract` }),
       audit: [
         {
           actor: ctx.sender,

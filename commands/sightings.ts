@@ -2,7 +2,9 @@ import { parseDuration } from "../src/domain/dtg.ts";
 import { parseKind, type SightingKind } from "../src/domain/kinds.ts";
 import { formatCoordinates, parsePosition, type Position } from "../src/domain/position.ts";
 import { didYouMean, err, exampleFor, ok, quote, type Result } from "../src/domain/result.ts";
-import { listLine } from "../src/domain/sighting.ts";
+import { NAME_CAP } from "../src/domain/userText.ts";
+import { list, type Message, msg, type Piece, userText } from "../src/render/message.ts";
+import { listLine } from "../src/render/sighting.ts";
 import { argsFrom, defineCommand, type Tokens } from "./types.ts";
 
 export interface SightingsArgs {
@@ -67,13 +69,16 @@ export function parseSightingsArgs(t: Tokens): Result<SightingsArgs> {
   return ok({ since: { ms: since.value, text: sinceText }, kind: kind.value, near, text });
 }
 
-function describeFilters(a: SightingsArgs): string {
-  const parts = [`last ${a.since.text}`];
-  if (a.kind !== undefined) parts.push(`kind ${a.kind}`);
-  if (a.near !== undefined)
-    parts.push(`within ${a.near.radiusText} of ${formatCoordinates(a.near.position)}`);
-  if (a.text !== undefined) parts.push(`text ${quote(a.text)}`);
-  return parts.join(" · ");
+/** The filters as understood, so the officer sees what the list is of. */
+function describeFilters(a: SightingsArgs): Piece {
+  const parts: Message[] = [msg("sightings.since", { since: { kind: "line", text: a.since.text } })];
+  if (a.kind !== undefined) parts.push(msg("sightings.kind", { kind: a.kind }));
+  if (a.near !== undefined) {
+    const position = formatCoordinates(a.near.position);
+    parts.push(msg("sightings.near", { radius: { kind: "line", text: a.near.radiusText }, position }));
+  }
+  if (a.text !== undefined) parts.push(msg("sightings.text", { text: userText(a.text, NAME_CAP) }));
+  return list(parts);
 }
 
 export default defineCommand<SightingsArgs>({
@@ -102,13 +107,11 @@ export default defineCommand<SightingsArgs>({
       limit: LIST_LIMIT,
     });
     const filters = describeFilters(a);
-    if (total === 0) return ok({ text: `No sightings in this room · ${filters}.` });
-    const head = `${total} sighting${total === 1 ? "" : "s"} in this room · ${filters} · newest first:`;
+    if (total === 0) return ok({ message: msg("sightings.none", { filters }) });
+    const head =
+      total === 1 ? msg("sightings.headOne", { filters }) : msg("sightings.head", { total, filters });
     const lines = sightings.map((s) => listLine(s, ctx.now));
-    const more =
-      total > sightings.length
-        ? [`… and ${total - sightings.length} more: narrow it with since=, kind=, near= or text=.`]
-        : [];
-    return ok({ text: [head, ...lines, ...more].join("\n") });
+    const more = total > sightings.length ? [msg("sightings.more", { more: total - sightings.length })] : [];
+    return ok({ message: msg(head.id, head.params, [...lines, ...more]) });
   },
 });

@@ -1,11 +1,14 @@
 import { z } from "zod";
 import { ok } from "../src/domain/result.ts";
+import { type Message, msg, time, user } from "../src/render/message.ts";
 import { defineCommand, type Tokens } from "./types.ts";
 
-function ago(from: Date | undefined, now: Date): string {
-  if (!from) return "not yet";
+function ago(from: Date | undefined, now: Date): Message {
+  if (!from) return msg("status.notYet");
   const s = Math.max(0, Math.round((now.getTime() - from.getTime()) / 1000));
-  return s < 120 ? `${s} s ago` : `${Math.round(s / 60)} min ago`;
+  return s < 120
+    ? msg("status.secondsAgo", { seconds: s })
+    : msg("status.minutesAgo", { minutes: Math.round(s / 60) });
 }
 
 /** Group a base64 key in fours, as Element shows session keys. */
@@ -22,13 +25,15 @@ export default defineCommand({
   args: z.custom<Tokens>().transform(() => ({})),
   async run(ctx) {
     const r = await ctx.runtime();
-    const lines = [
-      `Tearline ${r.version} · ${r.userId}`,
-      `Device ${r.deviceId} · fingerprint ${formatFingerprint(r.fingerprint)} · ${r.crossSigned ? "cross-signed" : "NOT cross-signed"}`,
-      `Rooms joined: ${r.joinedRooms} · last sync ${ago(r.lastSyncAt, ctx.now)}`,
-      `Database: ${r.databaseOk ? "ok" : "NOT REACHABLE"} · outbox backlog ${r.outboxBacklog}`,
-      `Up since ${r.startedAt.toISOString().slice(0, 16).replace("T", " ")}Z`,
-    ];
-    return ok({ text: lines.join("\n") });
+    const signed = msg(r.crossSigned ? "status.crossSigned" : "status.notCrossSigned");
+    const database = msg(r.databaseOk ? "status.databaseOk" : "status.databaseDown");
+    return ok({
+      message: msg("status.version", { version: r.version, userId: user(r.userId) }, [
+        msg("status.device", { deviceId: r.deviceId, fingerprint: formatFingerprint(r.fingerprint), signed }),
+        msg("status.rooms", { rooms: r.joinedRooms, sync: ago(r.lastSyncAt, ctx.now) }),
+        msg("status.database", { database, backlog: r.outboxBacklog }),
+        msg("status.up", { since: time(r.startedAt, ctx.now, "utc") }),
+      ]),
+    });
   },
 });

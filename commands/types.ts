@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { AuditEntry } from "../src/db/queries/audit.ts";
 import type { Result, UserError } from "../src/domain/result.ts";
+import type { Message } from "../src/render/message.ts";
 import type { ConfigFacts, Repositories } from "./repos.ts";
 
 export type Role = "liaison" | "duty_officer" | "approver" | "commander" | "operator";
@@ -52,12 +53,13 @@ export interface CommandContext {
 /** A message for another room than the command's (e.g. telling an RFI's originating room). */
 export interface Notice {
   roomId: string;
-  text: string;
+  message: Message;
   mentions?: string[];
 }
 
+/** What a command did, as data; the runner renders it for the room. */
 export interface Reply {
-  text: string;
+  message: Message;
   audit?: AuditEntry[];
   /** The record the command created (`S-112`): an edit of the command corrects it, a redaction retracts it. */
   record?: { ref: string };

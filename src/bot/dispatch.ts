@@ -10,7 +10,8 @@ import type { Logger } from "../log.ts";
 import type { RawEvent } from "../matrix/api.ts";
 import type { TimelineItem } from "../matrix/sync.ts";
 import type { Directory } from "./directory.ts";
-import { type Effects, newEffects, say, upperFirst } from "./effects.ts";
+import { msg } from "../render/message.ts";
+import { type Effects, newEffects, say } from "./effects.ts";
 import {
   cannotDecrypt,
   cannotEverDecrypt,
@@ -83,13 +84,9 @@ export class Dispatcher {
     const reference = randomUUID().slice(0, 8);
     this.deps.log.error("could not handle an event; recorded as failed", { reference, eventId, err });
     await this.inTransaction(item, async (_tx, fx) => {
-      say(
-        fx,
-        item.roomId,
-        eventId,
-        `❌ Internal error, reference ${reference}: I could not process this message.`,
-        { thread: threadOf(item.event) },
-      );
+      say(fx, item.roomId, eventId, msg("error.internalEvent", { reference }), {
+        thread: threadOf(item.event),
+      });
       fx.audit.push({
         actor: sender,
         action: "event.failed",
@@ -149,11 +146,8 @@ export class Dispatcher {
             why: first === undefined ? "not a command" : "not the sender",
           },
         });
-        const why =
-          first === undefined
-            ? "I only act on an edit of a command message I have seen; send the command as a new message."
-            : "only the person who sent a command can correct it by editing.";
-        return say(fx, item.roomId, eventId, `❌ ${upperFirst(why)}`, { reaction: "❌" });
+        const why = msg(first === undefined ? "refusal.editNotCommand" : "refusal.editNotSender");
+        return say(fx, item.roomId, eventId, why, { reaction: "❌" });
       }
       return this.runner.run(tx, fx, { ...message, eventId: edit.target, sentAt: first.sentAt ?? sentAt });
     });
@@ -220,12 +214,12 @@ export class Dispatcher {
       // One notice per sender and room per window: a burst of unreadable messages (or someone
       // fabricating them) gets one line, not one each. All of them are still retried.
       if (!(await noteOnce(tx, item.roomId, `undecryptable:${sender}:${this.noticeWindow(item)}`))) return;
-      const text = cannotDecrypt(sender, item.event.origin_server_ts);
+      const notice = cannotDecrypt(sender, item.event.origin_server_ts);
       await enqueue(tx, [
         {
           roomId: item.roomId,
           eventType: "m.room.message",
-          content: replyContent(eventId, text, [], threadOf(item.event)),
+          content: replyContent(eventId, notice, { thread: threadOf(item.event) }),
         },
       ]);
     });

@@ -1,6 +1,8 @@
 import type { Notice } from "../../commands/types.ts";
 import type { AuditEntry } from "../db/queries/audit.ts";
 import type { OutboxMessage } from "../db/queries/events.ts";
+import { type Message, msg } from "../render/message.ts";
+import { plain } from "../render/render.ts";
 import { reactionContent, replyContent } from "./messages.ts";
 
 /** What handling one event will do, committed with the event's claim. */
@@ -13,29 +15,42 @@ export function newEffects(): Effects {
   return { messages: [], audit: [] };
 }
 
+export interface SayOptions {
+  reaction?: "✅" | "❌";
+  mentions?: readonly string[] | undefined;
+  timeZone?: string | undefined;
+  /** The thread the replied-to message is in, so the reply goes there too. */
+  thread?: string | undefined;
+}
+
 /** A reply to `replyTo`, and the ✅/❌ reaction people read first (left out for edits and deletions). */
 export function say(
   fx: Effects,
   roomId: string,
   replyTo: string,
-  text: string,
-  opts: { reaction?: "✅" | "❌"; mentions?: readonly string[]; thread?: string | undefined } = {},
+  message: Message,
+  opts: SayOptions = {},
 ): void {
   fx.messages.push({
     roomId,
     eventType: "m.room.message",
-    content: replyContent(replyTo, text, opts.mentions, opts.thread),
+    content: replyContent(replyTo, message, opts),
   });
   if (opts.reaction)
     fx.messages.push({ roomId, eventType: "m.reaction", content: reactionContent(replyTo, opts.reaction) });
 }
 
-export function notify(fx: Effects, notices: readonly Notice[]): void {
+/** Messages for other rooms than the command's; `zoneOf` gives each room's time zone. */
+export function notify(
+  fx: Effects,
+  notices: readonly Notice[],
+  zoneOf: (roomId: string) => string | undefined = () => undefined,
+): void {
   for (const n of notices) {
     fx.messages.push({
       roomId: n.roomId,
       eventType: "m.room.message",
-      content: replyContent(undefined, n.text, n.mentions),
+      content: replyContent(undefined, n.message, { mentions: n.mentions, timeZone: zoneOf(n.roomId) }),
     });
   }
 }
@@ -49,6 +64,16 @@ export function upperFirst(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/**
+ * A UserError as the room sees it: what was wrong, then a correct example. Its message is an
+ * English sentence whose user words the parser already quoted; it is still kept to one line.
+ */
+export function errorMessage(e: { message: string; example?: string | undefined }): Message {
+  const example = e.example ? [msg("error.example", { example: { kind: "line", text: e.example } })] : [];
+  return msg("error", { message: { kind: "line", text: upperFirst(e.message) } }, example);
+}
+
+/** The plain text of `errorMessage(e)`. */
 export function formatError(e: { message: string; example?: string | undefined }): string {
-  return `❌ ${upperFirst(e.message)}${e.example ? `\nExample: ${e.example}` : ""}`;
+  return plain(errorMessage(e));
 }

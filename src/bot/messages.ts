@@ -1,15 +1,32 @@
 /** Matrix content for what the bot says. Replies are m.notice so other bots ignore them. */
+import { type Message, msg, time, user } from "../render/message.ts";
+import { render } from "../render/render.ts";
+
+export interface ContentOptions {
+  /** Users pinged on purpose; nobody else is, whatever the text says. */
+  mentions?: readonly string[] | undefined;
+  /** The room's time zone, for times shown in local time too. */
+  timeZone?: string | undefined;
+  /** Reply inside this thread (the root event of the thread the replied-to message is in). */
+  thread?: string | undefined;
+}
 
 export function replyContent(
   inReplyTo: string | undefined,
-  text: string,
-  mentions: readonly string[] = [],
-  thread?: string,
+  message: Message,
+  opts: ContentOptions = {},
 ): Record<string, unknown> {
-  const content: Record<string, unknown> = { msgtype: "m.notice", body: text };
-  if (inReplyTo) content["m.relates_to"] = replyRelation(inReplyTo, thread);
-  // Intentional mentions: these users are notified (the body names them too).
-  if (mentions.length > 0) content["m.mentions"] = { user_ids: [...new Set(mentions)] };
+  const { body, formatted_body } = render(message, { lang: "en", timeZone: opts.timeZone });
+  const mentions = [...new Set(opts.mentions ?? [])];
+  const content: Record<string, unknown> = {
+    msgtype: "m.notice",
+    body,
+    format: "org.matrix.custom.html",
+    formatted_body,
+    // Always present: a client then pings only these users, never one whose name the text happens to contain.
+    "m.mentions": mentions.length > 0 ? { user_ids: mentions } : {},
+  };
+  if (inReplyTo) content["m.relates_to"] = replyRelation(inReplyTo, opts.thread);
   return content;
 }
 
@@ -27,33 +44,29 @@ export function reactionContent(eventId: string, key: string): Record<string, un
   return { "m.relates_to": { rel_type: "m.annotation", event_id: eventId, key } };
 }
 
-export const NEEDS_ENCRYPTION =
-  "Tearline only works in end-to-end encrypted rooms. Enable encryption in the room settings; " +
-  "until then I will not act on commands here.";
+export const NEEDS_ENCRYPTION: Message = msg("notice.needsEncryption");
 
-function fromTime(ts: number | undefined): string {
-  return ts ? ` from ${new Date(ts).toISOString().slice(11, 16)}Z` : "";
-}
-
-export function cannotDecrypt(sender: string, ts: number | undefined): string {
-  return `I can't read ${sender}'s message${fromTime(ts)} yet (missing key); I'll process it when the key arrives.`;
+export function cannotDecrypt(sender: string, ts: number | undefined): Message {
+  return ts
+    ? msg("notice.cannotDecryptAt", { sender: user(sender), at: time(new Date(ts), new Date(ts), "clock") })
+    : msg("notice.cannotDecrypt", { sender: user(sender) });
 }
 
 /** A message no key will open (`why`: "sender mismatch"); it is not kept. */
-export function cannotEverDecrypt(sender: string, ts: number | undefined, why: string): string {
-  return `I can't decrypt ${sender}'s message${fromTime(ts)} (${why}); please send it again.`;
+export function cannotEverDecrypt(sender: string, ts: number | undefined, why: string): Message {
+  return ts
+    ? msg("notice.cannotEverDecryptAt", {
+        sender: user(sender),
+        at: time(new Date(ts), new Date(ts), "clock"),
+        why,
+      })
+    : msg("notice.cannotEverDecrypt", { sender: user(sender), why });
 }
 
-export function notRostered(sender: string): string {
-  return (
-    `Sorry ${sender}, you are not on Tearline's roster, so I can't act on your commands. ` +
-    "Ask the operator to add you (with your partner and roles) to the roster in tearline.yaml."
-  );
+export function notRostered(sender: string): Message {
+  return msg("notice.notRostered", { sender: user(sender) });
 }
 
-export function untrustedDevice(sender: string): string {
-  return (
-    `I don't act on messages from ${sender} sent from a device that is not verified (cross-signed by ` +
-    "its owner); this deployment requires it. Verify the device in your Matrix client, then send the command again."
-  );
+export function untrustedDevice(sender: string): Message {
+  return msg("notice.untrustedDevice", { sender: user(sender) });
 }

@@ -2,7 +2,9 @@
 import type { AnyCommand, Member, Tokens } from "../../commands/types.ts";
 import { argsEnvOf, argsSchema, withPrefix } from "../../commands/types.ts";
 import { readCommand } from "../domain/reader.ts";
-import { type Effects, formatError, lowerFirst, upperFirst } from "./effects.ts";
+import { NAME_CAP } from "../domain/userText.ts";
+import { type Message, msg, type Piece, userText } from "../render/message.ts";
+import { type Effects, errorMessage, lowerFirst, upperFirst } from "./effects.ts";
 import { notRostered } from "./messages.ts";
 import type { CommandMessage, RunnerDeps } from "./runner.ts";
 
@@ -13,7 +15,7 @@ export function resolveCommand(
   deps: ResolveDeps,
   fx: Effects,
   m: CommandMessage,
-  reply: (text: string, ok: boolean) => void,
+  reply: (message: Message, ok: boolean) => void,
 ): { command: AnyCommand; tokens: Tokens; member: Member } | undefined {
   const prefix = deps.directory.prefix;
   const parsed = readCommand(m.body, prefix);
@@ -41,22 +43,21 @@ export function resolveCommand(
     });
     return undefined;
   }
-  if (!parsed.ok) return void reply(formatError(parsed.error), false);
+  if (!parsed.ok) return void reply(errorMessage(parsed.error), false);
   const tokens: Tokens = parsed.value;
   const command = deps.commands.find((c) => c.name === tokens.name);
   if (!command) {
     const names = deps.commands.map((c) => c.name).join(", ");
-    return void reply(
-      `❌ "${tokens.name}" is not a Tearline command. Commands: ${names}.\nExample: ${prefix}help`,
-      false,
-    );
+    // The name is whatever followed the prefix: quoted and capped like any echoed input.
+    const unknown = msg("refusal.unknownCommand", { name: userText(tokens.name, NAME_CAP), names }, [
+      msg("error.example", { example: `${prefix}help` }),
+    ]);
+    return void reply(unknown, false);
   }
   if (command.roles !== "rostered" && !command.roles.some((r) => member.roles.includes(r))) {
     const has = member.roles.join(", ") || "none";
-    reply(
-      `❌ ${prefix}${command.name} needs one of these roles: ${command.roles.join(", ")}. You have: ${has}.`,
-      false,
-    );
+    const roles = command.roles.join(", ");
+    reply(msg("refusal.role", { command: `${prefix}${command.name}`, roles, has }), false);
     fx.audit.push({
       actor: m.sender,
       action: "command.refused",
@@ -69,11 +70,8 @@ export function resolveCommand(
 }
 
 /** A rostered person of a partner that does not share this configured room. */
-function outsider(partner: string, alias: string, partners: readonly string[]): string {
-  return (
-    `❌ You are on the roster for ${partner}, but this room (${alias}) is shared by ${partners.join(" and ")}; ` +
-    "I only act on commands from its partners here. Use your own partnership's room."
-  );
+function outsider(partner: string, alias: string, partners: readonly string[]): Message {
+  return msg("refusal.outsider", { partner, room: alias, partners: partners.join(" and ") });
 }
 
 /** The command's typed arguments, or the reply that says what was wrong, the usage and an example. */
@@ -82,8 +80,8 @@ export function parseArguments(
   command: AnyCommand,
   tokens: Tokens,
   now: Date,
-  lead: string | undefined,
-): { ok: true; value: unknown } | { ok: false; text: string } {
+  lead: Piece,
+): { ok: true; value: unknown } | { ok: false; message: Message } {
   const prefix = deps.directory.prefix;
   const args = argsSchema(command, argsEnvOf(deps.directory.facts, now)).safeParse(tokens);
   if (args.success) return { ok: true as const, value: args.data as unknown };
@@ -91,10 +89,15 @@ export function parseArguments(
   const message = issue?.message ?? "the arguments were not understood";
   const given = issue?.code === "custom" ? issue.params?.example : undefined;
   const example = typeof given === "string" ? given : command.examples[0];
+  const head =
+    lead === undefined
+      ? msg("error", { message: { kind: "line", text: upperFirst(message) } })
+      : msg("error.lead", { lead, message: { kind: "line", text: lowerFirst(message) } });
   const lines = [
-    `❌ ${lead === undefined ? upperFirst(message) : `${lead}: ${lowerFirst(message)}`}`,
-    `Usage: ${withPrefix(command.usage, prefix)}`,
-    ...(example === undefined ? [] : [`Example: ${withPrefix(example, prefix)}`]),
+    msg("error.usage", { usage: withPrefix(command.usage, prefix) }),
+    ...(example === undefined
+      ? []
+      : [msg("error.example", { example: { kind: "line", text: withPrefix(example, prefix) } })]),
   ];
-  return { ok: false as const, text: lines.join("\n") };
+  return { ok: false as const, message: msg(head.id, head.params, lines) };
 }

@@ -15,7 +15,8 @@ import type { AuditEntry } from "../db/queries/audit.ts";
 import type { Result, UserError } from "../domain/result.ts";
 import type { Logger } from "../log.ts";
 import type { Directory } from "./directory.ts";
-import { type Effects, formatError, notify, say } from "./effects.ts";
+import { type Message, msg, ref, user } from "../render/message.ts";
+import { type Effects, errorMessage, notify, say } from "./effects.ts";
 import { notRostered } from "./messages.ts";
 import { parseArguments, resolveCommand } from "./resolve.ts";
 
@@ -59,23 +60,29 @@ export class CommandRunner {
 
   /** A new command (or an edit of a message that created no record, which is then run afresh). */
   async run(tx: Tx, fx: Effects, m: CommandMessage): Promise<void> {
-    const reply = (text: string, ok: boolean, mentions?: readonly string[]) =>
-      say(fx, m.roomId, m.eventId, text, { reaction: ok ? "✅" : "❌", mentions, thread: m.thread });
+    const timeZone = this.zoneOf(m.roomId);
+    const reply = (message: Message, ok: boolean, mentions?: readonly string[]) =>
+      say(fx, m.roomId, m.eventId, message, {
+        reaction: ok ? "✅" : "❌",
+        mentions,
+        timeZone,
+        thread: m.thread,
+      });
     const found = resolveCommand(this.deps, fx, m, reply);
     if (!found) return;
     const { command, tokens, member } = found;
     const now = this.deps.now();
     const args = parseArguments(this.deps, command, tokens, now, command.refused);
-    if (!args.ok) return reply(args.text, false);
+    if (!args.ok) return reply(args.message, false);
     const value = await this.invoke(
       tx,
       fx,
       (sp) => this.context(sp, m, member, now),
-      { command: command.name, eventId: m.eventId, refused: (text) => reply(text, false) },
+      { command: command.name, eventId: m.eventId, refused: (message) => reply(message, false) },
       (c) => command.run(c, args.value),
     );
     if (value === undefined) return;
-    reply(value.text, true, value.mentions);
+    reply(value.message, true, value.mentions);
     this.effects(fx, value, {
       actor: m.sender,
       action: `command.${command.name}`,
@@ -97,37 +104,35 @@ export class CommandRunner {
 
   /** The officer edited the message that created `original.ref`: the same command corrects it. */
   async edit(tx: Tx, fx: Effects, m: CommandMessage, original: CommandRecord, editId: string): Promise<void> {
-    const reply = (text: string, mentions?: readonly string[]) =>
-      say(fx, m.roomId, original.eventId, text, { mentions });
+    const timeZone = this.zoneOf(m.roomId);
+    const reply = (message: Message, mentions?: readonly string[]) =>
+      say(fx, m.roomId, original.eventId, message, { mentions, timeZone });
     if (m.sender !== original.sender) {
       fx.audit.push(refusal(m.sender, m.roomId, editId, original, "edited by someone else"));
-      return reply(
-        `❌ ${original.ref} is unchanged: only ${original.sender}, who sent the command, can correct it.`,
-      );
+      return reply(msg("edit.notSender", { ref: ref(original.ref), sender: user(original.sender) }));
     }
-    const found = resolveCommand(this.deps, fx, m, (text) => reply(text));
+    const found = resolveCommand(this.deps, fx, m, (message) => reply(message));
     if (!found) return;
     const { command, tokens, member } = found;
     if (command.name !== original.command || command.edit === undefined) {
       const how = `${this.prefix}${original.command}`;
-      return reply(
-        `❌ ${original.ref} is unchanged: it was made with ${how}, so correct it with ${how} (or delete the message to retract it).`,
-      );
+      return reply(msg("edit.otherCommand", { ref: ref(original.ref), command: how }));
     }
     const now = this.deps.now();
-    const args = parseArguments(this.deps, command, tokens, now, `${original.ref} is unchanged`);
-    if (!args.ok) return reply(args.text);
+    const unchanged = msg("edit.unchanged", { ref: ref(original.ref) });
+    const args = parseArguments(this.deps, command, tokens, now, unchanged);
+    if (!args.ok) return reply(args.message);
     const edit = command.edit;
     const asOriginal = { ...m, sentAt: original.sentAt };
     const value = await this.invoke(
       tx,
       fx,
       (sp) => this.context(sp, asOriginal, member, now),
-      { command: command.name, eventId: editId, refused: (text) => reply(text) },
+      { command: command.name, eventId: editId, refused: (message) => reply(message) },
       (c) => edit(c, args.value, original),
     );
     if (value === undefined) return;
-    reply(value.text, value.mentions);
+    reply(value.message, value.mentions);
     this.effects(fx, value, {
       actor: m.sender,
       action: `command.${command.name}.edit`,
@@ -147,8 +152,9 @@ export class CommandRunner {
     original: CommandRecord,
     trusted = true,
   ): Promise<void> {
-    const reply = (text: string, mentions?: readonly string[]) =>
-      say(fx, original.roomId, original.eventId, text, { mentions });
+    const timeZone = this.zoneOf(original.roomId);
+    const reply = (message: Message, mentions?: readonly string[]) =>
+      say(fx, original.roomId, original.eventId, message, { mentions, timeZone });
     const command = this.deps.commands.find((c) => c.name === original.command);
     if (command?.retract === undefined) return;
     const hook = trusted ? command.retract : command.retractionRequested;
@@ -156,9 +162,7 @@ export class CommandRunner {
       fx.audit.push(
         refusal(redaction.sender, original.roomId, redaction.eventId, original, "deleted by someone else"),
       );
-      return reply(
-        `${original.ref} stays: only ${original.sender}, who sent the command, can retract it by deleting their message.`,
-      );
+      return reply(msg("retract.notSender", { ref: ref(original.ref), sender: user(original.sender) }));
     }
     const member = this.deps.directory.member(redaction.sender);
     if (!member) return reply(notRostered(redaction.sender));
@@ -173,26 +177,30 @@ export class CommandRunner {
       fx.audit.push(
         refusal(redaction.sender, original.roomId, redaction.eventId, original, "deletion not trusted"),
       );
-      return reply(
-        `${original.ref} was deleted in chat, but this room only accepts changes from verified devices: ${original.ref} stays.`,
-      );
+      return reply(msg("retract.deletionNotTrusted", { ref: ref(original.ref) }));
     }
     const now = this.deps.now();
     const value = await this.invoke(
       tx,
       fx,
       (sp) => this.context(sp, m, member, now),
-      { command: command.name, eventId: redaction.eventId, refused: (text) => reply(text) },
+      { command: command.name, eventId: redaction.eventId, refused: (message) => reply(message) },
       (c) => hook(c, original),
     );
     if (value === undefined) return;
-    reply(value.text, value.mentions);
+    reply(value.message, value.mentions);
     this.effects(fx, value, {
       actor: redaction.sender,
       action: `command.${command.name}.${trusted ? "retract" : "retraction_requested"}`,
       roomId: original.roomId,
       detail: { eventId: redaction.eventId, original: original.eventId, ref: original.ref },
     });
+  }
+
+  /** The room's configured time zone, for times shown in local time too. */
+  private zoneOf(roomId: string): string | undefined {
+    const alias = this.deps.directory.roomAlias(roomId);
+    return alias === undefined ? undefined : this.deps.directory.facts.rooms[alias]?.timeZone;
   }
 
   private context(
@@ -228,7 +236,7 @@ export class CommandRunner {
     tx: Tx,
     fx: Effects,
     makeContext: (sp: Tx) => CommandContext,
-    at: { command: string; eventId: string; refused: (text: string) => void },
+    at: { command: string; eventId: string; refused: (message: Message) => void },
     fn: Invocation,
   ): Promise<Reply | undefined> {
     try {
@@ -240,18 +248,18 @@ export class CommandRunner {
     } catch (e) {
       if (e instanceof Refusal) {
         fx.audit.push(...carriedAudit(e.error, at.eventId));
-        at.refused(formatError(e.error));
+        at.refused(errorMessage(e.error));
         return undefined;
       }
       const reference = randomUUID().slice(0, 8);
       this.deps.log.error("command failed", { reference, command: at.command, eventId: at.eventId, err: e });
-      at.refused(`❌ Internal error, reference ${reference}. The operator can find the details in the log.`);
+      at.refused(msg("error.internal", { reference }));
       return undefined;
     }
   }
 
   private effects(fx: Effects, reply: Reply, entry: Effects["audit"][number]): void {
-    notify(fx, reply.notices ?? []);
+    notify(fx, reply.notices ?? [], (roomId) => this.zoneOf(roomId));
     fx.audit.push(entry, ...(reply.audit ?? []));
   }
 }

@@ -9,6 +9,7 @@ import { enqueue, type OutboxMessage } from "../db/queries/events.ts";
 import { lockRfiDueNotice, markReminderSent, rfiIdsDueNotice } from "../db/queries/reminders.ts";
 import { planReminder, type ReminderKind } from "../domain/reminders.ts";
 import type { Logger } from "../log.ts";
+import { reminderMessage } from "../render/rfi.ts";
 import { replyContent } from "./messages.ts";
 
 /** The bot's own actions in the audit log. */
@@ -34,11 +35,12 @@ export async function runReminders(db: Db, now: Date): Promise<QueuedReminder[]>
       const rfi = await lockRfiDueNotice(tx, id, now);
       const reminder = rfi === undefined ? undefined : planReminder(rfi, now);
       if (rfi === undefined || reminder === undefined) return undefined;
+      const message = reminderMessage(rfi, reminder.kind, reminder.ltiov, now);
       const messages = reminder.notices.map(
         (n): OutboxMessage => ({
           roomId: n.roomId,
           eventType: "m.room.message",
-          content: replyContent(undefined, n.text, n.mentions),
+          content: replyContent(undefined, message, { mentions: n.mentions }),
         }),
       );
       await enqueue(tx, messages);

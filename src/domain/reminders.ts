@@ -3,9 +3,7 @@
  * within the lead time of its priority, and one overdue notice once the LTIOV has passed. What was
  * sent is remembered by the LTIOV it was for, so correcting the LTIOV re-arms both.
  */
-import { formatDuration } from "./dtg.ts";
-import { formatAddressee, isAwaitingAnswer, isOverdue, type Rfi, type RfiPriority } from "./rfi.ts";
-import { formatZulu } from "./when.ts";
+import { isAwaitingAnswer, isOverdue, type Rfi, type RfiPriority } from "./rfi.ts";
 
 const HOUR_MS = 3_600_000;
 
@@ -36,9 +34,9 @@ export type RemindableRfi = Pick<
 
 export type ReminderKind = "reminder" | "overdue";
 
+/** A room to tell (its words are rendered from the RFI: src/render/rfi.ts `reminderMessage`). */
 export interface ReminderNotice {
   roomId: string;
-  text: string;
   mentions: string[];
 }
 
@@ -46,7 +44,6 @@ export interface Reminder {
   kind: ReminderKind;
   /** The LTIOV this notice is for, to be remembered as sent. */
   ltiov: Date;
-  text: string;
   notices: ReminderNotice[];
 }
 
@@ -65,31 +62,17 @@ export function reminderDue(rfi: RemindableRfi, now: Date): ReminderKind | undef
 }
 
 /**
- * `⏰ RFI-40 (IMMEDIATE) for USA is due in 2 h: last known position of "SIN NOMBRE"?` or
- * `⏰ RFI-40 (IMMEDIATE) for USA is now OVERDUE (LTIOV 28 Nov 10:00Z): last known position of …`.
- */
-export function reminderText(rfi: RemindableRfi, kind: ReminderKind, ltiov: Date, now: Date): string {
-  const head = `⏰ ${rfi.ref} (${rfi.priority.toUpperCase()}) for ${formatAddressee(rfi.to)}`;
-  const due =
-    kind === "reminder"
-      ? `is due in ${formatDuration(+ltiov - +now)}`
-      : `is now OVERDUE (LTIOV ${formatZulu(ltiov, now)})`;
-  return `${head} ${due}: ${rfi.question}`;
-}
-
-/**
  * The notice `rfi` is due at `now`, if any: in the room it was raised in, mentioning its
  * originator, and in the addressed room when the addressee is a configured room.
  */
 export function planReminder(rfi: RemindableRfi, now: Date): Reminder | undefined {
   const kind = reminderDue(rfi, now);
   if (kind === undefined || rfi.ltiov === undefined) return undefined;
-  const text = reminderText(rfi, kind, rfi.ltiov, now);
-  const notices: ReminderNotice[] = [{ roomId: rfi.roomId, text, mentions: [rfi.originator] }];
+  const notices: ReminderNotice[] = [{ roomId: rfi.roomId, mentions: [rfi.originator] }];
   if (rfi.toRoomId !== undefined && rfi.toRoomId !== rfi.roomId) {
-    notices.push({ roomId: rfi.toRoomId, text, mentions: [] });
+    notices.push({ roomId: rfi.toRoomId, mentions: [] });
   }
-  return { kind, ltiov: rfi.ltiov, text, notices };
+  return { kind, ltiov: rfi.ltiov, notices };
 }
 
 /** The state after `reminder` was sent. */

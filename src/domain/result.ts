@@ -1,3 +1,5 @@
+import { sanitise } from "./userText.ts";
+
 /**
  * Errors are values. A `UserError` is what a person did wrong and how to do it right; the
  * renderer shows `describeError(e)` (or the message with its own usage example instead).
@@ -36,13 +38,12 @@ export function exampleFor(field: string | undefined, ...values: string[]): stri
   return values.map(written).join(" or ");
 }
 
-/** User input shortened for a message, so a pasted paragraph doesn't flood the room. */
+/** User input shortened for a message, on one line, so a pasted paragraph doesn't flood the room (see `sanitise`). */
 export function clip(text: string, max = 40): string {
-  const chars = Array.from(text);
-  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
+  return sanitise(text, max);
 }
 
-/** Quotes user input for a message, shortened (see `clip`). */
+/** Quotes user input for a message: on one line, stripped of steering characters, shortened. */
 export function quote(text: string, max = 40): string {
   return `"${clip(text, max)}"`;
 }

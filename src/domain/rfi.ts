@@ -1,6 +1,4 @@
-import { formatDuration } from "./dtg.ts";
 import { didYouMean, err, exampleFor, ok, quote, type Result } from "./result.ts";
-import { formatZulu } from "./when.ts";
 
 export const RFI_PRIORITIES = ["routine", "priority", "immediate"] as const;
 export type RfiPriority = (typeof RFI_PRIORITIES)[number];
@@ -119,25 +117,4 @@ export function formatAddressee(to: Addressee): string {
 /** The partner codes whose people may answer. */
 export function addresseePartners(to: Addressee): string[] {
   return "partner" in to ? [to.partner] : to.partners;
-}
-
-/** `answer needed by 28 Nov 10:00Z (in 2 h 46 m)`, `OVERDUE since 28 Nov 10:00Z (1 h 5 m)`, `no deadline`. */
-export function formatDue(rfi: Pick<Rfi, "status" | "ltiov">, now: Date): string {
-  if (rfi.ltiov === undefined) return "no deadline";
-  const at = formatZulu(rfi.ltiov, now);
-  if (isOverdue(rfi, now)) return `⏰ OVERDUE since ${at} (${formatDuration(+now - +rfi.ltiov)})`;
-  if (!isAwaitingAnswer(rfi.status)) return `LTIOV ${at}`;
-  return `answer needed by ${at} (in ${formatDuration(+rfi.ltiov - +now)})`;
-}
-
-/** One line of `!rfi list`: `RFI-40 · IMMEDIATE · for USA · open · answer needed by … · "last known position…"`. */
-export function rfiLine(rfi: Rfi, now: Date): string {
-  return [
-    rfi.ref,
-    rfi.priority.toUpperCase(),
-    `for ${formatAddressee(rfi.to)}`,
-    rfi.status,
-    formatDue(rfi, now),
-    quote(rfi.question, 60),
-  ].join(" · ");
 }

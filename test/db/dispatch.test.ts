@@ -156,7 +156,7 @@ describe("the dispatcher with PostgreSQL", () => {
       {
         text: "❌ You are on the roster for JTF, but this room (col-usa) is shared by COL and USA; I only act on commands from its partners here. Use your own partnership's room.",
         replyTo: idOf(cmd),
-        mentions: undefined,
+        mentions: {},
       },
       { reaction: "❌", on: idOf(cmd) },
     ]);
@@ -174,7 +174,7 @@ describe("the dispatcher with PostgreSQL", () => {
           /^✅ S-1 logged · vessel "SIN NOMBRE" · 12\.5100, -79\.2000 \(±1\.1 km\) · seen 28 Nov 07:14Z · TLP:AMBER$/,
         ),
         replyTo: idOf(cmd),
-        mentions: undefined,
+        mentions: {},
       },
       { reaction: "✅", on: idOf(cmd) },
     ]);
@@ -213,7 +213,7 @@ describe("the dispatcher with PostgreSQL", () => {
         /^✅ S-1 corrected · vessel "SIN NOMBRE" · .* · seen 28 Nov 07:14Z · course 045° · TLP:AMBER$/,
       ),
       replyTo: idOf(cmd),
-      mentions: undefined,
+      mentions: {},
     });
     expect(await sightingRows()).toEqual([
       { id: 1, name: "SIN NOMBRE", course: 45, corrected: true, retracted: false },
@@ -283,9 +283,9 @@ describe("the dispatcher with PostgreSQL", () => {
       {
         text: "✅ S-1 retracted: its message was deleted. It no longer shows in !sightings; the audit log keeps it.",
         replyTo: idOf(first),
-        mentions: undefined,
+        mentions: {},
       },
-      { text: expect.stringMatching(/^✅ S-2 retracted/), replyTo: idOf(second), mentions: undefined },
+      { text: expect.stringMatching(/^✅ S-2 retracted/), replyTo: idOf(second), mentions: {} },
     ]);
     expect((await sightingRows()).map((r) => r.retracted)).toEqual([true, true]);
     expect(await actions()).toContain("sighting.retracted");
@@ -312,7 +312,7 @@ describe("the dispatcher with PostgreSQL", () => {
       "✅ RFI-1 raised for USA · IMMEDIATE · answer needed by 28 Nov 10:00Z (in 2 h 45 m)",
     );
     expect(replies[2]).toEqual({
-      text: `✅ RFI-1 answered by PO Smith (USA) · ${ROJAS} notified\nQ: where is SIN NOMBRE?\nA: AIS dark since 0600Z`,
+      text: `✅ RFI-1 answered by PO Smith (USA) · ${ROJAS} notified\nQ: "where is SIN NOMBRE?"\nA: "AIS dark since 0600Z"`,
       replyTo: idOf(answer),
       mentions: { user_ids: [ROJAS] },
     });

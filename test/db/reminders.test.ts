@@ -32,8 +32,12 @@ function ask(over: Partial<NewRfi> = {}): NewRfi {
 const notice = (body: string, mentions?: string[]) => ({
   msgtype: "m.notice",
   body,
-  ...(mentions && { "m.mentions": { user_ids: mentions } }),
+  format: "org.matrix.custom.html",
+  formatted_body: expect.any(String),
+  "m.mentions": mentions ? { user_ids: mentions } : {},
 });
+/** The question as a reminder echoes it: quoted, on one line. */
+const QUOTED = `"${QUESTION}"`;
 
 describe("RFI reminders in PostgreSQL", () => {
   let db: TestDatabase;
@@ -81,12 +85,12 @@ describe("RFI reminders in PostgreSQL", () => {
       {
         room_id: COL_USA,
         event_type: "m.room.message",
-        content: notice(`⏰ RFI-1 (IMMEDIATE) for USA is due in 2 h: ${QUESTION}`, [ROJAS]),
+        content: notice(`⏰ RFI-1 (IMMEDIATE) for USA is due in 2 h: ${QUOTED}`, [ROJAS]),
       },
       {
         room_id: COL_USA,
         event_type: "m.room.message",
-        content: notice(`⏰ RFI-1 (IMMEDIATE) for USA is now OVERDUE (LTIOV 28 Nov 10:00Z): ${QUESTION}`, [
+        content: notice(`⏰ RFI-1 (IMMEDIATE) for USA is now OVERDUE (LTIOV 28 Nov 10:00Z): ${QUOTED}`, [
           ROJAS,
         ]),
       },
@@ -115,7 +119,7 @@ describe("RFI reminders in PostgreSQL", () => {
     await repo.create(ask({ to: { room: "usa-jtf", partners: ["USA", "JTF"] }, toRoomId: USA_JTF }));
     await runReminders(db.db, at("08:00"));
     await runReminders(db.db, at("08:01"));
-    const body = `⏰ RFI-1 (IMMEDIATE) for usa-jtf is due in 2 h: ${QUESTION}`;
+    const body = `⏰ RFI-1 (IMMEDIATE) for usa-jtf is due in 2 h: ${QUOTED}`;
     expect(await outbox()).toEqual([
       { room_id: COL_USA, event_type: "m.room.message", content: notice(body, [ROJAS]) },
       { room_id: USA_JTF, event_type: "m.room.message", content: notice(body) },
@@ -147,8 +151,8 @@ describe("RFI reminders in PostgreSQL", () => {
     expect((await runReminders(db.db, at("12:00"))).map((q) => q.kind)).toEqual(["reminder"]);
     expect(await runReminders(db.db, at("12:01"))).toEqual([]);
     expect((await outbox()).map((m) => (m.content as { body: string }).body)).toEqual([
-      `⏰ RFI-1 (IMMEDIATE) for USA is due in 2 h: ${QUESTION}`,
-      `⏰ RFI-1 (IMMEDIATE) for USA is due in 2 h: ${QUESTION}`,
+      `⏰ RFI-1 (IMMEDIATE) for USA is due in 2 h: ${QUOTED}`,
+      `⏰ RFI-1 (IMMEDIATE) for USA is due in 2 h: ${QUOTED}`,
     ]);
     expect((await audit()).map((a) => (a.detail as { ltiov: string }).ltiov)).toEqual([
       "2026-11-28T10:00:00.000Z",

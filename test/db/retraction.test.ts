@@ -131,7 +131,7 @@ describe("retracting sightings", () => {
       await d.handleOne(message(ROJAS, "!retract S-1 -- wrong contact"));
       expect(await sighting()).toMatchObject({ retracted: true, retracted_by: ROJAS });
       expect((await replies()).at(-1)).toBe(
-        "✅ S-1 retracted (wrong contact). It no longer shows in !sightings; the audit log keeps it.",
+        '✅ S-1 retracted, reason: "wrong contact". It no longer shows in !sightings; the audit log keeps it.',
       );
       expect(await actions()).toContain("sighting.retracted");
       await d.handleOne(message(ROJAS, "!retract S-1"));

@@ -36,6 +36,9 @@ describe("liaison officers' commands, end to end", () => {
     expect(logged.encrypted).toBe(true);
     expect(logged.body).toMatch(/^✅ S-(\d+) logged · vessel "SIN NOMBRE" · 18P TR 12345 67890 = /);
     expect(logged.body).toContain("course 045° · 32 kt · B2 · TLP:AMBER");
+    // HTML beside the plain text, and an explicit "ping nobody".
+    expect(logged.content).toMatchObject({ format: "org.matrix.custom.html", "m.mentions": {} });
+    expect(logged.content.formatted_body).toMatch(/^✅ <b>S-\d+<\/b> logged · vessel &quot;SIN NOMBRE&quot;/);
     const ref = /S-\d+/.exec(logged.body)![0];
     const stored = await s.db.sql`select kind, name, grading, tlp from sightings`;
     expect(stored).toHaveLength(1);

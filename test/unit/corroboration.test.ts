@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { corroborations, describeMatches } from "../../src/domain/corroboration.ts";
+import { corroborations } from "../../src/domain/corroboration.ts";
 import type { Sighting, SightingReport } from "../../src/domain/sighting.ts";
+import { matchesMessage } from "../../src/render/sighting.ts";
 
 const WINDOW = { windowHours: 6, distanceNm: 30 };
 const ROJAS = "@lo.col:example.org";
@@ -41,7 +42,7 @@ describe("corroborations", () => {
     const matches = corroborations(report, candidates, WINDOW, ROJAS);
     expect(matches.map((m) => m.sighting.ref)).toEqual(["S-2"]);
     expect(
-      describeMatches(report, corroborations(report, [earlier(1, ROJAS, "COL")], WINDOW, ROJAS), NOW),
+      matchesMessage(report, corroborations(report, [earlier(1, ROJAS, "COL")], WINDOW, ROJAS), NOW),
     ).toBe(undefined);
   });
 });

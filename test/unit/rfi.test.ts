@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
-  formatDue,
   isOverdue,
   parsePriority,
   type RfiAction,
   type RfiStatus,
   transition,
 } from "../../src/domain/rfi.ts";
+import { plain } from "../../src/render/render.ts";
+import { due } from "../../src/render/rfi.ts";
+
+const formatDue = (...a: Parameters<typeof due>) => plain(due(...a));
 
 describe("RFI states", () => {
   const table: Array<[RfiStatus, RfiAction, RfiStatus | string]> = [

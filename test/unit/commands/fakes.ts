@@ -18,6 +18,7 @@ import { formatRef } from "../../../src/domain/refs.ts";
 import { err, type Result } from "../../../src/domain/result.ts";
 import { AWAITING_ANSWER, type Rfi } from "../../../src/domain/rfi.ts";
 import type { Sighting } from "../../../src/domain/sighting.ts";
+import { plain } from "../../../src/render/render.ts";
 
 export const COL_USA = "!colusa:example.org";
 /** A room version 12 ID (Synapse 1.163's default room version): no server part. */
@@ -215,18 +216,19 @@ export function recordOf(reply: Result<Reply>, command: string, ctx: CommandCont
   };
 }
 
-export function text(r: Result<Reply>): string {
+/** The reply as the room reads it (plain text, rendered in English as the runner does). */
+export function text(r: Result<Reply>, timeZone?: string): string {
   if (!r.ok) throw new Error(`expected a reply, got the error: ${r.error.message}`);
-  return r.value.text;
+  return plain(r.value.message, { lang: "en", timeZone });
 }
 
 export function error(r: Result<Reply>): string {
-  if (r.ok) throw new Error(`expected an error, got: ${r.value.text}`);
+  if (r.ok) throw new Error(`expected an error, got: ${plain(r.value.message)}`);
   return r.error.message;
 }
 
 /** The audit entries a refusal carries for the runner to record (none for plain input errors). */
 export function refusalAudit(r: Result<Reply>): AuditEntry[] {
-  if (r.ok) throw new Error(`expected an error, got: ${r.value.text}`);
+  if (r.ok) throw new Error(`expected an error, got: ${plain(r.value.message)}`);
   return "audit" in r.error ? (r.error as AuditedRefusal).audit : [];
 }

@@ -13,6 +13,7 @@ import { parseArguments, resolveCommand } from "../../../src/bot/resolve.ts";
 import type { CommandMessage } from "../../../src/bot/runner.ts";
 import { readCommand } from "../../../src/domain/reader.ts";
 import type { Result } from "../../../src/domain/result.ts";
+import { plain } from "../../../src/render/render.ts";
 import {
   COL_USA,
   COMMANDER,
@@ -68,30 +69,39 @@ type Outcome = { stage: "refused" | "args" | "run"; ok: boolean; text: string };
 /** What the runner would say to a new command message (its `run`, step by step). */
 async function dispatch(w: World, m: CommandMessage): Promise<Outcome & { reply?: Result<Reply> }> {
   const said: string[] = [];
-  const found = resolveCommand(deps, newEffects(), m, (text) => said.push(text));
+  const found = resolveCommand(deps, newEffects(), m, (message) => said.push(plain(message)));
   if (!found) return { stage: "refused", ok: false, text: said.join("\n") };
   const { command, tokens, member } = found;
   const args = parseArguments(deps, command, tokens, w.now, command.refused);
-  if (!args.ok) return { stage: "args", ok: false, text: args.text };
+  if (!args.ok) return { stage: "args", ok: false, text: plain(args.message) };
   const ctx = contextFor(w, m.sender, m.roomId, { member, sentAt: m.sentAt, commands, runtime });
   const reply = await command.run(ctx, args.value);
-  return { stage: "run", ok: reply.ok, text: reply.ok ? reply.value.text : formatError(reply.error), reply };
+  return {
+    stage: "run",
+    ok: reply.ok,
+    text: reply.ok ? plain(reply.value.message) : formatError(reply.error),
+    reply,
+  };
 }
 
 /** What the runner would say to an edit of the message that created `original` (its `edit`). */
 async function dispatchEdit(w: World, m: CommandMessage, original: CommandRecord): Promise<Outcome> {
   const said: string[] = [];
-  const found = resolveCommand(deps, newEffects(), m, (text) => said.push(text));
+  const found = resolveCommand(deps, newEffects(), m, (message) => said.push(plain(message)));
   if (!found) return { stage: "refused", ok: false, text: said.join("\n") };
   const { command, tokens, member } = found;
   const edit = command.edit;
   if (command.name !== original.command || edit === undefined)
     throw new Error(`!${command.name} can't edit ${original.ref}`);
   const args = parseArguments(deps, command, tokens, w.now, `${original.ref} is unchanged`);
-  if (!args.ok) return { stage: "args", ok: false, text: args.text };
+  if (!args.ok) return { stage: "args", ok: false, text: plain(args.message) };
   const ctx = contextFor(w, m.sender, m.roomId, { member, sentAt: original.sentAt, commands, runtime });
   const reply = await edit(ctx, args.value, original);
-  return { stage: "run", ok: reply.ok, text: reply.ok ? reply.value.text : formatError(reply.error) };
+  return {
+    stage: "run",
+    ok: reply.ok,
+    text: reply.ok ? plain(reply.value.message) : formatError(reply.error),
+  };
 }
 
 /** Internals that must never reach a room; one only counts if the officer didn't type it (in any case). */

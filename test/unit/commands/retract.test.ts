@@ -29,7 +29,7 @@ describe("!retract", () => {
     const w = await logged();
     const reply = await send(retract, "!retract S-1 -- it was a fishing boat", contextFor(w));
     expect(text(reply)).toBe(
-      "✅ S-1 retracted (it was a fishing boat). It no longer shows in !sightings; the audit log keeps it.",
+      '✅ S-1 retracted, reason: "it was a fishing boat". It no longer shows in !sightings; the audit log keeps it.',
     );
     expect(w.sightings.rows[0]?.retractedAt).toEqual(w.now);
     expect(reply.ok && reply.value.audit).toEqual([

@@ -23,6 +23,7 @@ import {
   type World,
   world,
 } from "./fakes.ts";
+import { plain } from "../../../src/render/render.ts";
 
 const ASK = '!rfi ask priority=immediate ltiov=281000ZNOV26 to=USA -- last known position of "SIN NOMBRE"?';
 const at0714 = () => world(new Date("2026-11-28T07:14:00Z"));
@@ -155,8 +156,8 @@ describe("answering and the other dispositions", () => {
     expect(text(reply)).toBe(
       [
         `✅ RFI-1 answered by PO Smith (USA) · ${ROJAS} notified`,
-        'Q: last known position of "SIN NOMBRE"?',
-        "A: AIS dark since 0600Z; P-8 contact at 12.9N 078.6W 0742Z",
+        'Q: "last known position of "SIN NOMBRE"?"',
+        'A: "AIS dark since 0600Z; P-8 contact at 12.9N 078.6W 0742Z"',
       ].join("\n"),
     );
     expect(reply.ok && reply.value.mentions).toEqual([ROJAS]);
@@ -210,10 +211,10 @@ describe("answering and the other dispositions", () => {
       `✅ RFI-1 accepted by PO Smith (USA) · ${ROJAS} notified`,
     );
     expect(text(await send(rfi, "!rfi defer RFI-1 -- P-8 airborne at 0900Z", usa))).toBe(
-      `✅ RFI-1 deferred by PO Smith (USA) · ${ROJAS} notified\nReason: P-8 airborne at 0900Z`,
+      `✅ RFI-1 deferred by PO Smith (USA) · ${ROJAS} notified\nReason: "P-8 airborne at 0900Z"`,
     );
     expect(text(await send(rfi, "!rfi refer rfi-1 to=JTF -- JTF has the track", usa))).toBe(
-      `✅ RFI-1 referred to JTF by PO Smith (USA) · ${ROJAS} notified\nReason: JTF has the track`,
+      `✅ RFI-1 referred to JTF by PO Smith (USA) · ${ROJAS} notified\nReason: "JTF has the track"`,
     );
     expect(error(await send(rfi, "!rfi answer RFI-1 -- x", usa))).toContain("only JTF or a duty officer");
     expect(w.rfis.rows[0]).toMatchObject({
@@ -248,7 +249,7 @@ describe("answering and the other dispositions", () => {
       detail: { command: "rfi", action: "close", ref: "RFI-1", why: "not the originator" },
     });
     expect(text(await send(rfi, "!rfi close RFI-1 -- thanks", contextFor(w, ROJAS)))).toBe(
-      "✅ RFI-1 closed by Lt. Rojas (COL)\nReason: thanks",
+      '✅ RFI-1 closed by Lt. Rojas (COL)\nReason: "thanks"',
     );
     expect(error(await send(rfi, "!rfi close RFI-1", contextFor(w, ROJAS)))).toBe(
       "RFI-1 is closed, so it can't be closed.",
@@ -258,13 +259,15 @@ describe("answering and the other dispositions", () => {
   it("can be acted on from the room it is addressed to, and the originating room is told", async () => {
     const { w } = await asked(at0714(), "!rfi ask to=usa-jtf -- anything on HK-4F2?");
     const reply = await send(rfi, "!rfi answer RFI-1 -- nothing since 0400Z", contextFor(w, SMITH, USA_JTF));
-    expect(reply.ok && reply.value.notices).toEqual([
+    const notices = reply.ok ? (reply.value.notices ?? []) : [];
+    expect(notices.map((n) => ({ ...n, message: plain(n.message) }))).toEqual([
       {
         roomId: COL_USA,
-        text: expect.stringContaining(`RFI-1 answered by PO Smith (USA) · ${ROJAS} notified`),
+        message: expect.stringContaining(`RFI-1 answered by PO Smith (USA) · ${ROJAS} notified`),
         mentions: [ROJAS],
       },
     ]);
+    expect(notices[0]?.message).toMatchObject({ id: "rfi.answered", params: { ref: { ref: "RFI-1" } } });
   });
 
   it("is invisible from rooms it was neither raised in nor addressed to", async () => {
@@ -341,7 +344,7 @@ describe("editing and deleting the !rfi ask message", () => {
       recordOf(reply, "rfi", ctx),
     );
     expect(text(edited)).toBe(
-      "✅ RFI-1 corrected · for JTF · PRIORITY · no deadline\nQ: last known position of SIN NOMBRE?",
+      '✅ RFI-1 corrected · for JTF · PRIORITY · no deadline\nQ: "last known position of SIN NOMBRE?"',
     );
     expect(w.rfis.rows[0]).toMatchObject({ priority: "priority", to: { partner: "JTF" }, ltiov: undefined });
   });
@@ -499,7 +502,7 @@ describe("RFIs and the sharing rules (deny by default)", () => {
       inPan(w, USA_DO, COL_USA, { config }),
     );
     expect(text(byDo)).toBe(
-      `✅ RFI-1 referred to col-pan by LT Jones (USA) · ${ROJAS} notified\nReason: PAN has it`,
+      `✅ RFI-1 referred to col-pan by LT Jones (USA) · ${ROJAS} notified\nReason: "PAN has it"`,
     );
     expect(byDo.ok && byDo.value.audit?.[0]?.detail).toMatchObject({
       sharing: { from: "col-usa", to: "col-pan" },
@@ -557,7 +560,7 @@ describe("editing the !rfi ask message of a referred RFI", () => {
     expect(text(edited)).toBe(
       [
         "✅ RFI-1 corrected · for usa-jtf · IMMEDIATE · answer needed by 28 Nov 10:00Z (in 2 h 46 m)",
-        'Q: last known position of "SIN NOMBRE" (GO FAST 1)?',
+        'Q: "last known position of "SIN NOMBRE" (GO FAST 1)?"',
         "to=USA ignored: RFI-1 was referred to usa-jtf, so it stays with usa-jtf.",
       ].join("\n"),
     );
@@ -576,10 +579,10 @@ describe("editing the !rfi ask message of a referred RFI", () => {
     await send(rfi, "!rfi refer RFI-1 to=JTF", contextFor(w, SMITH));
     const original = recordOf(reply, "rfi", ctx);
     expect(text(await editTo(rfi, "!rfi ask to=JTF -- q1?", ctx, original))).toBe(
-      "✅ RFI-1 corrected · for JTF · ROUTINE · no deadline\nQ: q1?",
+      '✅ RFI-1 corrected · for JTF · ROUTINE · no deadline\nQ: "q1?"',
     );
     expect(text(await editTo(rfi, "!rfi ask -- q2?", ctx, original))).toBe(
-      "✅ RFI-1 corrected · for JTF · ROUTINE · no deadline\nQ: q2?",
+      '✅ RFI-1 corrected · for JTF · ROUTINE · no deadline\nQ: "q2?"',
     );
     expect(w.rfis.rows[0]).toMatchObject({ status: "referred", to: { partner: "JTF" } });
   });

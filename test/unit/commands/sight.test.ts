@@ -14,6 +14,8 @@ import {
   world,
 } from "./fakes.ts";
 
+const BOGOTA = "America/Bogota";
+
 const SCENARIO =
   "!sight vessel 12°30.5'N 079°10'W \"SIN NOMBRE\" time=280714ZNOV26 course=045 speed=32kt conf=B2 -- go-fast, 3 outboards, no flag";
 
@@ -21,7 +23,7 @@ describe("!sight", () => {
   it("logs the scenario's sighting and reads back what it understood, in the officer's units", async () => {
     const w = world();
     const reply = await send(sight, SCENARIO, contextFor(w));
-    expect(text(reply)).toBe(
+    expect(text(reply, BOGOTA)).toBe(
       "✅ S-1 logged · vessel \"SIN NOMBRE\" · 12°30.50'N 079°10.00'W (±1.8 km) · seen 28 Nov 07:14Z (02:14 Bogota)" +
         ' · course 045° · 32 kt · B2 · TLP:AMBER · remarks "go-fast, 3 outboards, no flag"',
     );
@@ -42,6 +44,27 @@ describe("!sight", () => {
     expect(s?.position.lat).toBeCloseTo(12.50833, 4);
     expect(s?.position.lon).toBeCloseTo(-79.16667, 4);
     expect(reply.ok && reply.value.record).toEqual({ ref: "S-1" });
+    // The reply is data: a relay or a digest can render it with fields left out.
+    const message = reply.ok ? reply.value.message : undefined;
+    expect(message?.id).toBe("sighting.logged");
+    expect(message?.params?.ref).toEqual({ kind: "ref", ref: "S-1" });
+    const fields = message?.params?.readBack;
+    expect(fields).toMatchObject({ kind: "list", sep: " · " });
+    const ids = fields !== undefined && typeof fields === "object" && "items" in fields ? fields.items : [];
+    expect(ids.map((f) => (typeof f === "object" && "id" in f ? f.id : typeof f))).toEqual([
+      "sighting.whatNamed",
+      "string",
+      "sighting.seen",
+      "sighting.course",
+      "string",
+      "string",
+      "object",
+      "sighting.remarks",
+    ]);
+    expect(ids.at(-1)).toEqual({
+      id: "sighting.remarks",
+      params: { remarks: { kind: "text", text: "go-fast, 3 outboards, no flag", max: 60 } },
+    });
     expect(reply.ok && reply.value.audit?.[0]).toMatchObject({
       action: "sighting.logged",
       detail: { ref: "S-1" },
@@ -56,7 +79,7 @@ describe("!sight", () => {
       "!sight aircraft 12.51,-79.20",
       contextFor(w, ROJAS, COL_USA, { sentAt }),
     );
-    expect(text(reply)).toBe(
+    expect(text(reply, BOGOTA)).toBe(
       "✅ S-1 logged · aircraft · 12.5100, -79.2000 (±1.1 km) · seen 28 Nov 07:02Z (02:02 Bogota) · TLP:AMBER",
     );
     expect(w.sightings.rows[0]?.seenAt).toEqual(sentAt);
@@ -223,7 +246,7 @@ describe("editing and deleting the !sight message", () => {
       contextFor(w, ROJAS, COL_USA, { sentAt }),
       recordOf(first, "sight", ctx),
     );
-    expect(text(reply)).toBe(
+    expect(text(reply, BOGOTA)).toBe(
       '✅ S-1 corrected · vessel "SIN NOMBRE" · 12.5100, -79.2500 (±1.1 km) · seen 28 Nov 07:05Z (02:05 Bogota) · course 090° · TLP:AMBER',
     );
     expect(w.sightings.rows).toHaveLength(1);

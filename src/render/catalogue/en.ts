@@ -1,0 +1,153 @@
+/**
+ * English. Keys are message ids; `{name}` is filled from the message's params. Other languages
+ * are files with the same keys (`satisfies Record<MessageId, string>`). Refs, TLP labels, DTGs,
+ * positions and command words are params, never part of a translation.
+ */
+export const en = {
+  // A line made elsewhere and passed through: command definitions (usage, summary, details).
+  text: "{text}",
+
+  // Errors and refusals.
+  error: "❌ {message}",
+  "error.lead": "❌ {lead}: {message}",
+  "error.usage": "Usage: {usage}",
+  "error.example": "Example: {example}",
+  "error.internal": "❌ Internal error, reference {reference}. The operator can find the details in the log.",
+  "error.internalEvent": "❌ Internal error, reference {reference}: I could not process this message.",
+  "refusal.unknownCommand": "❌ {name} is not a Tearline command. Commands: {names}.",
+  "refusal.role": "❌ {command} needs one of these roles: {roles}. You have: {has}.",
+  "refusal.outsider":
+    "❌ You are on the roster for {partner}, but this room ({room}) is shared by {partners}; I only act on commands from its partners here. Use your own partnership's room.",
+  "refusal.editNotCommand":
+    "❌ I only act on an edit of a command message I have seen; send the command as a new message.",
+  "refusal.editNotSender": "❌ Only the person who sent a command can correct it by editing.",
+  "edit.notSender": "❌ {ref} is unchanged: only {sender}, who sent the command, can correct it.",
+  "edit.otherCommand":
+    "❌ {ref} is unchanged: it was made with {command}, so correct it with {command} (or delete the message to retract it).",
+  "edit.unchanged": "{ref} is unchanged",
+  "retract.deletionNotTrusted":
+    "{ref} was deleted in chat, but this room only accepts changes from verified devices: {ref} stays.",
+  "retract.notSender":
+    "{ref} stays: only {sender}, who sent the command, can retract it by deleting their message.",
+
+  // Notices about the room or the sender rather than a command.
+  "notice.needsEncryption":
+    "Tearline only works in end-to-end encrypted rooms. Enable encryption in the room settings; until then I will not act on commands here.",
+  "notice.cannotDecrypt":
+    "I can't read {sender}'s message yet (missing key); I'll process it when the key arrives.",
+  "notice.cannotDecryptAt":
+    "I can't read {sender}'s message from {at} yet (missing key); I'll process it when the key arrives.",
+  "notice.cannotEverDecrypt": "I can't decrypt {sender}'s message ({why}); please send it again.",
+  "notice.cannotEverDecryptAt": "I can't decrypt {sender}'s message from {at} ({why}); please send it again.",
+  "notice.notRostered":
+    "Sorry {sender}, you are not on Tearline's roster, so I can't act on your commands. Ask the operator to add you (with your partner and roles) to the roster in tearline.yaml.",
+  "notice.untrustedDevice":
+    "I don't act on messages from {sender} sent from a device that is not verified (cross-signed by its owner); this deployment requires it. Verify the device in your Matrix client, then send the command again.",
+
+  // !help
+  "help.title": "Tearline commands:",
+  "help.entry": "{synopsis} — {summary}",
+  "help.more": "Say {command} for details.",
+  "help.summary": "{summary}.",
+  "help.examples": "Examples:",
+  "help.example": "  {example}",
+
+  // !status
+  "status.version": "Tearline {version} · {userId}",
+  "status.device": "Device {deviceId} · fingerprint {fingerprint} · {signed}",
+  "status.crossSigned": "cross-signed",
+  "status.notCrossSigned": "NOT cross-signed",
+  "status.rooms": "Rooms joined: {rooms} · last sync {sync}",
+  "status.notYet": "not yet",
+  "status.secondsAgo": "{seconds} s ago",
+  "status.minutesAgo": "{minutes} min ago",
+  "status.database": "Database: {database} · outbox backlog {backlog}",
+  "status.databaseOk": "ok",
+  "status.databaseDown": "NOT REACHABLE",
+  "status.up": "Up since {since}",
+
+  // Sightings
+  "sighting.logged": "✅ {ref} logged · {readBack}",
+  "sighting.corrected": "✅ {ref} corrected · {readBack}",
+  "sighting.retracted":
+    "✅ {ref} retracted: its message was deleted. It no longer shows in {command}; the audit log keeps it.",
+  "sighting.alreadyRetracted": "{ref} was already retracted.",
+  "sighting.retractionRequested":
+    "{ref} was deleted in chat, but this room only accepts retractions from verified devices: {ref} stays. To retract it, send {command} {ref} from a verified device.",
+  "retract.done": "✅ {ref} retracted. It no longer shows in {command}; the audit log keeps it.",
+  "retract.doneWhy":
+    "✅ {ref} retracted ({reason}). It no longer shows in {command}; the audit log keeps it.",
+  "sighting.what": "{kind}",
+  "sighting.whatNamed": "{kind} {ids}",
+  "sighting.name": "{name}",
+  "sighting.mmsi": "MMSI {mmsi}",
+  "sighting.imo": "IMO {imo}",
+  "sighting.tail": "tail {tail}",
+  "sighting.plate": "plate {plate}",
+  "sighting.seen": "seen {time}",
+  "sighting.course": "course {course}",
+  "sighting.remarks": "remarks {remarks}",
+  "sighting.matchesListed": "⚠ matches {refs}",
+  "sighting.matches": "⚠ matches {matches} — corroborated",
+  "sighting.matchesMore": "⚠ matches {matches} and {more} more — corroborated",
+  "sighting.match": "{ref} ({details})",
+  "sighting.samePlace": "same place",
+  "sighting.distance": "{nm} nm {direction}",
+  "sighting.sameCourse": "same course",
+  "sightings.line": "{fields}",
+  "sightings.none": "No sightings in this room · {filters}.",
+  "sightings.headOne": "1 sighting in this room · {filters} · newest first:",
+  "sightings.head": "{total} sightings in this room · {filters} · newest first:",
+  "sightings.more": "… and {more} more: narrow it with since=, kind=, near= or text=.",
+  "sightings.since": "last {since}",
+  "sightings.kind": "kind {kind}",
+  "sightings.near": "within {radius} of {position}",
+  "sightings.text": "text {text}",
+
+  // RFIs
+  "rfi.raised": "✅ {ref} raised for {to} · {priority} · {due}",
+  "rfi.corrected": "✅ {ref} corrected · for {to} · {priority} · {due}",
+  "rfi.shared":
+    "Shared with {to} (sharing rule {from} → {to}): it shows in {list} there, where its partners can answer it.",
+  "rfi.sharedReminded":
+    "Shared with {to} (sharing rule {from} → {to}): it shows in {list} there, where its partners can answer it, and its deadline reminders go there too.",
+  "rfi.referralKept": "to={name} ignored: {ref} was referred to {to}, so it stays with {to}.",
+  "rfi.question": "Q: {question}",
+  "rfi.answer": "A: {answer}",
+  "rfi.reason": "Reason: {reason}",
+  "rfi.accepted": "✅ {ref} accepted by {by}{notified}",
+  "rfi.deferred": "✅ {ref} deferred by {by}{notified}",
+  "rfi.denied": "✅ {ref} denied by {by}{notified}",
+  "rfi.closed": "✅ {ref} closed by {by}{notified}",
+  "rfi.answered": "✅ {ref} answered by {by}{notified}",
+  "rfi.answerUpdated": "✅ {ref} answer updated by {by}{notified}",
+  "rfi.referred": "✅ {ref} referred to {to} by {by}{notified}",
+  "rfi.notified": " · {user} notified",
+  "rfi.by": "{name} ({partner})",
+  "rfi.withdrawn":
+    "✅ {ref} withdrawn: its message was deleted. It no longer needs an answer; the audit log keeps it.",
+  "rfi.alreadyWithdrawn": "{ref} was already withdrawn.",
+  "rfi.noDeadline": "no deadline",
+  "rfi.overdueSince": "⏰ OVERDUE since {at} ({late})",
+  "rfi.ltiov": "LTIOV {at}",
+  "rfi.neededBy": "answer needed by {at} (in {left})",
+  "rfi.for": "for {to}",
+  "rfi.line": "{fields}",
+  "rfi.listNone": "No RFIs {filter} in this room.",
+  "rfi.listHeadOne": "1 RFI {filter} in this room, newest first:",
+  "rfi.listHead": "{total} RFIs {filter} in this room, newest first:",
+  "rfi.listMore": "… and {more} more.",
+  "rfi.filterOpen": "awaiting an answer",
+  "rfi.filterMine": "raised by you",
+  "rfi.filterOverdue": "overdue",
+  "rfi.filterAll": "in all states",
+  "rfi.reminder": "⏰ {ref} ({priority}) for {to} is due in {left}: {question}",
+  "rfi.overdue": "⏰ {ref} ({priority}) for {to} is now OVERDUE (LTIOV {at}): {question}",
+} as const;
+
+export type MessageId = keyof typeof en;
+
+/** The shape every language file has: a string for every message id. */
+export type Catalogue = Record<MessageId, string>;
+
+export const english: Catalogue = en;
