@@ -76,7 +76,7 @@ export const en = {
     "{ref} was deleted in chat, but this room only accepts retractions from verified devices: {ref} stays. To retract it, send {command} {ref} from a verified device.",
   "retract.done": "✅ {ref} retracted. It no longer shows in {command}; the audit log keeps it.",
   "retract.doneWhy":
-    "✅ {ref} retracted ({reason}). It no longer shows in {command}; the audit log keeps it.",
+    "✅ {ref} retracted, reason: {reason}. It no longer shows in {command}; the audit log keeps it.",
   "sighting.what": "{kind}",
   "sighting.whatNamed": "{kind} {ids}",
   "sighting.name": "{name}",
