@@ -1,7 +1,8 @@
 import { z } from "zod";
-import type { AuditEntry } from "../src/db/queries/audit.ts";
+import type { AuditEntry } from "../src/domain/audit.ts";
+import type { Repositories } from "../src/domain/repos.ts";
 import type { Result, UserError } from "../src/domain/result.ts";
-import type { ConfigFacts, Repositories } from "./repos.ts";
+import type { ConfigFacts } from "./config.ts";
 
 export type Role = "liaison" | "duty_officer" | "approver" | "commander" | "operator";
 

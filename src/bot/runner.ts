@@ -11,7 +11,7 @@ import type { Tx } from "../db/client.ts";
 import { recordCommandEvent } from "../db/queries/commandEvents.ts";
 import { rfiRepo } from "../db/queries/rfis.ts";
 import { sightingRepo } from "../db/queries/sightings.ts";
-import type { AuditEntry } from "../db/queries/audit.ts";
+import type { AuditEntry } from "../domain/audit.ts";
 import type { Result, UserError } from "../domain/result.ts";
 import type { Logger } from "../log.ts";
 import type { Directory } from "./directory.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { NewRfi, RfiRepo } from "../../commands/repos.ts";
+import type { NewRfi, RfiRepo } from "../../src/domain/repos.ts";
 import { rfiRepo } from "../../src/db/queries/rfis.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 

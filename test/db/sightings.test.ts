@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { NewSighting, SightingRepo } from "../../commands/repos.ts";
+import type { NewSighting, SightingRepo } from "../../src/domain/repos.ts";
 import { sightingRepo } from "../../src/db/queries/sightings.ts";
 import type { Position } from "../../src/domain/position.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
