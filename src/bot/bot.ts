@@ -3,6 +3,7 @@ import { commands } from "../../commands/index.ts";
 import type { RuntimeInfo } from "../../commands/types.ts";
 import type { Database, Db } from "../db/client.ts";
 import { appendAudit } from "../db/queries/audit.ts";
+import { cryptoStorePersistence, type Fence } from "../db/queries/cryptoStore.ts";
 import { getState, setState } from "../db/queries/botState.ts";
 import {
   allPending,
@@ -14,7 +15,7 @@ import {
 import type { Logger } from "../log.ts";
 import { MatrixApi } from "../matrix/api.ts";
 import { CryptoEngine, type TrustOptions } from "../matrix/crypto.ts";
-import { DurableCryptoStore, type Fence } from "../matrix/cryptoStore.ts";
+import { DurableCryptoStore } from "../matrix/cryptoStore.ts";
 import { Mutex } from "../matrix/lock.ts";
 import { RoomRegistry } from "../matrix/rooms.ts";
 import { RoomSender } from "../matrix/send.ts";
@@ -106,7 +107,7 @@ export class Bot {
     log.info(fresh ? "logged in with a new device" : "reusing the stored device", {
       deviceId: session.deviceId,
     });
-    const store = await DurableCryptoStore.open(db, log, o.fence);
+    const store = await DurableCryptoStore.open(cryptoStorePersistence(db, o.fence), log);
     const crypto = await CryptoEngine.open({
       userId: session.userId,
       deviceId: session.deviceId,
