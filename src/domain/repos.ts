@@ -1,7 +1,7 @@
 /**
  * What commands may ask of storage: the repository interfaces (ports). Declared in the domain, which
  * both sides may import, so commands know nothing of SQL and src/db implements them without
- * importing commands/ (docs/layers.md). Implemented over the dispatcher's transaction in
+ * importing commands/ (scripts/layers.ts). Implemented over the dispatcher's transaction in
  * src/db/queries, and in memory for tests (test/support/memoryRepos.ts).
  */
 import type { SightingKind } from "./kinds.ts";
@@ -86,4 +86,14 @@ export interface RfiRepo {
 export interface Repositories {
   sightings: SightingRepo;
   rfis: RfiRepo;
+}
+
+/** The command message that created a record, as the dispatcher remembers it. */
+export interface CommandRecord {
+  eventId: string;
+  command: string;
+  ref: string;
+  roomId: string;
+  sender: string;
+  sentAt: Date;
 }

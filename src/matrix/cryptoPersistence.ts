@@ -1,7 +1,7 @@
 /**
  * Where the crypto store's IndexedDB lives between runs. Owned here, by the crypto store that needs
  * it; src/db/queries/cryptoStore.ts implements it over PostgreSQL (the one import src/db may make
- * from src/matrix, type-only: docs/layers.md), and src/bot wires the two.
+ * from src/matrix, type-only: scripts/layers.ts), and src/bot wires the two.
  */
 
 export interface StoredSchemaRow {
