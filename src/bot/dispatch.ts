@@ -20,6 +20,7 @@ import type { Directory } from "./directory.ts";
 import { type Effects, newEffects, say, upperFirst } from "./effects.ts";
 import { cannotDecrypt, NEEDS_ENCRYPTION, replyContent, untrustedDevice } from "./messages.ts";
 import { type CommandMessage, CommandRunner } from "./runner.ts";
+import { sqlRunnerStorage } from "./sqlStorage.ts";
 
 export { formatError } from "./effects.ts";
 
@@ -41,10 +42,10 @@ export interface DispatchDeps {
  * Handles commands, edits of commands (`m.replace`) and their deletion (`m.room.redaction`).
  */
 export class Dispatcher {
-  private readonly runner: CommandRunner;
+  private readonly runner: CommandRunner<Tx>;
 
   constructor(private readonly deps: DispatchDeps) {
-    this.runner = new CommandRunner(deps);
+    this.runner = new CommandRunner({ ...deps, storage: sqlRunnerStorage });
   }
 
   /**
