@@ -1,6 +1,7 @@
 /** DurableCryptoStore: what the bot's store holds in PostgreSQL, and flush cost by batch size. */
 import type postgres from "postgres";
 import { createLogger } from "../src/log.ts";
+import { cryptoStorePersistence } from "../src/db/queries/cryptoStore.ts";
 import { DurableCryptoStore } from "../src/matrix/cryptoStore.ts";
 import { createTestDatabase } from "../test/support/database.ts";
 import { bytes, count, latency, ms, type Row, summarize } from "./report.ts";
@@ -86,7 +87,7 @@ export async function benchFlush(sizes: readonly number[] = [1, 10, 100, 1000], 
   const rows: Row[] = [];
   try {
     const openStarted = performance.now();
-    const store = await DurableCryptoStore.open(database.db, log);
+    const store = await DurableCryptoStore.open(cryptoStorePersistence(database.db), log);
     const openMs = performance.now() - openStarted;
     const opening = store.factory.open("bench", 1);
     opening.onupgradeneeded = () => opening.result.createObjectStore("kv");

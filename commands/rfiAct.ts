@@ -1,5 +1,5 @@
 /** What happens to an RFI after it is asked: dispositions, the answer, closing, withdrawing, listing. */
-import type { AuditEntry } from "../src/db/queries/audit.ts";
+import type { AuditEntry } from "../src/domain/audit.ts";
 import { err, ok, type Result, type UserError } from "../src/domain/result.ts";
 import {
   type Addressee,
@@ -10,6 +10,7 @@ import {
   type RfiAction,
   transition,
 } from "../src/domain/rfi.ts";
+import type { RfiChange, RfiFilter } from "../src/domain/repos.ts";
 import { TEXT_CAP } from "../src/domain/userText.ts";
 import {
   type Message,
@@ -22,7 +23,6 @@ import {
   userText,
 } from "../src/render/message.ts";
 import { rfiLine } from "../src/render/rfi.ts";
-import type { RfiChange, RfiFilter } from "./repos.ts";
 import type { AddresseeName, RfiArgs } from "./rfiArgs.ts";
 import type { CommandContext, Member, Reply } from "./types.ts";
 

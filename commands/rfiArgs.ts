@@ -3,7 +3,7 @@ import { formatDtg, parseTime } from "../src/domain/dtg.ts";
 import { parseRef } from "../src/domain/refs.ts";
 import { didYouMean, err, exampleFor, ok, quote, type Result } from "../src/domain/result.ts";
 import { parsePriority, type RfiPriority } from "../src/domain/rfi.ts";
-import type { RfiFilter } from "./repos.ts";
+import type { RfiFilter } from "../src/domain/repos.ts";
 import type { ArgsEnv, Tokens } from "./types.ts";
 
 /** `to=USA` (a partner) or `to=usa-jtf` (a configured room), checked against the configuration. */

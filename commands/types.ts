@@ -1,8 +1,9 @@
 import { z } from "zod";
-import type { AuditEntry } from "../src/db/queries/audit.ts";
+import type { AuditEntry } from "../src/domain/audit.ts";
+import type { CommandRecord, Repositories } from "../src/domain/repos.ts";
 import type { Result, UserError } from "../src/domain/result.ts";
 import type { Message } from "../src/render/message.ts";
-import type { ConfigFacts, Repositories } from "./repos.ts";
+import type { ConfigFacts } from "./config.ts";
 
 export type Role = "liaison" | "duty_officer" | "approver" | "commander" | "operator";
 
@@ -66,16 +67,6 @@ export interface Reply {
   /** Users the reply mentions (pinged through `m.mentions`). */
   mentions?: string[];
   notices?: Notice[];
-}
-
-/** The command message that created a record, as the dispatcher remembers it. */
-export interface CommandRecord {
-  eventId: string;
-  command: string;
-  ref: string;
-  roomId: string;
-  sender: string;
-  sentAt: Date;
 }
 
 /** What argument parsing may depend on besides the words: the clock and the configured names. */
@@ -160,4 +151,4 @@ export function argsFrom<A>(parse: (t: Tokens) => Result<A>): z.ZodType<A, Token
   });
 }
 
-export type { Result, UserError };
+export type { CommandRecord, Result, UserError };

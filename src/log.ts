@@ -47,7 +47,3 @@ export function createLogger(
     child: (f) => createLogger(level, { ...base, ...f }, write),
   };
 }
-
-export function parseLevel(value: string | undefined): Level {
-  return value && value in levels ? (value as Level) : "info";
-}

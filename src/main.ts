@@ -4,12 +4,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { directoryFromConfig } from "./bot/configDirectory.ts";
 import { Bot } from "./bot/bot.ts";
 import { parseFaults } from "./bot/faults.ts";
-import { readEnv } from "./config/env.ts";
+import { readBaseEnv, readEnv, type TearlineEnv } from "./config/env.ts";
 import { formatConfigErrors, loadConfig } from "./config/load.ts";
 import { migrateDatabase, openDatabase } from "./db/client.ts";
 import { acquireDeviceLock } from "./db/lock.ts";
 import { verifyAudit } from "./db/queries/audit.ts";
-import { createLogger, parseLevel } from "./log.ts";
+import { createLogger } from "./log.ts";
 
 const STOP_GRACE_MS = 15_000;
 
@@ -21,11 +21,10 @@ const USAGE = `usage: tearline <command>
 
 async function main(argv: string[]): Promise<number> {
   const [command, sub] = argv;
-  const log = createLogger(parseLevel(process.env.TEARLINE_LOG_LEVEL));
+  const base = readBaseEnv();
+  if (!base.ok) return unusable(base.errors);
   if (command === "migrate" || (command === "audit" && sub === "verify")) {
-    const database = openDatabase(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test", {
-      max: 1,
-    });
+    const database = openDatabase(base.env.databaseUrl, { max: 1 });
     try {
       await migrateDatabase(database.db);
       if (command === "migrate") {
@@ -43,22 +42,24 @@ async function main(argv: string[]): Promise<number> {
       await database.close();
     }
   }
-  if (command === "check-config") return checkConfig(sub ?? process.env.TEARLINE_CONFIG ?? "./tearline.yaml");
+  if (command === "check-config") return checkConfig(sub ?? base.env.configPath);
   if (command !== "run") {
     console.error(USAGE);
     return 2;
   }
-  const env = readEnv(process.env);
-  if (!env.ok) {
-    console.error(`Environment is not usable:\n${env.errors.map((e) => `  ${e}`).join("\n")}`);
-    return 2;
-  }
+  const env = readEnv();
+  if (!env.ok) return unusable(env.errors);
   const loaded = await loadConfig(env.env.configPath);
   if (!loaded.ok) {
     console.error(formatConfigErrors(loaded.errors));
     return 2;
   }
-  return run(env.env, loaded.config, log);
+  return run(env.env, loaded.config, createLogger(env.env.logLevel));
+}
+
+function unusable(errors: readonly string[]): number {
+  console.error(`Environment is not usable:\n${errors.map((e) => `  ${e}`).join("\n")}`);
+  return 2;
 }
 
 /** Validates tearline.yaml (and says what the environment still lacks for `run`). */
@@ -73,13 +74,13 @@ async function checkConfig(path: string): Promise<number> {
     `${path} is valid: ${Object.keys(c.partners).length} partners, ${Object.keys(c.rooms).length} rooms, ` +
       `${Object.keys(c.roster).length} people, ${c.sharing.length} sharing rules`,
   );
-  const env = readEnv(process.env);
+  const env = readEnv();
   if (!env.ok) console.log(`Before \`tearline run\`, set:\n${env.errors.map((e) => `  ${e}`).join("\n")}`);
   return 0;
 }
 
 async function run(
-  env: Extract<ReturnType<typeof readEnv>, { ok: true }>["env"],
+  env: TearlineEnv,
   config: Extract<Awaited<ReturnType<typeof loadConfig>>, { ok: true }>["config"],
   log: ReturnType<typeof createLogger>,
 ): Promise<number> {
@@ -108,8 +109,8 @@ async function run(
     accessToken: env.accessToken,
     storePassphrase: env.storePassphrase,
     deviceName: env.deviceName,
-    timelineLimit: Number(process.env.TEARLINE_SYNC_TIMELINE_LIMIT ?? 50),
-    faults: parseFaults(process.env.TEARLINE_FAULT),
+    timelineLimit: env.syncTimelineLimit,
+    faults: parseFaults(env.fault),
     fence: lock.fence,
   });
   log.info("bot started", { userId: bot.session.userId, deviceId: bot.session.deviceId });

@@ -3,13 +3,14 @@ import { commands } from "../../commands/index.ts";
 import type { RuntimeInfo } from "../../commands/types.ts";
 import type { Database, Db } from "../db/client.ts";
 import { appendAudit } from "../db/queries/audit.ts";
+import { cryptoStorePersistence, type Fence } from "../db/queries/cryptoStore.ts";
 import { getState, setState } from "../db/queries/botState.ts";
 import { knownEventIds } from "../db/queries/events.ts";
 import { unsentCount } from "../db/queries/outbox.ts";
 import type { Logger } from "../log.ts";
 import { MatrixApi } from "../matrix/api.ts";
 import { CryptoEngine, type TrustOptions } from "../matrix/crypto.ts";
-import { DurableCryptoStore, type Fence } from "../matrix/cryptoStore.ts";
+import { DurableCryptoStore } from "../matrix/cryptoStore.ts";
 import { Mutex } from "../matrix/lock.ts";
 import { RoomRegistry } from "../matrix/rooms.ts";
 import { RoomSender } from "../matrix/send.ts";
@@ -107,7 +108,7 @@ export class Bot {
     log.info(fresh ? "logged in with a new device" : "reusing the stored device", {
       deviceId: session.deviceId,
     });
-    const store = await DurableCryptoStore.open(db, log, o.fence);
+    const store = await DurableCryptoStore.open(cryptoStorePersistence(db, o.fence), log);
     const crypto = await CryptoEngine.open({
       userId: session.userId,
       deviceId: session.deviceId,

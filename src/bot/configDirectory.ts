@@ -1,4 +1,4 @@
-import type { ConfigFacts } from "../../commands/repos.ts";
+import type { ConfigFacts } from "../../commands/config.ts";
 import { memberOf, roomAliasFor } from "../config/lookup.ts";
 import type { TearlineConfig } from "../config/schema.ts";
 import type { Directory } from "./directory.ts";

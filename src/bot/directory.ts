@@ -1,4 +1,4 @@
-import type { ConfigFacts } from "../../commands/repos.ts";
+import type { ConfigFacts } from "../../commands/config.ts";
 import type { Member } from "../../commands/types.ts";
 
 /** What the bot needs to know of the configuration to route and authorize (built from tearline.yaml). */

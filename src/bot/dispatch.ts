@@ -21,6 +21,7 @@ import {
 } from "./messages.ts";
 import { holdForKey, PENDING_LIMITS } from "./pending.ts";
 import { type CommandMessage, CommandRunner } from "./runner.ts";
+import { sqlRunnerStorage } from "./sqlStorage.ts";
 
 export { formatError } from "./effects.ts";
 
@@ -46,10 +47,10 @@ export interface DispatchDeps {
  * Handles commands, edits of commands (`m.replace`) and their deletion (`m.room.redaction`).
  */
 export class Dispatcher {
-  private readonly runner: CommandRunner;
+  private readonly runner: CommandRunner<Tx>;
 
   constructor(private readonly deps: DispatchDeps) {
-    this.runner = new CommandRunner(deps);
+    this.runner = new CommandRunner({ ...deps, storage: sqlRunnerStorage });
   }
 
   /**

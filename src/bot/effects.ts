@@ -1,5 +1,5 @@
 import type { Notice } from "../../commands/types.ts";
-import type { AuditEntry } from "../db/queries/audit.ts";
+import type { AuditEntry } from "../domain/audit.ts";
 import type { OutboxMessage } from "../db/queries/events.ts";
 import { type Message, msg } from "../render/message.ts";
 import { plain } from "../render/render.ts";

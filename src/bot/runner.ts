@@ -7,11 +7,8 @@ import type {
   Reply,
   RuntimeInfo,
 } from "../../commands/types.ts";
-import type { Tx } from "../db/client.ts";
-import { recordCommandEvent } from "../db/queries/commandEvents.ts";
-import { rfiRepo } from "../db/queries/rfis.ts";
-import { sightingRepo } from "../db/queries/sightings.ts";
-import type { AuditEntry } from "../db/queries/audit.ts";
+import type { AuditEntry } from "../domain/audit.ts";
+import type { Repositories } from "../domain/repos.ts";
 import type { Result, UserError } from "../domain/result.ts";
 import type { Logger } from "../log.ts";
 import type { Directory } from "./directory.ts";
@@ -20,12 +17,26 @@ import { type Effects, errorMessage, notify, say } from "./effects.ts";
 import { notRostered } from "./messages.ts";
 import { parseArguments, resolveCommand } from "./resolve.ts";
 
-export interface RunnerDeps {
+/**
+ * What the runner needs of storage inside the event's transaction `T`. The dispatcher gives it
+ * the SQL ones (src/bot/sqlStorage.ts); the property tests run it over in-memory repositories.
+ */
+export interface RunnerStorage<T> {
+  /** The repositories a command sees, writing through `tx`. */
+  repos(tx: T): Repositories;
+  /** Runs `fn` in a savepoint of `tx`: if it throws, what it wrote through `sp` is undone. */
+  savepoint<R>(tx: T, fn: (sp: T) => Promise<R>): Promise<R>;
+  /** Remembers which command message created which record, for its edits and deletion. */
+  recordCommand(tx: T, record: CommandRecord): Promise<void>;
+}
+
+export interface RunnerDeps<T = unknown> {
   log: Logger;
   directory: Directory;
   commands: readonly AnyCommand[];
   runtime(): Promise<RuntimeInfo>;
   now(): Date;
+  storage: RunnerStorage<T>;
 }
 
 /** A command as the officer sent it. `eventId` is the message people see (for an edit: the original). */
@@ -51,15 +62,15 @@ class Refusal {
  * roles, parses arguments, calls the command (run, edit or retract) and turns its result into
  * replies, audit entries and the record of which message created what.
  */
-export class CommandRunner {
-  constructor(private readonly deps: RunnerDeps) {}
+export class CommandRunner<T> {
+  constructor(private readonly deps: RunnerDeps<T>) {}
 
   private get prefix(): string {
     return this.deps.directory.prefix;
   }
 
   /** A new command (or an edit of a message that created no record, which is then run afresh). */
-  async run(tx: Tx, fx: Effects, m: CommandMessage): Promise<void> {
+  async run(tx: T, fx: Effects, m: CommandMessage): Promise<void> {
     const timeZone = this.zoneOf(m.roomId);
     const reply = (message: Message, ok: boolean, mentions?: readonly string[]) =>
       say(fx, m.roomId, m.eventId, message, {
@@ -91,7 +102,7 @@ export class CommandRunner {
     });
     const ref = value.record?.ref;
     if (ref !== undefined) {
-      await recordCommandEvent(tx, {
+      await this.deps.storage.recordCommand(tx, {
         eventId: m.eventId,
         command: command.name,
         ref,
@@ -103,7 +114,7 @@ export class CommandRunner {
   }
 
   /** The officer edited the message that created `original.ref`: the same command corrects it. */
-  async edit(tx: Tx, fx: Effects, m: CommandMessage, original: CommandRecord, editId: string): Promise<void> {
+  async edit(tx: T, fx: Effects, m: CommandMessage, original: CommandRecord, editId: string): Promise<void> {
     const timeZone = this.zoneOf(m.roomId);
     const reply = (message: Message, mentions?: readonly string[]) =>
       say(fx, m.roomId, original.eventId, message, { mentions, timeZone });
@@ -146,7 +157,7 @@ export class CommandRunner {
    * when deletions are not trusted (trust.ignore_unverified), only marks it as asked to.
    */
   async retract(
-    tx: Tx,
+    tx: T,
     fx: Effects,
     redaction: { eventId: string; sender: string; roomId: string },
     original: CommandRecord,
@@ -204,7 +215,7 @@ export class CommandRunner {
   }
 
   private context(
-    tx: Tx,
+    tx: T,
     m: Pick<CommandMessage, "sender" | "roomId" | "sentAt">,
     member: Member,
     now: Date,
@@ -220,7 +231,7 @@ export class CommandRunner {
       runtime: this.deps.runtime,
       commands: this.deps.commands,
       config: this.deps.directory.facts,
-      repos: { sightings: sightingRepo(tx), rfis: rfiRepo(tx) },
+      repos: this.deps.storage.repos(tx),
     };
   }
 
@@ -233,14 +244,14 @@ export class CommandRunner {
    * refusal (its rows rolled back, its carried audit entries kept) or an internal error.
    */
   private async invoke(
-    tx: Tx,
+    tx: T,
     fx: Effects,
-    makeContext: (sp: Tx) => CommandContext,
+    makeContext: (sp: T) => CommandContext,
     at: { command: string; eventId: string; refused: (message: Message) => void },
     fn: Invocation,
   ): Promise<Reply | undefined> {
     try {
-      return await tx.transaction(async (sp) => {
+      return await this.deps.storage.savepoint(tx, async (sp) => {
         const r = await fn(makeContext(sp));
         if (!r.ok) throw new Refusal(r.error);
         return r.value;

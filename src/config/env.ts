@@ -1,6 +1,8 @@
 /**
  * The process environment (design §6), validated once at start-up. Errors name the variable and
  * show an example; they never echo a secret (passwords, tokens, passphrases, database URLs).
+ * The only module that reads `process.env` (scripts/check-layers.ts enforces it): everything else
+ * gets what it needs from here, through the composition root.
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
@@ -21,9 +23,17 @@ export interface TearlineEnv {
   configPath: string;
   logLevel: Level;
   deviceName?: string;
+  /** Timeline events per room per sync; the crash tests lower it to force `limited` timelines. */
+  syncTimelineLimit: number;
+  /** Fault injection for the crash tests (src/bot/faults.ts); unset in production. */
+  fault?: string;
 }
 
+/** What every subcommand may use (`migrate`, `audit verify`, `check-config`); nothing in it is required. */
+export type BaseEnv = Pick<TearlineEnv, "databaseUrl" | "configPath" | "logLevel">;
+
 export type EnvResult = { ok: true; env: TearlineEnv } | { ok: false; errors: string[] };
+export type BaseEnvResult = { ok: true; env: BaseEnv } | { ok: false; errors: string[] };
 
 const examples = {
   TEARLINE_HOMESERVER_URL: "https://matrix.example.org",
@@ -36,6 +46,8 @@ const examples = {
   TEARLINE_CONFIG: "/etc/tearline/tearline.yaml",
   TEARLINE_LOG_LEVEL: "info",
   TEARLINE_DEVICE_NAME: "Tearline",
+  TEARLINE_SYNC_TIMELINE_LIMIT: "50",
+  TEARLINE_FAULT: "crash-after-handled:20",
 } as const;
 type Variable = keyof typeof examples;
 
@@ -60,6 +72,21 @@ function isPostgresUrl(value: string): boolean {
   }
 }
 
+const BaseSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .refine(isPostgresUrl, { error: () => `DATABASE_URL is not a postgres:// URL; ${eg("DATABASE_URL")}` })
+    .default(DEFAULT_DATABASE_URL),
+  TEARLINE_CONFIG: z.string().default(DEFAULT_CONFIG_PATH),
+  TEARLINE_LOG_LEVEL: z
+    .enum(LOG_LEVELS, {
+      error: (iss) =>
+        `TEARLINE_LOG_LEVEL=${JSON.stringify(iss.input)} is not a log level; allowed: ${LOG_LEVELS.join(", ")}`,
+    })
+    .default("info"),
+});
+
+// Errors are reported in the order of these keys.
 const EnvSchema = z
   .object({
     TEARLINE_HOMESERVER_URL: z
@@ -75,18 +102,17 @@ const EnvSchema = z
     }),
     TEARLINE_PASSWORD: z.string().optional(),
     TEARLINE_ACCESS_TOKEN: z.string().optional(),
-    DATABASE_URL: z
-      .string()
-      .refine(isPostgresUrl, { error: () => `DATABASE_URL is not a postgres:// URL; ${eg("DATABASE_URL")}` })
-      .default(DEFAULT_DATABASE_URL),
-    TEARLINE_CONFIG: z.string().default(DEFAULT_CONFIG_PATH),
-    TEARLINE_LOG_LEVEL: z
-      .enum(LOG_LEVELS, {
-        error: (iss) =>
-          `TEARLINE_LOG_LEVEL=${JSON.stringify(iss.input)} is not a log level; allowed: ${LOG_LEVELS.join(", ")}`,
-      })
-      .default("info"),
+    ...BaseSchema.shape,
     TEARLINE_DEVICE_NAME: z.string().optional(),
+    TEARLINE_SYNC_TIMELINE_LIMIT: z
+      .string()
+      .regex(/^[1-9]\d{0,3}$/, {
+        error: (iss) =>
+          `TEARLINE_SYNC_TIMELINE_LIMIT=${JSON.stringify(iss.input)} is not a whole number from 1 to 9999; ${eg("TEARLINE_SYNC_TIMELINE_LIMIT")}`,
+      })
+      .default("50")
+      .transform(Number),
+    TEARLINE_FAULT: z.string().optional(),
   })
   .superRefine(
     (vars, ctx) => {
@@ -136,12 +162,35 @@ function readPassphrase(
   return { value };
 }
 
+function values(env: NodeJS.ProcessEnv): Record<Variable, string | undefined> {
+  const names = Object.keys(examples) as Variable[];
+  return Object.fromEntries(names.map((name) => [name, variable(env, name)])) as Record<
+    Variable,
+    string | undefined
+  >;
+}
+
+/** The settings every subcommand may use, with their defaults; does not ask for what only `run` needs. */
+export function readBaseEnv(env: NodeJS.ProcessEnv = process.env): BaseEnvResult {
+  const parsed = BaseSchema.safeParse(values(env));
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => issue.message) };
+  const vars = parsed.data;
+  return {
+    ok: true,
+    env: {
+      databaseUrl: vars.DATABASE_URL,
+      configPath: vars.TEARLINE_CONFIG,
+      logLevel: vars.TEARLINE_LOG_LEVEL,
+    },
+  };
+}
+
+/** Everything `tearline run` needs. */
 export function readEnv(
-  env: NodeJS.ProcessEnv,
+  env: NodeJS.ProcessEnv = process.env,
   readTextFile: (path: string) => string = (path) => readFileSync(path, "utf8"),
 ): EnvResult {
-  const names = Object.keys(examples) as Variable[];
-  const parsed = EnvSchema.safeParse(Object.fromEntries(names.map((name) => [name, variable(env, name)])));
+  const parsed = EnvSchema.safeParse(values(env));
   const passphrase = readPassphrase(env, readTextFile);
   const errors = parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
   if ("error" in passphrase) errors.push(passphrase.error);
@@ -160,6 +209,8 @@ export function readEnv(
       configPath: vars.TEARLINE_CONFIG,
       logLevel: vars.TEARLINE_LOG_LEVEL,
       deviceName: vars.TEARLINE_DEVICE_NAME,
+      syncTimelineLimit: vars.TEARLINE_SYNC_TIMELINE_LIMIT,
+      fault: vars.TEARLINE_FAULT,
     },
   };
 }

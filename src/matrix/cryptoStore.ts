@@ -1,14 +1,13 @@
 /**
  * The wasm crypto store's IndexedDB, made durable in PostgreSQL (design §3 "Persistent crypto
- * store"). `open` rebuilds a fresh fake-indexeddb from `crypto_store_schema`/`crypto_store_records`
- * and installs it as `globalThis.indexedDB`; from then on every committed write is journaled and
- * `flush` writes the journal in one SQL transaction. Per the write-ahead rule, callers flush before
+ * store"). `open` rebuilds a fresh fake-indexeddb from what the persistence (PostgreSQL, through
+ * src/db) holds and installs it as `globalThis.indexedDB`; from then on every committed write is
+ * journaled and `flush` writes the journal in one atomic write. Per the write-ahead rule, callers flush before
  * anything derived from crypto state leaves the process and before the sync token advances.
  */
 import { z } from "zod";
-import type { Db, Tx } from "../db/client.ts";
-import { loadCryptoStore, writeCryptoStore } from "../db/queries/cryptoStore.ts";
 import type { Logger } from "../log.ts";
+import type { CryptoStorePersistence } from "./cryptoPersistence.ts";
 import { decodeKey, deserializeValue } from "./idbCodec.ts";
 import {
   createIndexedDb,
@@ -151,26 +150,20 @@ function plan(entries: readonly JournalEntry[]) {
   return { dropped, schemas, stores: [...stores.values()] };
 }
 
-/** Runs inside every flush transaction; throws to refuse the write (a newer instance owns the device). */
-export type Fence = (tx: Tx) => Promise<void>;
-
 export class DurableCryptoStore {
   readonly factory: IDBFactory;
-  readonly #db: Db;
+  readonly #persistence: CryptoStorePersistence;
   readonly #log: Logger;
-  readonly #fence: Fence | undefined;
   readonly #journal: IdbJournal;
   #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    db: Db,
+    persistence: CryptoStorePersistence,
     log: Logger,
     factory: IDBFactory,
     journal: IdbJournal,
-    fence: Fence | undefined,
   ) {
-    this.#db = db;
-    this.#fence = fence;
+    this.#persistence = persistence;
     this.#log = log;
     this.factory = factory;
     this.#journal = journal;
@@ -180,9 +173,9 @@ export class DurableCryptoStore {
    * Loads the stored databases into a fresh fake IndexedDB, installs it (and the fake-indexeddb
    * classes) as globals, and starts journaling. Call before `OlmMachine.initialize`.
    */
-  static async open(db: Db, log: Logger, fence?: Fence): Promise<DurableCryptoStore> {
+  static async open(persistence: CryptoStorePersistence, log: Logger): Promise<DurableCryptoStore> {
     const started = performance.now();
-    const { schemas: schemaRows, records: recordRows } = await loadCryptoStore(db);
+    const { schemas: schemaRows, records: recordRows } = await persistence.load();
     const byDb = new Map<string, StoredRecord[]>();
     for (const r of recordRows) {
       const list = byDb.get(r.dbName) ?? [];
@@ -220,16 +213,16 @@ export class DurableCryptoStore {
       records: restored,
       ms: Math.round(performance.now() - started),
     });
-    return new DurableCryptoStore(db, log, factory, journal, fence);
+    return new DurableCryptoStore(persistence, log, factory, journal);
   }
 
-  /** Committed IndexedDB changes not yet in PostgreSQL. */
+  /** Committed IndexedDB changes not yet persisted. */
   get pendingCount(): number {
     return this.#journal.pendingCount;
   }
 
   /**
-   * Writes every pending change to PostgreSQL in one transaction and returns how many journal
+   * Writes every pending change to the persistence in one atomic write and returns how many journal
    * entries that was (0, with no SQL at all, when nothing is pending). Flushes run one at a time.
    * On failure nothing is dropped: the entries stay pending for the next flush, and the error is
    * thrown.
@@ -245,15 +238,11 @@ export class DurableCryptoStore {
     if (entries.length === 0) return 0;
     const started = performance.now();
     const { dropped, schemas, stores } = plan(entries);
-    const rows = await writeCryptoStore(
-      this.#db,
-      {
-        dropped,
-        schemas: schemas.values(),
-        stores: stores.map((p) => ({ ...p, writes: p.writes.values() })),
-      },
-      this.#fence,
-    );
+    const rows = await this.#persistence.write({
+      dropped,
+      schemas: schemas.values(),
+      stores: stores.map((p) => ({ ...p, writes: p.writes.values() })),
+    });
     this.#journal.discard(entries.length);
     this.#log.debug("crypto store flushed", {
       ops: entries.length,

@@ -1,6 +1,7 @@
 import { DeviceId, initAsync, OlmMachine, RequestType, UserId } from "@matrix-org/matrix-sdk-crypto-wasm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../src/log.ts";
+import { cryptoStorePersistence } from "../../src/db/queries/cryptoStore.ts";
 import { DurableCryptoStore } from "../../src/matrix/cryptoStore.ts";
 import { decodeKey } from "../../src/matrix/idbCodec.ts";
 import { createIndexedDb, installIndexedDbGlobals } from "../../src/matrix/idbJournal.ts";
@@ -84,7 +85,7 @@ async function writeSample(round: number): Promise<void> {
 let tdb: TestDatabase;
 let stores: DurableCryptoStore[] = [];
 async function openStore(): Promise<DurableCryptoStore> {
-  const s = await DurableCryptoStore.open(tdb.db, log);
+  const s = await DurableCryptoStore.open(cryptoStorePersistence(tdb.db), log);
   stores.push(s);
   return s;
 }

@@ -1,6 +1,6 @@
 import { asc } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { NewRfi, RfiRepo } from "../../commands/repos.ts";
+import type { NewRfi, RfiRepo } from "../../src/domain/repos.ts";
 import { runReminders, Scheduler } from "../../src/bot/scheduler.ts";
 import { verifyAudit } from "../../src/db/queries/audit.ts";
 import { rfiRepo } from "../../src/db/queries/rfis.ts";

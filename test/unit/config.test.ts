@@ -1,7 +1,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readEnv } from "../../src/config/env.ts";
+import { readBaseEnv, readEnv } from "../../src/config/env.ts";
 import { formatConfigErrors, loadConfig, parseConfigText } from "../../src/config/load.ts";
 import { hasRole, memberOf, roomAliasFor } from "../../src/config/lookup.ts";
 import type { TearlineConfig } from "../../src/config/schema.ts";
@@ -382,7 +382,42 @@ describe("environment", () => {
         configPath: "./tearline.yaml",
         logLevel: "info",
         deviceName: undefined,
+        syncTimelineLimit: 50,
+        fault: undefined,
       },
+    });
+  });
+
+  it("reads the crash tests' knobs, and refuses a timeline limit that is not a count", () => {
+    expect(
+      readEnv(
+        { ...minimal, TEARLINE_SYNC_TIMELINE_LIMIT: "5", TEARLINE_FAULT: "crash-after-sent:3" },
+        noFiles,
+      ),
+    ).toMatchObject({ ok: true, env: { syncTimelineLimit: 5, fault: "crash-after-sent:3" } });
+    expect(readEnv({ ...minimal, TEARLINE_SYNC_TIMELINE_LIMIT: "0" }, noFiles)).toEqual({
+      ok: false,
+      errors: [
+        'TEARLINE_SYNC_TIMELINE_LIMIT="0" is not a whole number from 1 to 9999; e.g. TEARLINE_SYNC_TIMELINE_LIMIT=50',
+      ],
+    });
+  });
+
+  it("reads what migrate and check-config need without asking for what only run needs", () => {
+    expect(readBaseEnv({})).toEqual({
+      ok: true,
+      env: {
+        databaseUrl: "postgres://postgres@127.0.0.1:5432/test",
+        configPath: "./tearline.yaml",
+        logLevel: "info",
+      },
+    });
+    expect(readBaseEnv({ DATABASE_URL: "mysql://x", TEARLINE_LOG_LEVEL: "loud" })).toEqual({
+      ok: false,
+      errors: [
+        "DATABASE_URL is not a postgres:// URL; e.g. DATABASE_URL=postgres://tearline@127.0.0.1:5432/tearline",
+        'TEARLINE_LOG_LEVEL="loud" is not a log level; allowed: debug, info, warn, error',
+      ],
     });
   });
 

@@ -1,15 +1,9 @@
 import { createHash } from "node:crypto";
 import { asc, desc, sql } from "drizzle-orm";
+import type { AuditEntry } from "../../domain/audit.ts";
 import type { DbOrTx } from "../client.ts";
 import { getState, setState } from "./botState.ts";
 import { auditLog } from "../schema/audit.ts";
-
-export interface AuditEntry {
-  actor: string;
-  action: string;
-  roomId?: string | null;
-  detail: Record<string, unknown>;
-}
 
 const AUDIT_LOCK = 0x7464_6175; // serializes appends so the chain has one head
 const HEAD_KEY = "audit.head";

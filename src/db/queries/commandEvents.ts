@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { CommandRecord } from "../../../commands/types.ts";
+import type { CommandRecord } from "../../domain/repos.ts";
 import type { DbOrTx } from "../client.ts";
 import { commandEvents } from "../schema/commandEvents.ts";
 

@@ -1,32 +1,12 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
+import type {
+  CryptoStoreChanges,
+  CryptoStorePersistence,
+  StoredRecordRow,
+  StoredSchemaRow,
+} from "../../matrix/cryptoPersistence.ts";
 import type { Db, Tx } from "../client.ts";
 import { cryptoStoreRecords, cryptoStoreSchema } from "../schema/cryptoStore.ts";
-
-export interface StoredSchemaRow {
-  dbName: string;
-  version: number;
-  stores: unknown;
-}
-
-export interface StoredRecordRow {
-  dbName: string;
-  storeName: string;
-  key: Buffer;
-  value: Buffer;
-}
-
-/** The net effect of a run of journaled IndexedDB writes, ready to apply. */
-export interface CryptoStoreChanges {
-  dropped: Iterable<string>;
-  schemas: Iterable<{ name: string; version: number; stores: unknown }>;
-  stores: Iterable<{
-    db: string;
-    store: string;
-    cleared: boolean;
-    /** null value: delete */
-    writes: Iterable<{ key: Buffer; value: Buffer | null }>;
-  }>;
-}
 
 /** Rows per INSERT/DELETE statement (4 parameters per inserted row; PostgreSQL allows 65535). */
 const CHUNK = 1000;
@@ -35,6 +15,14 @@ function chunks<T>(items: T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
   return out;
+}
+
+/** Runs inside every write transaction; throws to refuse the write (a newer instance owns the device). */
+export type Fence = (tx: Tx) => Promise<void>;
+
+/** The crypto store's persistence in PostgreSQL, every write checked by `fence` (if given). */
+export function cryptoStorePersistence(db: Db, fence?: Fence): CryptoStorePersistence {
+  return { load: () => loadCryptoStore(db), write: (changes) => writeCryptoStore(db, changes, fence) };
 }
 
 /** Everything stored, read in one consistent snapshot. */
@@ -49,11 +37,7 @@ export function loadCryptoStore(db: Db): Promise<{ schemas: StoredSchemaRow[]; r
 }
 
 /** Applies changes in one transaction, after `fence` (if given) has accepted it; returns rows written. */
-export async function writeCryptoStore(
-  db: Db,
-  changes: CryptoStoreChanges,
-  fence?: (tx: Tx) => Promise<void>,
-): Promise<number> {
+export async function writeCryptoStore(db: Db, changes: CryptoStoreChanges, fence?: Fence): Promise<number> {
   const R = cryptoStoreRecords;
   let rows = 0;
   await db.transaction(async (tx) => {

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "../client.ts";
 import { outbox, pendingDecryptions, processedEvents, roomNotices } from "../schema/events.ts";
 

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNotNull, lt, notInArray, or, type SQL, sql } from "drizzle-orm";
-import type { NewRfi, RfiChange, RfiFilter, RfiRepo } from "../../../commands/repos.ts";
 import { formatRef } from "../../domain/refs.ts";
+import type { NewRfi, RfiChange, RfiFilter, RfiRepo } from "../../domain/repos.ts";
 import { type Addressee, AWAITING_ANSWER, type Rfi } from "../../domain/rfi.ts";
 import type { DbOrTx } from "../client.ts";
 import { rfis } from "../schema/rfis.ts";

@@ -1,8 +1,8 @@
 import { and, arrayOverlaps, desc, eq, gte, isNull, lte, ne, or, type SQL, sql } from "drizzle-orm";
-import type { NewSighting, SightingRepo, SightingSearch } from "../../../commands/repos.ts";
 import { identifierKeys } from "../../domain/identifiers.ts";
 import type { Grading, InformationCredibility, SourceReliability } from "../../domain/marking.ts";
 import { formatRef } from "../../domain/refs.ts";
+import type { NewSighting, SightingRepo, SightingSearch } from "../../domain/repos.ts";
 import type { Sighting, SightingReport } from "../../domain/sighting.ts";
 import type { DbOrTx } from "../client.ts";
 import { sightings } from "../schema/sightings.ts";

@@ -1,19 +1,18 @@
 /**
- * No message makes a command crash, lose data or answer with internals. The runner needs a
- * database transaction (its repositories are SQL), so this drives the steps it is made of —
- * resolveCommand, parseArguments, then the command's run or edit — with the in-memory repositories.
+ * No message makes a command crash, lose data or answer with internals. Each message goes through
+ * the real CommandRunner (reader, roster, roles, arguments, the command, its reply and audit), over
+ * the in-memory repositories. Its savepoint here undoes nothing, so "a refusal changes nothing"
+ * holds of the commands themselves, not only thanks to PostgreSQL's rollback.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { commands } from "../../../commands/index.ts";
-import type { AnyCommand, CommandRecord, Reply, RuntimeInfo } from "../../../commands/types.ts";
+import type { AnyCommand, CommandRecord, RuntimeInfo } from "../../../commands/types.ts";
 import type { Directory } from "../../../src/bot/directory.ts";
-import { formatError, newEffects } from "../../../src/bot/effects.ts";
-import { parseArguments, resolveCommand } from "../../../src/bot/resolve.ts";
-import type { CommandMessage } from "../../../src/bot/runner.ts";
+import { type Effects, newEffects } from "../../../src/bot/effects.ts";
+import { type CommandMessage, CommandRunner, type RunnerStorage } from "../../../src/bot/runner.ts";
 import { readCommand } from "../../../src/domain/reader.ts";
-import type { Result } from "../../../src/domain/result.ts";
-import { plain } from "../../../src/render/render.ts";
+import { createLogger } from "../../../src/log.ts";
 import {
   COL_USA,
   COMMANDER,
@@ -23,7 +22,6 @@ import {
   OTHER_ROOM,
   ROJAS,
   ROSTER,
-  recordOf,
   SMITH,
   send,
   USA_JTF,
@@ -39,9 +37,9 @@ const directory: Directory = {
   acceptsInvite: () => false,
   facts: CONFIG,
 };
-const deps = { directory, commands };
 
 const UP = new Date("2026-11-28T07:00:00Z");
+const NOW = new Date("2026-11-28T07:20:00Z");
 const runtime = async (): Promise<RuntimeInfo> => ({
   ...{
     version: "0.1.0",
@@ -53,9 +51,44 @@ const runtime = async (): Promise<RuntimeInfo> => ({
   ...{ joinedRooms: 2, lastSyncAt: UP, databaseOk: true, outboxBacklog: 0, startedAt: UP },
 });
 
+/** The world is the "transaction": its repositories, and the records the runner keeps of commands. */
+type Tx = World & { records: CommandRecord[] };
+const memoryStorage: RunnerStorage<Tx> = {
+  repos: (tx) => ({ sightings: tx.sightings, rfis: tx.rfis }),
+  savepoint: (tx, fn) => fn(tx),
+  recordCommand: async (tx, record) => void tx.records.push(record),
+};
+
+/** The commands the runner called for the current message, so an outcome can say how far it got. */
+const called = new Set<string>();
+const spied: AnyCommand[] = commands.map((c) => ({
+  ...c,
+  run: (ctx, args) => {
+    called.add(c.name);
+    return c.run(ctx, args);
+  },
+  ...(c.edit && {
+    edit: (ctx, args, original) => {
+      called.add(c.name);
+      return c.edit!(ctx, args, original);
+    },
+  }),
+}));
+
+/** What the runner logged at error level: a command that threw ("internal error, reference …"). */
+const errors: string[] = [];
+const runner = new CommandRunner<Tx>({
+  log: createLogger("error", {}, (line) => errors.push(line)),
+  directory,
+  commands: spied,
+  runtime,
+  now: () => NOW,
+  storage: memoryStorage,
+});
+
 /** A room with records to act on, so `S-1` and `RFI-1` in the text reach past "not found". */
-async function seeded(): Promise<World> {
-  const w = world();
+async function seeded(): Promise<Tx> {
+  const w = { ...world(NOW), records: [] };
   const sight = commands.find((c) => c.name === "sight");
   const rfi = commands.find((c) => c.name === "rfi");
   if (sight === undefined || rfi === undefined) throw new Error("sight and rfi are registered");
@@ -66,42 +99,37 @@ async function seeded(): Promise<World> {
 
 type Outcome = { stage: "refused" | "args" | "run"; ok: boolean; text: string };
 
-/** What the runner would say to a new command message (its `run`, step by step). */
-async function dispatch(w: World, m: CommandMessage): Promise<Outcome & { reply?: Result<Reply> }> {
-  const said: string[] = [];
-  const found = resolveCommand(deps, newEffects(), m, (message) => said.push(plain(message)));
-  if (!found) return { stage: "refused", ok: false, text: said.join("\n") };
-  const { command, tokens, member } = found;
-  const args = parseArguments(deps, command, tokens, w.now, command.refused);
-  if (!args.ok) return { stage: "args", ok: false, text: plain(args.message) };
-  const ctx = contextFor(w, m.sender, m.roomId, { member, sentAt: m.sentAt, commands, runtime });
-  const reply = await command.run(ctx, args.value);
-  return {
-    stage: "run",
-    ok: reply.ok,
-    text: reply.ok ? plain(reply.value.message) : formatError(reply.error),
-    reply,
-  };
+/** The replies the runner queued, and how far the message got: refused before, at its arguments, or run. */
+function outcome(fx: Effects, ok: boolean): Outcome {
+  const text = fx.messages
+    .filter((m) => m.eventType === "m.room.message")
+    .map((m) => String(m.content.body))
+    .join("\n");
+  const stage = called.size > 0 ? "run" : /^Usage: /m.test(text) ? "args" : "refused";
+  expect(errors, "a command threw (the room saw an internal error)").toEqual([]);
+  return { stage, ok, text };
 }
 
-/** What the runner would say to an edit of the message that created `original` (its `edit`). */
-async function dispatchEdit(w: World, m: CommandMessage, original: CommandRecord): Promise<Outcome> {
-  const said: string[] = [];
-  const found = resolveCommand(deps, newEffects(), m, (message) => said.push(plain(message)));
-  if (!found) return { stage: "refused", ok: false, text: said.join("\n") };
-  const { command, tokens, member } = found;
-  const edit = command.edit;
-  if (command.name !== original.command || edit === undefined)
-    throw new Error(`!${command.name} can't edit ${original.ref}`);
-  const args = parseArguments(deps, command, tokens, w.now, `${original.ref} is unchanged`);
-  if (!args.ok) return { stage: "args", ok: false, text: plain(args.message) };
-  const ctx = contextFor(w, m.sender, m.roomId, { member, sentAt: original.sentAt, commands, runtime });
-  const reply = await edit(ctx, args.value, original);
-  return {
-    stage: "run",
-    ok: reply.ok,
-    text: reply.ok ? plain(reply.value.message) : formatError(reply.error),
-  };
+/** What the runner says to a new command message. */
+async function dispatch(w: Tx, m: CommandMessage): Promise<Outcome> {
+  const fx = newEffects();
+  called.clear();
+  errors.length = 0;
+  await runner.run(w, fx, m);
+  const ok = fx.messages.some(
+    (x) => x.eventType === "m.reaction" && (x.content["m.relates_to"] as { key?: string }).key === "✅",
+  );
+  return outcome(fx, ok);
+}
+
+/** What the runner says to an edit of the message that created `original`. */
+async function dispatchEdit(w: Tx, m: CommandMessage, original: CommandRecord): Promise<Outcome> {
+  const fx = newEffects();
+  called.clear();
+  errors.length = 0;
+  await runner.edit(w, fx, m, original, "$edit");
+  const ok = fx.audit.some((a) => a.action === `command.${original.command}.edit`);
+  return outcome(fx, ok);
 }
 
 /** Internals that must never reach a room; one only counts if the officer didn't type it (in any case). */
@@ -243,11 +271,10 @@ describe("no message crashes a command or reaches the room as internals", () => 
       await fc.assert(
         fc.asyncProperty(messageFor(command), fc.constantFrom(ROJAS, SMITH), async (body, sender) => {
           const w = await seeded();
-          const ctx = contextFor(w, sender, COL_USA);
           const created = await dispatch(w, message(originals[name] ?? "", sender, COL_USA));
-          if (created.reply === undefined)
-            throw new Error(`the original !${name} was not run: ${created.text}`);
-          const original = recordOf(created.reply, name, ctx);
+          const original = w.records[0];
+          if (!created.ok || original === undefined)
+            throw new Error(`the original !${name} made no record: ${created.text}`);
           const before = snapshot(w);
           const outcome = await dispatchEdit(w, message(body, sender, COL_USA), original);
           expectFitForRoom(outcome, body, sender);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ConfigFacts } from "../../../commands/repos.ts";
+import type { ConfigFacts } from "../../../commands/config.ts";
 import rfi from "../../../commands/rfi.ts";
 import type { CommandContext } from "../../../commands/types.ts";
 import { configFacts } from "../../../src/bot/configDirectory.ts";

@@ -1,10 +1,12 @@
 /**
- * What commands may ask of storage and configuration. Declared here, on the commands' side, so
- * commands know nothing of SQL; implemented over the dispatcher's transaction in src/db/queries.
+ * What commands may ask of storage: the repository interfaces (ports). Declared in the domain, which
+ * both sides may import, so commands know nothing of SQL and src/db implements them without
+ * importing commands/ (scripts/layers.ts). Implemented over the dispatcher's transaction in
+ * src/db/queries, and in memory for tests (test/support/memoryRepos.ts).
  */
-import type { Addressee, Rfi, RfiPriority, RfiStatus } from "../src/domain/rfi.ts";
-import type { Sighting, SightingReport } from "../src/domain/sighting.ts";
-import type { SightingKind } from "../src/domain/kinds.ts";
+import type { SightingKind } from "./kinds.ts";
+import type { Addressee, Rfi, RfiPriority, RfiStatus } from "./rfi.ts";
+import type { Sighting, SightingReport } from "./sighting.ts";
 
 export interface NewSighting extends SightingReport {
   roomId: string;
@@ -88,30 +90,12 @@ export interface Repositories {
   rfis: RfiRepo;
 }
 
-export interface RoomFacts {
+/** The command message that created a record, as the dispatcher remembers it. */
+export interface CommandRecord {
+  eventId: string;
+  command: string;
+  ref: string;
   roomId: string;
-  partners: readonly string[];
-  /** IANA zone for local times (the room's digest zone), if configured. */
-  timeZone?: string | undefined;
-}
-
-/**
- * A sharing rule of tearline.yaml, as far as commands need it: which kinds of item may go from
- * one configured room to another (both by alias).
- */
-export interface SharingFacts {
-  from: string;
-  to: string;
-  kinds: readonly string[];
-}
-
-/** The loaded configuration, as far as commands need it. */
-export interface ConfigFacts {
-  /** Partner code → display name. */
-  partners: Readonly<Record<string, string>>;
-  /** Configured rooms by alias. */
-  rooms: Readonly<Record<string, RoomFacts>>;
-  corroboration: { windowHours: number; distanceNm: number };
-  /** Deny by default: an item goes to another room only if one of these rules lets its kind go there. */
-  sharing: readonly SharingFacts[];
+  sender: string;
+  sentAt: Date;
 }

@@ -1,0 +1,28 @@
+/** The loaded configuration, as far as commands need it (src/bot/configDirectory.ts builds it). */
+export interface RoomFacts {
+  roomId: string;
+  partners: readonly string[];
+  /** IANA zone for local times (the room's digest zone), if configured. */
+  timeZone?: string | undefined;
+}
+
+/**
+ * A sharing rule of tearline.yaml, as far as commands need it: which kinds of item may go from
+ * one configured room to another (both by alias).
+ */
+export interface SharingFacts {
+  from: string;
+  to: string;
+  kinds: readonly string[];
+}
+
+/** The loaded configuration, as far as commands need it. */
+export interface ConfigFacts {
+  /** Partner code → display name. */
+  partners: Readonly<Record<string, string>>;
+  /** Configured rooms by alias. */
+  rooms: Readonly<Record<string, RoomFacts>>;
+  corroboration: { windowHours: number; distanceNm: number };
+  /** Deny by default: an item goes to another room only if one of these rules lets its kind go there. */
+  sharing: readonly SharingFacts[];
+}

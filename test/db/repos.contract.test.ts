@@ -1,0 +1,423 @@
+/**
+ * One contract for the repositories (src/domain/repos.ts), run against the SQL ones over a real
+ * PostgreSQL and the in-memory ones the command tests use, so a command test can never pass on
+ * memory behaviour that PostgreSQL does not have. What only SQL can show (concurrent numbering,
+ * stored columns, constraints) stays in sightings.test.ts and rfis.test.ts.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { rfiRepo } from "../../src/db/queries/rfis.ts";
+import { sightingRepo } from "../../src/db/queries/sightings.ts";
+import type { Position } from "../../src/domain/position.ts";
+import type { NewRfi, NewSighting, Repositories, SightingRepo } from "../../src/domain/repos.ts";
+import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { MemoryRfis, MemorySightings } from "../support/memoryRepos.ts";
+
+interface Backend {
+  name: string;
+  open(): Promise<void>;
+  /** Empty repositories, numbering from 1 again. */
+  fresh(): Promise<Repositories>;
+  close(): Promise<void>;
+}
+
+const memory: Backend = {
+  name: "in memory",
+  open: async () => {},
+  fresh: async () => ({ sightings: new MemorySightings(), rfis: new MemoryRfis() }),
+  close: async () => {},
+};
+
+function postgres(): Backend {
+  let db: TestDatabase;
+  return {
+    name: "PostgreSQL",
+    open: async () => {
+      db = await createTestDatabase("repos");
+    },
+    fresh: async () => {
+      await db.sql`truncate sightings, rfis restart identity`;
+      return { sightings: sightingRepo(db.db), rfis: rfiRepo(db.db) };
+    },
+    close: () => db.drop(),
+  };
+}
+
+const COL_USA = "!colusa:example.org";
+const USA_JTF = "!usajtf:example.org";
+const OTHER = "!other:example.org";
+const ROJAS = "@lo.col:example.org";
+const SMITH = "@po.usa:example.org";
+const NOW = new Date("2026-11-28T07:20:00Z");
+const T0 = new Date("2026-11-28T07:14:00Z");
+const NM_LAT = 1 / 60; // one nautical mile of latitude, in degrees
+const hoursAgo = (h: number) => new Date(+NOW - h * 3_600_000);
+const minutes = (m: number) => new Date(+T0 + m * 60_000);
+
+function at(lat: number, lon: number): Position {
+  return { lat, lon, precisionM: 100, format: "decimal" };
+}
+
+function sighting(over: Partial<NewSighting> = {}): NewSighting {
+  return {
+    kind: "vessel",
+    position: at(12.5, -79.2),
+    seenAt: hoursAgo(1),
+    ids: {},
+    tlp: "amber",
+    roomId: COL_USA,
+    reporter: ROJAS,
+    reporterPartner: "COL",
+    loggedAt: NOW,
+    matches: [],
+    ...over,
+  };
+}
+
+function ask(over: Partial<NewRfi> = {}): NewRfi {
+  return {
+    roomId: COL_USA,
+    originator: ROJAS,
+    originatorPartner: "COL",
+    priority: "immediate",
+    ltiov: new Date("2026-11-28T10:00:00Z"),
+    to: { partner: "USA" },
+    question: 'last known position of "SIN NOMBRE"?',
+    createdAt: T0,
+    ...over,
+  };
+}
+
+const FULL: Partial<NewSighting> = {
+  kind: "aircraft",
+  position: { lat: 12.508333, lon: -79.166667, precisionM: 1808.3, format: "dm" },
+  ids: { name: "SIN NOMBRE", mmsi: "367123450", imo: "9074729", tail: "HK-4F2", plate: "ABC 123" },
+  course: 45,
+  speed: { knots: 32.4, value: 60, unit: "km/h" },
+  tlp: "amber+strict",
+  rel: ["USA", "COL"],
+  grading: { reliability: "B", credibility: 2 },
+  remarks: "go-fast, 3 outboards",
+  matches: ["S-9"],
+};
+
+describe.each([memory, postgres()])("repositories ($name)", (backend) => {
+  let repos: Repositories;
+  beforeAll(() => backend.open());
+  afterAll(() => backend.close());
+  beforeEach(async () => {
+    repos = await backend.fresh();
+  });
+
+  describe("sightings", () => {
+    const refs = async (q: Partial<Parameters<SightingRepo["search"]>[0]> = {}) =>
+      (await repos.sightings.search({ roomId: COL_USA, since: hoursAgo(24), limit: 50, ...q })).sightings.map(
+        (s) => s.ref,
+      );
+
+    it("numbers sightings S-1, S-2, … and gets them back by number", async () => {
+      expect((await repos.sightings.create(sighting())).ref).toBe("S-1");
+      const second = await repos.sightings.create(sighting());
+      expect(second).toMatchObject({ id: 2, ref: "S-2" });
+      expect(await repos.sightings.get(2)).toEqual(second);
+      expect(await repos.sightings.get(3)).toBeUndefined();
+    });
+
+    it("keeps every field of a report as it was given", async () => {
+      const created = await repos.sightings.create(sighting(FULL));
+      const { id: _id, ref: _ref, ...stored } = (await repos.sightings.get(created.id))!;
+      expect(stored).toEqual({
+        ...FULL,
+        seenAt: hoursAgo(1),
+        roomId: COL_USA,
+        reporter: ROJAS,
+        reporterPartner: "COL",
+        loggedAt: NOW,
+        correctedAt: undefined,
+        retractedAt: undefined,
+      });
+      expect(created).toEqual(await repos.sightings.get(created.id));
+    });
+
+    it("near= returns exactly the sightings within the radius, across the antimeridian too", async () => {
+      await repos.sightings.create(sighting({ position: at(12.5 + 9.9 * NM_LAT, -79.2) })); // S-1: 9.9 nm N
+      await repos.sightings.create(sighting({ position: at(12.5 + 10.1 * NM_LAT, -79.2) })); // S-2: 10.1 nm N
+      await repos.sightings.create(sighting({ position: at(12.5, -79.2) })); // S-3: at the centre
+      await repos.sightings.create(sighting({ position: at(0, 179.9) })); // S-4
+      await repos.sightings.create(sighting({ position: at(0, -179.9) })); // S-5: 12 nm east of S-4, across 180°
+      // All seen at the same time: ties go newest logged first.
+      expect(await refs({ near: { lat: 12.5, lon: -79.2, radiusNm: 10 } })).toEqual(["S-3", "S-1"]);
+      expect(await refs({ near: { lat: 12.5, lon: -79.2, radiusNm: 10.2 } })).toEqual(["S-3", "S-2", "S-1"]);
+      expect(await refs({ near: { lat: 0, lon: 179.95, radiusNm: 10 } })).toEqual(["S-5", "S-4"]);
+    });
+
+    it("since= returns exactly the sightings seen in the period, newest first", async () => {
+      await repos.sightings.create(sighting({ seenAt: hoursAgo(23.9) }));
+      await repos.sightings.create(sighting({ seenAt: hoursAgo(24.1) }));
+      await repos.sightings.create(sighting({ seenAt: hoursAgo(1) }));
+      await repos.sightings.create(sighting({ seenAt: hoursAgo(0.5) }));
+      expect(await refs({ since: hoursAgo(24) })).toEqual(["S-4", "S-3", "S-1"]);
+      expect(await refs({ since: hoursAgo(1) })).toEqual(["S-4", "S-3"]);
+    });
+
+    it("kind= and text= narrow the list; text is literal (no wildcards) and case-insensitive", async () => {
+      await repos.sightings.create(sighting({ kind: "vessel", ids: { name: "Sin Nombre" } }));
+      await repos.sightings.create(sighting({ kind: "aircraft", ids: { tail: "HK-4F2" } }));
+      await repos.sightings.create(sighting({ kind: "vessel", remarks: "100% sure, 3_outboards" }));
+      await repos.sightings.create(sighting({ kind: "person", ids: { plate: "ABC 123" } }));
+      await repos.sightings.create(sighting({ kind: "vessel", ids: { mmsi: "367123450", imo: "9074729" } }));
+      expect(await refs({ kind: "vessel" })).toEqual(["S-5", "S-3", "S-1"]);
+      expect(await refs({ text: "NOMBRE" })).toEqual(["S-1"]);
+      expect(await refs({ text: "hk-4f" })).toEqual(["S-2"]);
+      expect(await refs({ text: "abc 1" })).toEqual(["S-4"]);
+      expect(await refs({ text: "3671" })).toEqual(["S-5"]);
+      expect(await refs({ text: "907472" })).toEqual(["S-5"]);
+      expect(await refs({ text: "100%" })).toEqual(["S-3"]);
+      expect(await refs({ text: "%" })).toEqual(["S-3"]);
+      expect(await refs({ text: "3_o" })).toEqual(["S-3"]);
+      expect(await refs({ text: "vessel" })).toEqual([]);
+      expect(await refs({ kind: "vessel", text: "sure" })).toEqual(["S-3"]);
+    });
+
+    it("shows a room only its own sightings, never retracted ones, and counts beyond the limit", async () => {
+      for (let i = 0; i < 5; i++)
+        await repos.sightings.create(sighting({ seenAt: new Date(+NOW - i * 60_000) }));
+      await repos.sightings.create(sighting({ roomId: OTHER }));
+      await repos.sightings.retract(2, ROJAS, NOW);
+      const page = await repos.sightings.search({ roomId: COL_USA, since: hoursAgo(24), limit: 3 });
+      expect(page.sightings.map((s) => s.ref)).toEqual(["S-1", "S-3", "S-4"]);
+      expect(page.total).toBe(4);
+      expect(await refs({ roomId: OTHER })).toEqual(["S-6"]);
+      expect(await refs({ roomId: "!nobody:example.org" })).toEqual([]);
+      expect(await repos.sightings.search({ roomId: "!nobody:example.org", since: NOW, limit: 3 })).toEqual({
+        sightings: [],
+        total: 0,
+      });
+    });
+
+    it("finds live sightings of this room sharing an identifier within the time span, newest first", async () => {
+      await repos.sightings.create(sighting({ ids: { name: "SIN NOMBRE" }, seenAt: hoursAgo(3) })); // S-1
+      await repos.sightings.create(sighting({ ids: { name: "sin  nombre" }, seenAt: hoursAgo(8) })); // S-2: too early
+      await repos.sightings.create(sighting({ ids: { mmsi: "367123450" }, seenAt: hoursAgo(2) })); // S-3: excluded
+      await repos.sightings.create(
+        sighting({ ids: { name: "SIN NOMBRE" }, seenAt: hoursAgo(1), roomId: OTHER }),
+      ); // S-4
+      await repos.sightings.create(sighting({ ids: { name: "SIN NOMBRE" }, seenAt: hoursAgo(1) })); // S-5: retracted
+      await repos.sightings.retract(5, ROJAS, NOW);
+      await repos.sightings.create(sighting({ ids: { name: "Sin Nombre" }, seenAt: hoursAgo(0.5) })); // S-6
+      await repos.sightings.create(sighting({ ids: { mmsi: "367123450" }, seenAt: hoursAgo(4) })); // S-7
+      await repos.sightings.create(sighting({ ids: { name: "OTRO" }, seenAt: hoursAgo(1) })); // S-8: no match
+      const found = await repos.sightings.sharingIdentifiers({
+        roomId: COL_USA,
+        keys: ["name:sin nombre", "mmsi:367123450"],
+        from: hoursAgo(6),
+        to: NOW,
+        excludeId: 3,
+      });
+      expect(found.map((s) => s.ref)).toEqual(["S-6", "S-1", "S-7"]);
+      const none = { roomId: COL_USA, keys: [], from: hoursAgo(6), to: NOW };
+      expect(await repos.sightings.sharingIdentifiers(none)).toEqual([]);
+    });
+
+    it("corrects what was reported in place; who, where and when it was logged stay", async () => {
+      const s = await repos.sightings.create(sighting(FULL));
+      const report = {
+        kind: "vessel" as const,
+        position: at(12.6, -79.3),
+        seenAt: hoursAgo(2),
+        ids: { name: "OTRO" },
+      };
+      const corrected = await repos.sightings.correct(
+        s.id,
+        { ...report, tlp: "green" as const },
+        ["S-7"],
+        NOW,
+      );
+      const expected = {
+        id: s.id,
+        ref: "S-1",
+        ...report,
+        tlp: "green",
+        matches: ["S-7"],
+        correctedAt: NOW,
+        roomId: COL_USA,
+        reporter: ROJAS,
+        reporterPartner: "COL",
+        loggedAt: NOW,
+        // Left out of the correction, so gone: a correction replaces the whole report.
+        course: undefined,
+        speed: undefined,
+        rel: undefined,
+        grading: undefined,
+        remarks: undefined,
+        retractedAt: undefined,
+      };
+      expect(corrected).toEqual(expected);
+      expect(await repos.sightings.get(s.id)).toEqual(expected);
+      expect(await refs({ text: "nombre" })).toEqual([]);
+      expect(await refs({ text: "otro" })).toEqual(["S-1"]);
+    });
+
+    it("marks a retracted sighting without deleting it", async () => {
+      const s = await repos.sightings.create(sighting({ ids: { name: "SIN NOMBRE" } }));
+      const retracted = await repos.sightings.retract(s.id, ROJAS, NOW);
+      expect(retracted).toEqual({ ...s, retractedAt: NOW });
+      expect(await repos.sightings.get(s.id)).toEqual({ ...s, retractedAt: NOW });
+      expect(await refs()).toEqual([]);
+    });
+
+    it("refuses to correct or retract a sighting that does not exist", async () => {
+      await expect(repos.sightings.correct(7, sighting(), [], NOW)).rejects.toThrow();
+      await expect(repos.sightings.retract(7, ROJAS, NOW)).rejects.toThrow();
+      expect(await repos.sightings.get(7)).toBeUndefined();
+    });
+  });
+
+  describe("RFIs", () => {
+    it("numbers RFIs RFI-1, RFI-2, … and starts them open", async () => {
+      const first = await repos.rfis.create(ask());
+      expect(first).toEqual({
+        id: 1,
+        ref: "RFI-1",
+        ...ask(),
+        status: "open",
+        reason: undefined,
+        answer: undefined,
+        answeredBy: undefined,
+        answeredAt: undefined,
+        updatedAt: T0,
+      });
+      expect((await repos.rfis.create(ask())).ref).toBe("RFI-2");
+      expect(await repos.rfis.get(1, COL_USA)).toEqual(first);
+    });
+
+    it("goes through its life: raised, accepted, referred, answered, closed — every step stored", async () => {
+      const r = await repos.rfis.create(ask());
+      await repos.rfis.update(r.id, { status: "accepted", reason: null, at: minutes(5) });
+      const referred = await repos.rfis.update(r.id, {
+        status: "referred",
+        to: { room: "usa-jtf", partners: ["USA", "JTF"] },
+        toRoomId: USA_JTF,
+        reason: "JTF has it",
+        at: minutes(10),
+      });
+      expect(await repos.rfis.get(r.id, USA_JTF)).toEqual(referred);
+      expect(referred).toMatchObject({
+        status: "referred",
+        to: { room: "usa-jtf", partners: ["USA", "JTF"] },
+        reason: "JTF has it",
+        updatedAt: minutes(10),
+      });
+      await repos.rfis.update(r.id, {
+        status: "answered",
+        answer: { text: "AIS dark", by: SMITH, at: minutes(20) },
+        reason: null,
+        at: minutes(20),
+      });
+      const closed = await repos.rfis.update(r.id, { status: "closed", at: minutes(30) });
+      expect(closed).toEqual({
+        ...r,
+        to: { room: "usa-jtf", partners: ["USA", "JTF"] },
+        status: "closed",
+        answer: "AIS dark",
+        answeredBy: SMITH,
+        answeredAt: minutes(20),
+        reason: undefined,
+        updatedAt: minutes(30),
+      });
+      expect(await repos.rfis.get(r.id, COL_USA)).toEqual(closed);
+    });
+
+    it("corrects what was asked, and can drop the deadline and move it back to a partner", async () => {
+      const r = await repos.rfis.create(
+        ask({ to: { room: "usa-jtf", partners: ["USA", "JTF"] }, toRoomId: USA_JTF }),
+      );
+      const c = await repos.rfis.update(r.id, {
+        priority: "routine",
+        ltiov: null,
+        question: "anything?",
+        to: { partner: "JTF" },
+        toRoomId: null,
+        at: minutes(1),
+      });
+      expect(c).toEqual({
+        ...r,
+        priority: "routine",
+        ltiov: undefined,
+        question: "anything?",
+        to: { partner: "JTF" },
+        updatedAt: minutes(1),
+      });
+      expect(await repos.rfis.get(r.id, USA_JTF)).toBeUndefined();
+    });
+
+    it("is seen from the room it was raised in and the room it is addressed to, nowhere else", async () => {
+      const r = await repos.rfis.create(
+        ask({ to: { room: "usa-jtf", partners: ["USA", "JTF"] }, toRoomId: USA_JTF }),
+      );
+      expect((await repos.rfis.get(r.id, COL_USA))?.ref).toBe("RFI-1");
+      expect((await repos.rfis.get(r.id, USA_JTF))?.ref).toBe("RFI-1");
+      expect(await repos.rfis.get(r.id, OTHER)).toBeUndefined();
+      expect(await repos.rfis.get(99, COL_USA)).toBeUndefined();
+      const listed = await repos.rfis.list({
+        roomId: USA_JTF,
+        filter: "all",
+        user: SMITH,
+        now: NOW,
+        limit: 5,
+      });
+      expect(listed.rfis.map((x) => x.ref)).toEqual(["RFI-1"]);
+    });
+
+    it("lists open, mine, overdue and all exactly, newest first, counting beyond the limit", async () => {
+      const now = new Date("2026-11-28T11:00:00Z");
+      await repos.rfis.create(ask({ createdAt: minutes(1) })); // RFI-1 open, LTIOV 10:00 → overdue
+      await repos.rfis.create(ask({ createdAt: minutes(2), ltiov: new Date("2026-11-28T12:00:00Z") })); // RFI-2 not yet due
+      const answered = await repos.rfis.create(ask({ createdAt: minutes(3) })); // RFI-3 answered (past LTIOV, not overdue)
+      await repos.rfis.update(answered.id, {
+        status: "answered",
+        answer: { text: "x", by: SMITH, at: minutes(4) },
+        at: minutes(4),
+      });
+      await repos.rfis.create(ask({ createdAt: minutes(4), originator: SMITH, ltiov: undefined })); // RFI-4 Smith's
+      const closed = await repos.rfis.create(ask({ createdAt: minutes(5) })); // RFI-5 closed
+      await repos.rfis.update(closed.id, { status: "closed", at: minutes(6) });
+      const deferred = await repos.rfis.create(ask({ createdAt: minutes(6) })); // RFI-6 deferred, overdue
+      await repos.rfis.update(deferred.id, { status: "deferred", at: minutes(7) });
+      await repos.rfis.create(ask({ roomId: OTHER, createdAt: minutes(7) })); // RFI-7 elsewhere
+      const withdrawn = await repos.rfis.create(ask({ createdAt: minutes(8) })); // RFI-8 withdrawn
+      await repos.rfis.update(withdrawn.id, { status: "withdrawn", at: minutes(9) });
+      await repos.rfis.create(ask({ createdAt: minutes(6) })); // RFI-9: same time as RFI-6, so after it by number
+      const list = async (filter: "open" | "mine" | "overdue" | "all", user = ROJAS) =>
+        (await repos.rfis.list({ roomId: COL_USA, filter, user, now, limit: 50 })).rfis.map((r) => r.ref);
+      expect(await list("open")).toEqual(["RFI-9", "RFI-6", "RFI-4", "RFI-2", "RFI-1"]);
+      expect(await list("overdue")).toEqual(["RFI-9", "RFI-6", "RFI-1"]);
+      expect(await list("mine")).toEqual(["RFI-9", "RFI-6", "RFI-3", "RFI-2", "RFI-1"]);
+      expect(await list("mine", SMITH)).toEqual(["RFI-4"]);
+      expect(await list("all")).toEqual([
+        "RFI-8",
+        "RFI-9",
+        "RFI-6",
+        "RFI-5",
+        "RFI-4",
+        "RFI-3",
+        "RFI-2",
+        "RFI-1",
+      ]);
+      const page = await repos.rfis.list({ roomId: COL_USA, filter: "all", user: ROJAS, now, limit: 2 });
+      expect([page.rfis.map((r) => r.ref), page.total]).toEqual([["RFI-8", "RFI-9"], 8]);
+      const empty = await repos.rfis.list({
+        roomId: "!nobody:example.org",
+        filter: "all",
+        user: ROJAS,
+        now,
+        limit: 2,
+      });
+      expect(empty).toEqual({ rfis: [], total: 0 });
+    });
+
+    it("refuses to update an RFI that does not exist", async () => {
+      await expect(repos.rfis.update(7, { status: "closed", at: NOW })).rejects.toThrow();
+      expect(await repos.rfis.get(7, COL_USA)).toBeUndefined();
+    });
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * In-memory repositories with the same meaning as the SQL ones (src/db/queries/sightings.ts,
+ * rfis.ts); test/db/repos.contract.test.ts runs the same cases against both, so they cannot drift.
+ */
+import { identifierKeys } from "../../src/domain/identifiers.ts";
+import { distanceNm } from "../../src/domain/position.ts";
+import { formatRef } from "../../src/domain/refs.ts";
+import type {
+  NewRfi,
+  NewSighting,
+  RfiChange,
+  RfiRepo,
+  SightingRepo,
+  SightingSearch,
+} from "../../src/domain/repos.ts";
+import { AWAITING_ANSWER, type Rfi } from "../../src/domain/rfi.ts";
+import type { Sighting, SightingReport } from "../../src/domain/sighting.ts";
+
+/** What a correction replaces: the report's own fields, whatever else the object carries. */
+function reportOf(r: SightingReport): SightingReport {
+  const { kind, position, seenAt, ids, course, speed, tlp, rel, grading, remarks } = r;
+  return { kind, position, seenAt, ids, course, speed, tlp, rel, grading, remarks };
+}
+
+/** Newest seen first; of those seen at once, the later logged (higher number) first. */
+const newestSeen = (a: Sighting, b: Sighting) => +b.seenAt - +a.seenAt || b.id - a.id;
+
+export class MemorySightings implements SightingRepo {
+  readonly rows: Sighting[] = [];
+  async create(s: NewSighting): Promise<Sighting> {
+    const id = this.rows.length + 1;
+    const row: Sighting = { ...s, id, ref: formatRef("S", id) };
+    this.rows.push(row);
+    return row;
+  }
+  async get(id: number) {
+    return this.rows.find((s) => s.id === id);
+  }
+  async correct(id: number, report: SightingReport, matches: string[], at: Date) {
+    return this.replace(id, (s) => ({ ...s, ...reportOf(report), matches, correctedAt: at }));
+  }
+  async retract(id: number, _by: string, at: Date) {
+    return this.replace(id, (s) => ({ ...s, retractedAt: at }));
+  }
+  async requestRetraction(id: number, by: string, at: Date) {
+    return this.replace(id, (s) => ({ ...s, retractionRequestedAt: at, retractionRequestedBy: by }));
+  }
+  private replace(id: number, change: (s: Sighting) => Sighting): Sighting {
+    const i = this.rows.findIndex((s) => s.id === id);
+    const before = this.rows[i];
+    if (before === undefined) throw new Error(`sighting ${id} vanished`);
+    const row = change(before);
+    this.rows[i] = row;
+    return row;
+  }
+  async sharingIdentifiers(q: Parameters<SightingRepo["sharingIdentifiers"]>[0]) {
+    return this.rows
+      .filter(
+        (s) =>
+          s.roomId === q.roomId &&
+          s.retractedAt === undefined &&
+          s.id !== q.excludeId &&
+          identifierKeys(s.ids).some((k) => q.keys.includes(k)) &&
+          +s.seenAt >= +q.from &&
+          +s.seenAt <= +q.to,
+      )
+      .sort(newestSeen)
+      .slice(0, 50);
+  }
+  async search(q: SightingSearch) {
+    const text = q.text?.toLowerCase();
+    const found = this.rows
+      .filter((s) => s.roomId === q.roomId && s.retractedAt === undefined && +s.seenAt >= +q.since)
+      .filter((s) => q.kind === undefined || s.kind === q.kind)
+      .filter((s) => q.near === undefined || distanceNm(s.position, q.near) <= q.near.radiusNm)
+      .filter(
+        (s) =>
+          text === undefined ||
+          [s.ids.name, s.ids.mmsi, s.ids.imo, s.ids.tail, s.ids.plate, s.remarks].some((v) =>
+            v?.toLowerCase().includes(text),
+          ),
+      )
+      .sort(newestSeen);
+    return { sightings: found.slice(0, q.limit), total: found.length };
+  }
+}
+
+type StoredRfi = Rfi & { toRoomId?: string | undefined };
+
+/** An RFI as the repository returns it: the addressee room's Matrix id is for finding it, not part of it. */
+function asRfi({ toRoomId: _, ...rfi }: StoredRfi): Rfi {
+  return rfi;
+}
+
+export class MemoryRfis implements RfiRepo {
+  readonly rows: StoredRfi[] = [];
+  async create(r: NewRfi) {
+    const id = this.rows.length + 1;
+    const row = { ...r, id, ref: formatRef("RFI", id), status: "open" as const, updatedAt: r.createdAt };
+    this.rows.push(row);
+    return asRfi(row);
+  }
+  async get(id: number, roomId: string) {
+    const row = this.rows.find((r) => r.id === id && (r.roomId === roomId || r.toRoomId === roomId));
+    return row === undefined ? undefined : asRfi(row);
+  }
+  async update(id: number, c: RfiChange) {
+    const i = this.rows.findIndex((r) => r.id === id);
+    const before = this.rows[i];
+    if (before === undefined) throw new Error(`RFI ${id} vanished`);
+    const row = {
+      ...before,
+      status: c.status ?? before.status,
+      priority: c.priority ?? before.priority,
+      ltiov: c.ltiov === undefined ? before.ltiov : (c.ltiov ?? undefined),
+      to: c.to ?? before.to,
+      toRoomId: c.toRoomId === undefined ? before.toRoomId : (c.toRoomId ?? undefined),
+      question: c.question ?? before.question,
+      reason: c.reason === undefined ? before.reason : (c.reason ?? undefined),
+      ...(c.answer && { answer: c.answer.text, answeredBy: c.answer.by, answeredAt: c.answer.at }),
+      updatedAt: c.at,
+    };
+    this.rows[i] = row;
+    return asRfi(row);
+  }
+  async list(q: Parameters<RfiRepo["list"]>[0]) {
+    const awaiting = (r: Rfi) => AWAITING_ANSWER.includes(r.status);
+    const keep = {
+      open: awaiting,
+      mine: (r: Rfi) => r.originator === q.user && !["closed", "withdrawn"].includes(r.status),
+      overdue: (r: Rfi) => awaiting(r) && r.ltiov !== undefined && +r.ltiov < +q.now,
+      all: () => true,
+    }[q.filter];
+    const found = this.rows
+      .filter((r) => (r.roomId === q.roomId || r.toRoomId === q.roomId) && keep(r))
+      .sort((a, b) => +b.createdAt - +a.createdAt || b.id - a.id);
+    return { rfis: found.slice(0, q.limit).map(asRfi), total: found.length };
+  }
+}
