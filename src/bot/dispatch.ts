@@ -15,6 +15,7 @@ import {
 } from "../db/queries/events.ts";
 import type { Logger } from "../log.ts";
 import type { RawEvent } from "../matrix/api.ts";
+import { originDate, originTs } from "../matrix/eventTime.ts";
 import type { TimelineItem } from "../matrix/sync.ts";
 import type { Directory } from "./directory.ts";
 import { type Effects, newEffects, say, upperFirst } from "./effects.ts";
@@ -73,25 +74,41 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * Records a poisonous event as failed. Recording may fail for the very reason handling did
+   * (the event's own fields): then the event is claimed with its id and room alone, and if even
+   * that fails it is logged and left. Only a transient error goes back to the sync loop, which
+   * retries the batch; anything else there would retry the same token forever.
+   */
   private async failed(item: TimelineItem, err: unknown): Promise<void> {
     const { event_id: eventId, sender } = item.event;
-    if (!eventId || !sender) throw err;
     const reference = randomUUID().slice(0, 8);
-    this.deps.log.error("could not handle an event; recorded as failed", { reference, eventId, err });
-    await this.inTransaction(item, async (_tx, fx) => {
-      say(
-        fx,
-        item.roomId,
-        eventId,
-        `❌ Internal error, reference ${reference}: I could not process this message.`,
-      );
-      fx.audit.push({
-        actor: sender,
-        action: "event.failed",
-        roomId: item.roomId,
-        detail: { eventId, reference },
+    const where = { reference, eventId, roomId: item.roomId };
+    this.deps.log.error("could not handle an event; recording it as failed", { ...where, err });
+    if (!eventId) return;
+    const audit = { actor: sender ?? "unknown", action: "event.failed", roomId: item.roomId };
+    try {
+      return await this.inTransaction(item, async (_tx, fx) => {
+        const text = `❌ Internal error, reference ${reference}: I could not process this message.`;
+        say(fx, item.roomId, eventId, text);
+        fx.audit.push({ ...audit, detail: { eventId, reference } });
       });
-    });
+    } catch (recording) {
+      if (isTransient(recording)) throw recording;
+      this.deps.log.error("could not record the failure; claiming the event bare", {
+        ...where,
+        err: recording,
+      });
+    }
+    try {
+      await this.deps.db.transaction(async (tx) => {
+        if (!(await claimEvent(tx, { eventId, roomId: item.roomId }))) return;
+        await appendAudit(tx, [{ ...audit, detail: { eventId, reference, bare: true } }], this.deps.now());
+      });
+    } catch (bare) {
+      if (isTransient(bare)) throw bare;
+      this.deps.log.error("could not even claim the failed event; leaving it", { ...where, err: bare });
+    }
   }
 
   private async handleClean(item: TimelineItem): Promise<void> {
@@ -121,7 +138,8 @@ export class Dispatcher {
         });
       });
     }
-    const sentAt = event.origin_server_ts === undefined ? this.deps.now() : new Date(event.origin_server_ts);
+    // An impossible origin_server_ts (a federated server's choice) counts as unknown: receive time.
+    const sentAt = originDate(event) ?? this.deps.now();
     const message: CommandMessage = { eventId, roomId: item.roomId, sender, body, sentAt };
     if (edit === undefined) return this.inTransaction(item, (tx, fx) => this.runner.run(tx, fx, message));
     await this.inTransaction(item, async (tx, fx) => {
@@ -210,11 +228,10 @@ export class Dispatcher {
       });
       // One notice per sender and room per window: a burst of unreadable messages (or someone
       // fabricating them) gets one line, not one each. All of them are still retried.
-      const window = Math.floor(
-        (item.event.origin_server_ts ?? this.deps.now().getTime()) / NOTICE_WINDOW_MS,
-      );
+      const ts = originTs(item.event.origin_server_ts);
+      const window = Math.floor((ts ?? this.deps.now().getTime()) / NOTICE_WINDOW_MS);
       if (!(await noteOnce(tx, item.roomId, `undecryptable:${sender}:${window}`))) return;
-      const text = cannotDecrypt(sender, item.event.origin_server_ts);
+      const text = cannotDecrypt(sender, ts);
       await enqueue(tx, [
         { roomId: item.roomId, eventType: "m.room.message", content: replyContent(eventId, text) },
       ]);
@@ -229,7 +246,7 @@ export class Dispatcher {
       eventId: event.event_id ?? "",
       roomId: item.roomId,
       sender: event.sender,
-      sentAt: event.origin_server_ts === undefined ? undefined : new Date(event.origin_server_ts),
+      sentAt: originDate(event),
     };
     let queued = false;
     await this.deps.db.transaction(async (tx) => {
