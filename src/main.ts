@@ -109,6 +109,7 @@ async function run(
     storePassphrase: env.storePassphrase,
     deviceName: env.deviceName,
     timelineLimit: Number(process.env.TEARLINE_SYNC_TIMELINE_LIMIT ?? 50),
+    maxBackfill: Number(process.env.TEARLINE_SYNC_MAX_BACKFILL ?? 1000),
     faults: parseFaults(process.env.TEARLINE_FAULT),
     fence: lock.fence,
   });

@@ -16,9 +16,10 @@ import {
 import type { Logger } from "../log.ts";
 import type { RawEvent } from "../matrix/api.ts";
 import { originDate, originTs } from "../matrix/eventTime.ts";
-import type { TimelineItem } from "../matrix/sync.ts";
+import type { Gap, TimelineItem } from "../matrix/sync.ts";
 import type { Directory } from "./directory.ts";
 import { type Effects, newEffects, say, upperFirst } from "./effects.ts";
+import { missedCommands } from "./gapNotice.ts";
 import { cannotDecrypt, NEEDS_ENCRYPTION, replyContent, untrustedDevice } from "./messages.ts";
 import { type CommandMessage, CommandRunner } from "./runner.ts";
 
@@ -212,6 +213,25 @@ export class Dispatcher {
     if (queued) this.deps.onOutbox();
   }
 
+  /** Says in the room (once per gap) that commands may have been missed, and audits it. */
+  async noticeGap(gap: Gap): Promise<void> {
+    let queued = false;
+    const iso = (ts: number | undefined) => (ts === undefined ? null : new Date(ts).toISOString());
+    await this.deps.db.transaction(async (tx) => {
+      if (!(await noteOnce(tx, gap.roomId, `gap:${gap.at}`))) return;
+      const content = replyContent(undefined, missedCommands(gap.from, gap.to));
+      await enqueue(tx, [{ roomId: gap.roomId, eventType: "m.room.message", content }]);
+      const detail = { from: iso(gap.from), to: iso(gap.to), oldestReached: gap.at };
+      await appendAudit(
+        tx,
+        [{ actor: GAP_ACTOR, action: "sync.gap", roomId: gap.roomId, detail }],
+        this.deps.now(),
+      );
+      queued = true;
+    });
+    if (queued) this.deps.onOutbox();
+  }
+
   private async undecryptable(item: TimelineItem, eventId: string, sender: string): Promise<void> {
     await this.deps.db.transaction(async (tx) => {
       const fresh = await savePendingDecryption(tx, {
@@ -287,6 +307,7 @@ async function needsEncryptionOnce(tx: Tx, roomId: string): Promise<OutboxMessag
 }
 
 const RETRY_DELAY_MS = 500;
+const GAP_ACTOR = "tearline";
 const NOTICE_WINDOW_MS = 10 * 60_000;
 /** SQLSTATE classes that pass: connection (08), transaction rollback (40), resources (53), operator (57). */
 const TRANSIENT_SQLSTATE = /^(08|40|53|57)/;

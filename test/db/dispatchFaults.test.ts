@@ -210,6 +210,36 @@ describe("the dispatcher with events that could stop it", () => {
     ]);
   });
 
+  it("tells the room once which times it may have missed commands in, and audits the gap", async () => {
+    const gap = {
+      roomId: ROOM,
+      from: Date.parse("2026-11-28T02:14:30Z"),
+      to: Date.parse("2026-11-28T03:40:00Z"),
+      at: "$oldest",
+    };
+    await dispatcher.noticeGap(gap);
+    await dispatcher.noticeGap(gap); // the same sync, replayed after a crash
+    expect(await replies()).toEqual([
+      "I may have missed commands between 02:14Z and 03:40Z while I was away; please resend anything important.",
+    ]);
+    const audit = await db.sql`select action, room_id, detail from audit_log`;
+    expect(audit).toEqual([
+      {
+        action: "sync.gap",
+        room_id: ROOM,
+        detail: {
+          from: "2026-11-28T02:14:30.000Z",
+          to: "2026-11-28T03:40:00.000Z",
+          oldestReached: "$oldest",
+        },
+      },
+    ]);
+    await dispatcher.noticeGap({ roomId: ROOM, from: undefined, to: gap.to + 86_400_000, at: "$older" });
+    expect((await replies()).at(-1)).toBe(
+      "I may have missed commands sent before 03:40Z while I was away; please resend anything important.",
+    );
+  });
+
   describe("when recording a failure fails for the same reason as handling", () => {
     const poisoned = (failures: number) => {
       let left = failures;
