@@ -110,6 +110,7 @@ async function run(
     storePassphrase: env.storePassphrase,
     deviceName: env.deviceName,
     timelineLimit: env.syncTimelineLimit,
+    maxBackfill: env.syncMaxBackfill,
     faults: parseFaults(env.fault),
     fence: lock.fence,
   });

@@ -15,7 +15,7 @@ import { Mutex } from "../matrix/lock.ts";
 import { RoomRegistry } from "../matrix/rooms.ts";
 import { RoomSender } from "../matrix/send.ts";
 import { establishSession, type MatrixSession } from "../matrix/session.ts";
-import { SyncLoop, type TimelineItem } from "../matrix/sync.ts";
+import { type RoomMark, SyncLoop, type TimelineItem } from "../matrix/sync.ts";
 import { type Sealed, seal, unseal } from "../secrets.ts";
 import type { Directory } from "./directory.ts";
 import { Dispatcher } from "./dispatch.ts";
@@ -42,6 +42,8 @@ export interface BotOptions {
   storePassphrase: string;
   deviceName?: string;
   timelineLimit?: number;
+  /** Events walked back per room and sync after an absence before the rest is reported as a gap. */
+  maxBackfill?: number;
   now?: () => Date;
   faults?: Faults;
   /** Checked inside every crypto-store flush: refuses writes once another instance owns the device. */
@@ -49,6 +51,9 @@ export interface BotOptions {
   /** Bounds on messages waiting for their key (default PENDING_LIMITS). */
   pending?: PendingLimits;
 }
+
+/** bot_state key of a room's high-water mark (the newest event of its last handled timeline). */
+const markKey = (roomId: string) => `sync.mark:${roomId}`;
 
 type StoredSession = Omit<MatrixSession, "accessToken"> & { accessToken: Sealed };
 
@@ -202,6 +207,12 @@ export class Bot {
         onJoined: (roomId) => b.onJoined(roomId),
         onTimeline: (items) => b.handleItems(items),
         knownEvents: (ids) => knownEventIds(db, ids),
+        loadMark: (roomId) => getState<RoomMark>(db, markKey(roomId)),
+        saveMarks: (marks) =>
+          db.transaction(async (tx) => {
+            for (const [roomId, mark] of marks) await setState(tx, markKey(roomId), mark);
+          }),
+        onGap: (gap) => dispatcher.noticeGap(gap),
         loadToken: () => getState<string>(db, "sync.next_batch"),
         saveToken: async (t) => {
           await store.flush();
@@ -210,7 +221,7 @@ export class Bot {
       },
       session.userId,
       log,
-      { timelineLimit: o.timelineLimit ?? 50, pollTimeoutMs: 30_000, maxBackfill: 5_000 },
+      { timelineLimit: o.timelineLimit ?? 50, pollTimeoutMs: 30_000, maxBackfill: o.maxBackfill ?? 1_000 },
     );
     crypto.onRoomKeys(async (keys) => {
       // Not awaited: the callback runs inside the machine's sync processing.

@@ -8,7 +8,8 @@ import { claimEvent, enqueue, noteOnce, type OutboxMessage, processedEvent } fro
 import { forgetPending } from "../db/queries/pending.ts";
 import type { Logger } from "../log.ts";
 import type { RawEvent } from "../matrix/api.ts";
-import type { TimelineItem } from "../matrix/sync.ts";
+import { originDate, originTs } from "../matrix/eventTime.ts";
+import type { Gap, TimelineItem } from "../matrix/sync.ts";
 import type { Directory } from "./directory.ts";
 import { msg } from "../render/message.ts";
 import { type Effects, newEffects, say } from "./effects.ts";
@@ -19,6 +20,7 @@ import {
   replyContent,
   untrustedDevice,
 } from "./messages.ts";
+import { missedCommands } from "./gapNotice.ts";
 import { holdForKey, PENDING_LIMITS } from "./pending.ts";
 import { type CommandMessage, CommandRunner } from "./runner.ts";
 import { sqlRunnerStorage } from "./sqlStorage.ts";
@@ -79,22 +81,42 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * Records a poisonous event as failed. Recording may fail for the very reason handling did
+   * (the event's own fields): then the event is claimed with its id and room alone, and if even
+   * that fails it is logged and left. Only a transient error goes back to the sync loop, which
+   * retries the batch; anything else there would retry the same token forever.
+   */
   private async failed(item: TimelineItem, err: unknown): Promise<void> {
     const { event_id: eventId, sender } = item.event;
-    if (!eventId || !sender) throw err;
     const reference = randomUUID().slice(0, 8);
-    this.deps.log.error("could not handle an event; recorded as failed", { reference, eventId, err });
-    await this.inTransaction(item, async (_tx, fx) => {
-      say(fx, item.roomId, eventId, msg("error.internalEvent", { reference }), {
-        thread: threadOf(item.event),
+    const where = { reference, eventId, roomId: item.roomId };
+    this.deps.log.error("could not handle an event; recording it as failed", { ...where, err });
+    if (!eventId) return;
+    const audit = { actor: sender ?? "unknown", action: "event.failed", roomId: item.roomId };
+    try {
+      return await this.inTransaction(item, async (_tx, fx) => {
+        say(fx, item.roomId, eventId, msg("error.internalEvent", { reference }), {
+          thread: threadOf(item.event),
+        });
+        fx.audit.push({ ...audit, detail: { eventId, reference } });
       });
-      fx.audit.push({
-        actor: sender,
-        action: "event.failed",
-        roomId: item.roomId,
-        detail: { eventId, reference },
+    } catch (recording) {
+      if (isTransient(recording)) throw recording;
+      this.deps.log.error("could not record the failure; claiming the event bare", {
+        ...where,
+        err: recording,
       });
-    });
+    }
+    try {
+      await this.deps.db.transaction(async (tx) => {
+        if (!(await claimEvent(tx, { eventId, roomId: item.roomId }))) return;
+        await appendAudit(tx, [{ ...audit, detail: { eventId, reference, bare: true } }], this.deps.now());
+      });
+    } catch (bare) {
+      if (isTransient(bare)) throw bare;
+      this.deps.log.error("could not even claim the failed event; leaving it", { ...where, err: bare });
+    }
   }
 
   private async handleClean(item: TimelineItem): Promise<void> {
@@ -124,7 +146,8 @@ export class Dispatcher {
         });
       });
     }
-    const sentAt = event.origin_server_ts === undefined ? this.deps.now() : new Date(event.origin_server_ts);
+    // An impossible origin_server_ts (a federated server's choice) counts as unknown: receive time.
+    const sentAt = originDate(event) ?? this.deps.now();
     const thread = threadOf(event);
     const message: CommandMessage = { eventId, roomId: item.roomId, sender, body, sentAt, thread };
     if (edit === undefined) return this.inTransaction(item, (tx, fx) => this.runner.run(tx, fx, message));
@@ -197,6 +220,25 @@ export class Dispatcher {
     if (queued) this.deps.onOutbox();
   }
 
+  /** Says in the room (once per gap) that commands may have been missed, and audits it. */
+  async noticeGap(gap: Gap): Promise<void> {
+    let queued = false;
+    const iso = (ts: number | undefined) => (ts === undefined ? null : new Date(ts).toISOString());
+    await this.deps.db.transaction(async (tx) => {
+      if (!(await noteOnce(tx, gap.roomId, `gap:${gap.at}`))) return;
+      const content = replyContent(undefined, missedCommands(gap.from, gap.to));
+      await enqueue(tx, [{ roomId: gap.roomId, eventType: "m.room.message", content }]);
+      const detail = { from: iso(gap.from), to: iso(gap.to), oldestReached: gap.at };
+      await appendAudit(
+        tx,
+        [{ actor: GAP_ACTOR, action: "sync.gap", roomId: gap.roomId, detail }],
+        this.deps.now(),
+      );
+      queued = true;
+    });
+    if (queued) this.deps.onOutbox();
+  }
+
   private async undecryptable(item: TimelineItem, eventId: string, sender: string): Promise<void> {
     if (item.permanentFailure !== undefined)
       return this.unreadable(item, eventId, sender, item.permanentFailure);
@@ -215,7 +257,7 @@ export class Dispatcher {
       // One notice per sender and room per window: a burst of unreadable messages (or someone
       // fabricating them) gets one line, not one each. All of them are still retried.
       if (!(await noteOnce(tx, item.roomId, `undecryptable:${sender}:${this.noticeWindow(item)}`))) return;
-      const notice = cannotDecrypt(sender, item.event.origin_server_ts);
+      const notice = cannotDecrypt(sender, originTs(item.event.origin_server_ts));
       await enqueue(tx, [
         {
           roomId: item.roomId,
@@ -243,12 +285,15 @@ export class Dispatcher {
         detail: { eventId, why, error: item.decryptionError },
       });
       if (await noteOnce(tx, roomId, `unreadable:${sender}:${this.noticeWindow(item)}`))
-        say(fx, roomId, eventId, cannotEverDecrypt(sender, item.event.origin_server_ts, why));
+        say(fx, roomId, eventId, cannotEverDecrypt(sender, originTs(item.event.origin_server_ts), why), {
+          thread: threadOf(item.event),
+        });
     });
   }
 
   private noticeWindow(item: TimelineItem): number {
-    return Math.floor((item.event.origin_server_ts ?? this.deps.now().getTime()) / NOTICE_WINDOW_MS);
+    const ts = originTs(item.event.origin_server_ts) ?? this.deps.now().getTime();
+    return Math.floor(ts / NOTICE_WINDOW_MS);
   }
 
   /** Runs fn with a claim on the event; does nothing if the event was already handled. */
@@ -258,7 +303,7 @@ export class Dispatcher {
       eventId: event.event_id ?? "",
       roomId: item.roomId,
       sender: event.sender,
-      sentAt: event.origin_server_ts === undefined ? undefined : new Date(event.origin_server_ts),
+      sentAt: originDate(event),
     };
     let queued = false;
     await this.deps.db.transaction(async (tx) => {
@@ -305,6 +350,7 @@ async function needsEncryptionOnce(tx: Tx, roomId: string): Promise<OutboxMessag
 }
 
 const RETRY_DELAY_MS = 500;
+const GAP_ACTOR = "tearline";
 const NOTICE_WINDOW_MS = 10 * 60_000;
 /** SQLSTATE classes that pass: connection (08), transaction rollback (40), resources (53), operator (57). */
 const TRANSIENT_SQLSTATE = /^(08|40|53|57)/;

@@ -25,6 +25,8 @@ export interface TearlineEnv {
   deviceName?: string;
   /** Timeline events per room per sync; the crash tests lower it to force `limited` timelines. */
   syncTimelineLimit: number;
+  /** Events walked back per room after an absence before the bot says it may have missed some. */
+  syncMaxBackfill: number;
   /** Fault injection for the crash tests (src/bot/faults.ts); unset in production. */
   fault?: string;
 }
@@ -47,6 +49,7 @@ const examples = {
   TEARLINE_LOG_LEVEL: "info",
   TEARLINE_DEVICE_NAME: "Tearline",
   TEARLINE_SYNC_TIMELINE_LIMIT: "50",
+  TEARLINE_SYNC_MAX_BACKFILL: "1000",
   TEARLINE_FAULT: "crash-after-handled:20",
 } as const;
 type Variable = keyof typeof examples;
@@ -111,6 +114,14 @@ const EnvSchema = z
           `TEARLINE_SYNC_TIMELINE_LIMIT=${JSON.stringify(iss.input)} is not a whole number from 1 to 9999; ${eg("TEARLINE_SYNC_TIMELINE_LIMIT")}`,
       })
       .default("50")
+      .transform(Number),
+    TEARLINE_SYNC_MAX_BACKFILL: z
+      .string()
+      .regex(/^[1-9]\d{0,5}$/, {
+        error: (iss) =>
+          `TEARLINE_SYNC_MAX_BACKFILL=${JSON.stringify(iss.input)} is not a whole number from 1 to 999999; ${eg("TEARLINE_SYNC_MAX_BACKFILL")}`,
+      })
+      .default("1000")
       .transform(Number),
     TEARLINE_FAULT: z.string().optional(),
   })
@@ -210,6 +221,7 @@ export function readEnv(
       logLevel: vars.TEARLINE_LOG_LEVEL,
       deviceName: vars.TEARLINE_DEVICE_NAME,
       syncTimelineLimit: vars.TEARLINE_SYNC_TIMELINE_LIMIT,
+      syncMaxBackfill: vars.TEARLINE_SYNC_MAX_BACKFILL,
       fault: vars.TEARLINE_FAULT,
     },
   };

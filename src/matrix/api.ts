@@ -9,7 +9,10 @@ export const RawEvent = z
     type: z.string(),
     event_id: z.string().optional(),
     sender: z.string().optional(),
-    origin_server_ts: z.number().optional(),
+    // Kept as the server sent it (decryption needs the event unchanged) and typed unknown, so every
+    // reader goes through originTs/originDate (eventTime.ts): a time no Date can hold, or one that
+    // is not even a number, leaves the event readable and its time unknown.
+    origin_server_ts: z.unknown().optional(),
     state_key: z.string().optional(),
     content: z.record(z.string(), z.unknown()).default({}),
     unsigned: z.record(z.string(), z.unknown()).optional(),

@@ -135,8 +135,8 @@ export class CryptoEngine {
     await this.machineLock.run(async () => {
       const toDevice = JSON.stringify(sync.to_device?.events ?? []);
       const lists = new DeviceLists(
-        (sync.device_lists?.changed ?? []).map((u) => new UserId(u)),
-        (sync.device_lists?.left ?? []).map((u) => new UserId(u)),
+        this.userIds(sync.device_lists?.changed ?? []),
+        this.userIds(sync.device_lists?.left ?? []),
       );
       const counts = new Map(Object.entries(sync.device_one_time_keys_count ?? {}));
       const fallback =
@@ -194,8 +194,23 @@ export class CryptoEngine {
 
   /** Tell the machine about users whose devices it must know (room members). */
   async trackUsers(userIds: string[]): Promise<void> {
-    if (userIds.length === 0) return;
-    await this.machine.updateTrackedUsers(userIds.map((u) => new UserId(u)));
+    const ids = this.userIds(userIds);
+    if (ids.length === 0) return;
+    await this.machine.updateTrackedUsers(ids);
+  }
+
+  /**
+   * Fresh UserIds (the machine consumes them), each built in its own guard: a member id another
+   * server made up must not keep the room's other members from being tracked or getting keys.
+   */
+  private userIds(ids: readonly string[]): UserId[] {
+    const out: UserId[] = [];
+    for (const id of ids) {
+      const userId = toUserId(id);
+      if (userId) out.push(userId);
+      else this.log.warn("skipping an invalid user id", { userId: id.slice(0, 80) });
+    }
+    return out;
   }
 
   /**
@@ -206,10 +221,16 @@ export class CryptoEngine {
     roomId: string,
     eventType: string,
     content: unknown,
-    members: string[],
+    recipients: string[],
     historyVisibility: string,
   ): Promise<Record<string, unknown>> {
     return this.roomLocks.run(roomId, async () => {
+      // Sorted out once (with one warning each); fresh UserIds of these below cannot throw.
+      const members = this.userIds(recipients).map((u) => {
+        const id = u.toString();
+        u.free();
+        return id;
+      });
       await this.trackUsers(members);
       await this.sendOutgoingRequests();
       for (let i = 0; i < members.length; i += CLAIM_CHUNK) {
@@ -332,6 +353,19 @@ export class CryptoEngine {
 
   close(): void {
     this.machine.close();
+  }
+}
+
+/** Longest user id the spec allows (bytes; ids are ASCII in practice). */
+const MAX_USER_ID = 255;
+
+/** The binding's UserId, or undefined for anything it (or the spec's length limit) refuses. */
+export function toUserId(id: string): UserId | undefined {
+  if (Buffer.byteLength(id) > MAX_USER_ID) return undefined;
+  try {
+    return new UserId(id);
+  } catch {
+    return undefined;
   }
 }
 

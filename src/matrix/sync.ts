@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../log.ts";
 import type { JoinedRoom, MatrixApi, RawEvent, SyncResponse } from "./api.ts";
+import { type Gap, pagesOldestFirst, type RoomMark, scanBack } from "./backfill.ts";
 import type { CryptoEngine } from "./crypto.ts";
+import { originTs } from "./eventTime.ts";
 import type { RoomRegistry } from "./rooms.ts";
 
 /** One timeline event, decrypted where it was encrypted. */
@@ -28,6 +30,12 @@ export interface SyncHandler {
   onTimeline(items: TimelineItem[]): Promise<void>;
   /** Event ids among these that were already handled (stops backfill). */
   knownEvents(eventIds: string[]): Promise<Set<string>>;
+  /** The room's high-water mark: the newest event of its timeline as of the last saved sync. */
+  loadMark(roomId: string): Promise<RoomMark | undefined>;
+  /** Saved after the batch is handled and before the token. */
+  saveMarks(marks: Map<string, RoomMark>): Promise<void>;
+  /** Backfill stopped at its cap before reaching the mark: tell the room (through the outbox). */
+  onGap(gap: Gap): Promise<void>;
   loadToken(): Promise<string | undefined>;
   saveToken(token: string): Promise<void>;
 }
@@ -35,8 +43,11 @@ export interface SyncHandler {
 export interface SyncOptions {
   timelineLimit: number;
   pollTimeoutMs: number;
+  /** Events walked back per room and sync before the rest is reported as a gap. */
   maxBackfill: number;
 }
+
+export type { Gap, RoomMark } from "./backfill.ts";
 
 const BACKFILL_PAGE = 100;
 
@@ -88,7 +99,8 @@ export class SyncLoop {
       signal: this.abort.signal,
     });
     await this.crypto.receiveSync(res);
-    await this.handleRooms(res, since === undefined);
+    const marks = await this.handleRooms(res, since === undefined);
+    if (marks.size > 0) await this.handler.saveMarks(marks);
     this.lastSyncAt = new Date();
     await this.handler.saveToken(res.next_batch);
     return res.next_batch;
@@ -119,7 +131,8 @@ export class SyncLoop {
     }
   }
 
-  private async handleRooms(res: SyncResponse, initial: boolean): Promise<void> {
+  /** Handles every room's news, room by room and page by page; returns each room's new mark. */
+  private async handleRooms(res: SyncResponse, initial: boolean): Promise<Map<string, RoomMark>> {
     for (const [roomId, room] of Object.entries(res.rooms?.invite ?? {})) {
       const invite = room.invite_state?.events.find(
         (e) => e.type === "m.room.member" && e.state_key === this.userId && e.content.membership === "invite",
@@ -130,21 +143,28 @@ export class SyncLoop {
       this.joined.delete(roomId);
       this.rooms.forget(roomId);
     }
-    const items: TimelineItem[] = [];
+    const marks = new Map<string, RoomMark>();
     for (const [roomId, room] of Object.entries(res.rooms?.join ?? {})) {
       if (!this.joined.has(roomId)) {
         this.joined.add(roomId);
         if (!initial) await this.handler.onJoined(roomId);
       }
       await this.noteState(roomId, room);
-      if (initial) continue; // history from before this device's first start is not ours to act on
-      for (const ev of await this.timelineOf(roomId, room)) items.push(await this.readable(roomId, ev));
+      const timeline = room.timeline?.events ?? [];
+      // history from before this device's first start is not ours to act on
+      if (!initial) await this.handleTimeline(roomId, room, timeline);
+      const mark = markOf(timeline);
+      if (mark) marks.set(roomId, mark);
     }
-    if (items.length > 0) await this.handler.onTimeline(items);
     // Decryption may have advanced ratchets: persist before the token moves.
     await this.crypto.sendOutgoingRequests();
+    return marks;
   }
 
+  /**
+   * Member tracking here only gets ahead of the next send (which tracks its recipients itself),
+   * so a failure is logged, not allowed to hold up the room's timeline or the sync token.
+   */
   private async noteState(roomId: string, room: JoinedRoom): Promise<void> {
     const events = [...(room.state?.events ?? []), ...(room.timeline?.events ?? [])];
     for (const ev of events) this.rooms.observe(roomId, ev);
@@ -156,45 +176,61 @@ export class SyncLoop {
           ["join", "invite"].includes(String(e.content.membership)),
       )
       .map((e) => e.state_key as string);
-    if (newMembers.length > 0 && (await this.rooms.isEncrypted(roomId)))
-      await this.crypto.trackUsers(newMembers);
+    if (newMembers.length === 0) return;
+    try {
+      if (await this.rooms.isEncrypted(roomId)) await this.crypto.trackUsers(newMembers);
+    } catch (err) {
+      this.log.warn("could not track a room's new members; the next send will", { roomId, err });
+    }
   }
 
-  /** Timeline events to handle, oldest first, with a limited timeline backfilled from /messages. */
-  private async timelineOf(roomId: string, room: JoinedRoom): Promise<RawEvent[]> {
-    let events = room.timeline?.events ?? [];
-    if (room.timeline?.limited && room.timeline.prev_batch) {
-      const older = await this.backfill(roomId, room.timeline.prev_batch);
-      events = [...older, ...events];
-    }
-    // In a room just joined, only what comes after our own join is addressed to us.
-    const joinIdx = events.findLastIndex((e) => this.isOwnJoin(e));
-    if (joinIdx >= 0) events = events.slice(joinIdx + 1);
-    return events.filter((e) => e.event_id && e.sender !== this.userId && e.state_key === undefined);
+  /**
+   * Handles a room's timeline oldest first: a limited one is first backfilled from /messages back
+   * to the room's mark, page by page, each page handled (and made durable) as it comes.
+   */
+  private async handleTimeline(roomId: string, room: JoinedRoom, timeline: RawEvent[]): Promise<void> {
+    // Only what comes after our own join (in a room just joined) or after the mark (a sync
+    // replayed after a crash) is still to do, and then nothing older is either.
+    const limited = room.timeline?.limited ? room.timeline.prev_batch : undefined;
+    const mark = limited ? await this.handler.loadMark(roomId) : undefined;
+    const stopIdx = timeline.findLastIndex(
+      (e) => this.isOwnJoin(e) || (!!mark && e.event_id === mark.eventId),
+    );
+    if (stopIdx < 0 && limited) await this.backfill(roomId, limited, mark);
+    const items: TimelineItem[] = [];
+    for (const ev of timeline.slice(stopIdx + 1))
+      if (this.addressed(ev)) items.push(await this.readable(roomId, ev));
+    if (items.length > 0) await this.handler.onTimeline(items);
   }
 
-  private async backfill(roomId: string, from: string): Promise<RawEvent[]> {
-    const collected: RawEvent[] = [];
-    let token: string | undefined = from;
-    while (token && collected.length < this.opts.maxBackfill) {
-      const page = await this.api.messages(roomId, { from: token, dir: "b", limit: BACKFILL_PAGE });
-      const ids = page.chunk.map((e) => e.event_id).filter((id): id is string => !!id);
-      const known = await this.handler.knownEvents(ids);
-      let stop = page.chunk.length === 0 || !page.end;
-      for (const ev of page.chunk) {
-        const ownJoin = this.isOwnJoin(ev);
-        if ((ev.event_id && known.has(ev.event_id)) || ownJoin) {
-          stop = true;
-          if (ownJoin) collected.push(ev);
-          break;
-        }
-        collected.push(ev);
-      }
-      if (stop) break;
-      token = page.end;
+  private async backfill(roomId: string, prevBatch: string, mark: RoomMark | undefined): Promise<void> {
+    const plan = await scanBack(this.api, {
+      roomId,
+      prevBatch,
+      mark,
+      cap: this.opts.maxBackfill,
+      pageSize: BACKFILL_PAGE,
+      isOwnJoin: (ev) => this.isOwnJoin(ev),
+      knownEvents: (ids) => this.handler.knownEvents(ids),
+    });
+    this.log.info("backfilled a limited timeline", { roomId, events: plan.events, pages: plan.pages.length });
+    if (plan.gap) {
+      this.log.warn("backfill reached its cap before what was handled; reporting a gap", {
+        ...plan.gap,
+        cap: this.opts.maxBackfill,
+      });
+      await this.handler.onGap(plan.gap);
     }
-    this.log.info("backfilled a limited timeline", { roomId, events: collected.length });
-    return collected.reverse();
+    for await (const page of pagesOldestFirst(this.api, roomId, plan)) {
+      const items: TimelineItem[] = [];
+      for (const ev of page) if (this.addressed(ev)) items.push(await this.readable(roomId, ev));
+      if (items.length > 0) await this.handler.onTimeline(items);
+    }
+  }
+
+  /** Others' messages (not state, not our own) are what the bot may act on. */
+  private addressed(ev: RawEvent): boolean {
+    return !!ev.event_id && ev.sender !== this.userId && ev.state_key === undefined;
   }
 
   /** Our membership becoming join — not a display name or avatar change while already joined. */
@@ -218,4 +254,12 @@ export class SyncLoop {
     const failure = { decryptionError: res.reason, sessionId: res.sessionId, permanentFailure };
     return { roomId, event: ev, encrypted: true, ...failure };
   }
+}
+
+/** The newest event of a timeline, with the newest time among them that can be trusted. */
+function markOf(timeline: RawEvent[]): RoomMark | undefined {
+  const last = timeline.findLast((e) => e.event_id);
+  if (!last?.event_id) return undefined;
+  const ts = timeline.findLast((e) => originTs(e.origin_server_ts) !== undefined)?.origin_server_ts;
+  return { eventId: last.event_id, ts: originTs(ts) };
 }

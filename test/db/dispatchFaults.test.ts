@@ -176,4 +176,139 @@ describe("the dispatcher with events that could stop it", () => {
     await dispatcher.handleOne(next);
     expect((await replies()).at(-1)).toMatch(/^✅ S-1 logged/);
   });
+
+  it.each([
+    ["the largest integer canonical JSON allows", 2 ** 53 - 1],
+    ["the smallest", -(2 ** 53) + 1],
+    ["a time before 1970", -1],
+    ["a fraction", T0 + 0.5],
+    ["a string", "2026-11-28T07:14:00Z"],
+  ])(
+    "answers a command whose origin_server_ts is %s as if sent when received, and the next one too",
+    async (_, ts) => {
+      const odd = message(ROJAS, "!sight vessel 12.51,-79.20");
+      odd.event.origin_server_ts = ts;
+      await dispatcher.handleOne(odd);
+      const next = message(ROJAS, "!sight vessel 12.52,-79.21");
+      await dispatcher.handleOne(next);
+      expect((await replies()).filter((b) => /^✅ S-\d logged/.test(b))).toHaveLength(2);
+      const rows = await db.sql<{ seen_ms: string }[]>`
+      select (extract(epoch from seen_at) * 1000)::bigint as seen_ms from sightings order by id`;
+      expect(rows.map((r) => Number(r.seen_ms))).toEqual([T0 + 3_600_000, next.event.origin_server_ts]);
+      const claims =
+        await db.sql`select sent_at from processed_events where event_id = ${odd.event.event_id!}`;
+      expect(claims).toEqual([{ sent_at: null }]);
+    },
+  );
+
+  it("says it cannot read a message with an impossible time, without a time", async () => {
+    const m = message(ROJAS, "?");
+    m.event = { ...m.event, type: "m.room.encrypted", origin_server_ts: 2 ** 53 - 1, content: {} };
+    await dispatcher.handleOne({ ...m, decryptionError: "missing key", sessionId: "s" });
+    expect(await replies()).toEqual([
+      `I can't read ${ROJAS}'s message yet (missing key); I'll process it when the key arrives.`,
+    ]);
+  });
+
+  it("tells the room once which times it may have missed commands in, and audits the gap", async () => {
+    const gap = {
+      roomId: ROOM,
+      from: Date.parse("2026-11-28T02:14:30Z"),
+      to: Date.parse("2026-11-28T03:40:00Z"),
+      at: "$oldest",
+    };
+    await dispatcher.noticeGap(gap);
+    await dispatcher.noticeGap(gap); // the same sync, replayed after a crash
+    expect(await replies()).toEqual([
+      "I may have missed commands between 02:14Z and 03:40Z while I was away; please resend anything important.",
+    ]);
+    const audit = await db.sql`select action, room_id, detail from audit_log`;
+    expect(audit).toEqual([
+      {
+        action: "sync.gap",
+        room_id: ROOM,
+        detail: {
+          from: "2026-11-28T02:14:30.000Z",
+          to: "2026-11-28T03:40:00.000Z",
+          oldestReached: "$oldest",
+        },
+      },
+    ]);
+    await dispatcher.noticeGap({ roomId: ROOM, from: undefined, to: gap.to + 86_400_000, at: "$older" });
+    expect((await replies()).at(-1)).toBe(
+      "I may have missed commands sent before 03:40Z while I was away; please resend anything important.",
+    );
+  });
+
+  describe("when recording a failure fails for the same reason as handling", () => {
+    const poisoned = (failures: number) => {
+      let left = failures;
+      const db0 = db.db;
+      const flaky = new Proxy(db0, {
+        get(target, prop, receiver) {
+          if (prop !== "transaction") return Reflect.get(target, prop, receiver);
+          return (...args: Parameters<typeof db0.transaction>) => {
+            if (left-- > 0) return Promise.reject(new RangeError("Invalid time value"));
+            return target.transaction(...args);
+          };
+        },
+      });
+      const logged: string[] = [];
+      const d = new Dispatcher({
+        db: flaky,
+        log: createLogger("error", {}, (line) => logged.push(line)),
+        directory: directoryFromConfig(config),
+        commands,
+        isEncrypted: async () => true,
+        runtime: () => Promise.reject(new Error("not here")),
+        now: () => new Date(T0 + 3_600_000),
+        onOutbox: () => {},
+      });
+      return { d, logged };
+    };
+
+    it("claims the event with its id and room alone, audited as failed", async () => {
+      // Handling fails twice, then the full failure record: only the bare claim gets through.
+      const { d } = poisoned(3);
+      const doomed = message(ROJAS, "!sight vessel 12.51,-79.20");
+      await d.handleOne(doomed);
+      const claims = await db.sql`select room_id, sender from processed_events`;
+      expect(claims).toEqual([{ room_id: ROOM, sender: null }]);
+      const audit = await db.sql`select action, actor, detail->>'bare' as bare from audit_log`;
+      expect(audit).toEqual([{ action: "event.failed", actor: ROJAS, bare: "true" }]);
+      await d.handleOne(message(ROJAS, "!sight vessel 12.52,-79.21"));
+      expect((await replies()).at(-1)).toMatch(/^✅ S-1 logged/);
+    });
+
+    it("logs and leaves the event when even the bare claim fails, and never throws", async () => {
+      const { d, logged } = poisoned(4);
+      await expect(d.handleOne(message(ROJAS, "!sight vessel 12.51,-79.20"))).resolves.toBeUndefined();
+      expect(await db.sql`select * from processed_events`).toHaveLength(0);
+      expect(logged.join("\n")).toContain("could not even claim the failed event");
+      await d.handleOne(message(ROJAS, "!sight vessel 12.52,-79.21"));
+      expect((await replies()).at(-1)).toMatch(/^✅ S-1 logged/);
+    });
+
+    it("still hands a transient failure back, so the batch is retried", async () => {
+      const flaky = new Proxy(db.db, {
+        get(target, prop, receiver) {
+          if (prop !== "transaction") return Reflect.get(target, prop, receiver);
+          return () => Promise.reject(Object.assign(new Error("connection reset"), { code: "ECONNRESET" }));
+        },
+      });
+      const d = new Dispatcher({
+        db: flaky,
+        log: createLogger("error", {}, () => {}),
+        directory: directoryFromConfig(config),
+        commands,
+        isEncrypted: async () => true,
+        runtime: () => Promise.reject(new Error("not here")),
+        now: () => new Date(T0),
+        onOutbox: () => {},
+      });
+      await expect(d.handleOne(message(ROJAS, "!sight vessel 12.51,-79.20"))).rejects.toThrow(
+        "connection reset",
+      );
+    });
+  });
 });

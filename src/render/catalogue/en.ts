@@ -39,6 +39,11 @@ export const en = {
     "I can't read {sender}'s message from {at} yet (missing key); I'll process it when the key arrives.",
   "notice.cannotEverDecrypt": "I can't decrypt {sender}'s message ({why}); please send it again.",
   "notice.cannotEverDecryptAt": "I can't decrypt {sender}'s message from {at} ({why}); please send it again.",
+  "notice.missedSome": "I may have missed some commands while I was away; please resend anything important.",
+  "notice.missedBefore":
+    "I may have missed commands sent before {to} while I was away; please resend anything important.",
+  "notice.missedBetween":
+    "I may have missed commands between {from} and {to} while I was away; please resend anything important.",
   "notice.notRostered":
     "Sorry {sender}, you are not on Tearline's roster, so I can't act on your commands. Ask the operator to add you (with your partner and roles) to the roster in tearline.yaml.",
   "notice.untrustedDevice":
