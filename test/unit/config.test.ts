@@ -383,6 +383,7 @@ describe("environment", () => {
         logLevel: "info",
         deviceName: undefined,
         syncTimelineLimit: 50,
+        syncMaxBackfill: 1000,
         fault: undefined,
       },
     });
