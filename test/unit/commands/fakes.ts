@@ -1,5 +1,5 @@
 /** A fake command context: in-memory repositories with the same meaning as the SQL ones. */
-import type { ConfigFacts, RfiRepo, SightingRepo } from "../../../commands/repos.ts";
+import type { ConfigFacts, RfiRepo, SharingFacts, SightingRepo } from "../../../commands/repos.ts";
 import type { AuditedRefusal } from "../../../commands/rfiAct.ts";
 import {
   type AnyCommand,
@@ -42,8 +42,22 @@ export const CONFIG: ConfigFacts = {
     "usa-jtf": { roomId: USA_JTF, partners: ["USA", "JTF"] },
   },
   corroboration: { windowHours: 6, distanceNm: 30 },
-  sharing: [{ from: "col-usa", to: "usa-jtf", kinds: ["sighting", "rfi", "text"] }],
+  sharing: [sharingRule("col-usa", "usa-jtf", ["sighting", "rfi", "text"])],
 };
+
+/** A rule that lets `kinds` go from one room to another at once, up to TLP:AMBER, unredacted. */
+export function sharingRule(from: string, to: string, kinds: SharingFacts["kinds"]): SharingFacts {
+  return {
+    name: `${from}→${to}`,
+    from,
+    to,
+    kinds,
+    maxTlp: "amber",
+    approval: "auto",
+    redact: [],
+    forward: false,
+  };
+}
 
 export class MemorySightings implements SightingRepo {
   readonly rows: Sighting[] = [];
