@@ -445,7 +445,7 @@ describe("sharing facts for commands", () => {
     configFacts(
       parsed(
         edited("roster:", '  col-pan: { room: "!pan:example.org", partners: [COL] }\nroster:').replace(
-          /sharing:[^]*/,
+          /sharing:[\s\S]*/,
           sharing,
         ),
       ),
