@@ -312,6 +312,8 @@ describe("the tearline holds for any rules, item and approvals", () => {
         const q = coarsenPosition(p, size);
         expect(q.precisionM).toBeGreaterThanOrEqual(Math.max(size, p.precisionM));
         expect({ lat: q.lat, lon: q.lon }).toEqual(cell.centre);
+        expect(q.lat).toBeCloseTo((cell.south + cell.north) / 2, 9);
+        expect(q.lon).toBeCloseTo((cell.west + cell.east) / 2, 9);
         // The original is in the cell, and the cell is no smaller than the size on any side.
         expect(p.lat).toBeGreaterThanOrEqual(cell.south - 1e-9);
         expect(p.lat).toBeLessThanOrEqual(cell.north + 1e-9);
