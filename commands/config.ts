@@ -1,3 +1,5 @@
+import type { SharingRule } from "../src/domain/sharingRule.ts";
+
 /** The loaded configuration, as far as commands need it (src/bot/configDirectory.ts builds it). */
 export interface RoomFacts {
   roomId: string;
@@ -7,14 +9,10 @@ export interface RoomFacts {
 }
 
 /**
- * A sharing rule of tearline.yaml, as far as commands need it: which kinds of item may go from
- * one configured room to another (both by alias).
+ * A sharing rule of tearline.yaml for one target room (both ends by alias): a rule written with
+ * `to: [a, b]` is one of these per target. The pure decisions are in src/domain/sharing.ts.
  */
-export interface SharingFacts {
-  from: string;
-  to: string;
-  kinds: readonly string[];
-}
+export type SharingFacts = SharingRule;
 
 /** The loaded configuration, as far as commands need it. */
 export interface ConfigFacts {

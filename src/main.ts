@@ -54,7 +54,9 @@ async function main(argv: string[]): Promise<number> {
     console.error(formatConfigErrors(loaded.errors));
     return 2;
   }
-  return run(env.env, loaded.config, createLogger(env.env.logLevel));
+  const log = createLogger(env.env.logLevel);
+  for (const w of loaded.warnings) log.warn("configuration warning", { warning: formatConfigErrors([w]) });
+  return run(env.env, loaded.config, log);
 }
 
 function unusable(errors: readonly string[]): number {
@@ -70,6 +72,11 @@ async function checkConfig(path: string): Promise<number> {
     return 1;
   }
   const c = loaded.config;
+  for (const line of formatConfigErrors(loaded.warnings)
+    .split("\n")
+    .filter((l) => l !== "")) {
+    console.warn(`warning: ${line}`);
+  }
   console.log(
     `${path} is valid: ${Object.keys(c.partners).length} partners, ${Object.keys(c.rooms).length} rooms, ` +
       `${Object.keys(c.roster).length} people, ${c.sharing.length} sharing rules`,

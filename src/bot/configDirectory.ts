@@ -1,6 +1,6 @@
-import type { ConfigFacts } from "../../commands/config.ts";
+import type { ConfigFacts, SharingFacts } from "../../commands/config.ts";
 import { memberOf, roomAliasFor } from "../config/lookup.ts";
-import type { TearlineConfig } from "../config/schema.ts";
+import { type TearlineConfig, targetsOf } from "../config/schema.ts";
 import type { Directory } from "./directory.ts";
 
 /** The Directory view of tearline.yaml. Invites: configured rooms, or inviters on the roster. */
@@ -29,6 +29,41 @@ export function configFacts(config: TearlineConfig): ConfigFacts {
       windowHours: config.corroboration.window_hours,
       distanceNm: config.corroboration.distance_nm,
     },
-    sharing: config.sharing.map((rule) => ({ from: rule.from, to: rule.to, kinds: rule.kinds })),
+    sharing: sharingFacts(config.sharing),
   };
+}
+
+/**
+ * One fact per target room, named `from→to` — with `#2`, `#3` for further rules of the same pair,
+ * so a name stays put while rules for other pairs are added or removed.
+ */
+export function sharingFacts(rules: TearlineConfig["sharing"]): SharingFacts[] {
+  const seen = new Map<string, number>();
+  return rules.flatMap((rule) =>
+    targetsOf(rule).map((to): SharingFacts => {
+      const pair = `${rule.from}→${to}`;
+      const nth = (seen.get(pair) ?? 0) + 1;
+      seen.set(pair, nth);
+      const { approval } = rule;
+      return {
+        name: nth === 1 ? pair : `${pair}#${nth}`,
+        from: rule.from,
+        to,
+        kinds: rule.kinds,
+        maxTlp: rule.max_tlp,
+        approval:
+          approval === "auto"
+            ? "auto"
+            : {
+                role: approval.role,
+                count: approval.count,
+                notRequester: approval.not_requester,
+                expiresMs: approval.expires,
+              },
+        redact: rule.redact,
+        positionPrecisionM: rule.position_precision,
+        forward: rule.forward,
+      };
+    }),
+  );
 }

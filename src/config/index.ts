@@ -3,6 +3,7 @@ export { type EnvResult, readEnv, type TearlineEnv } from "./env.ts";
 export {
   type ConfigError,
   type ConfigResult,
+  type ConfigWarning,
   formatConfigErrors,
   loadConfig,
   parseConfigText,

@@ -8,6 +8,7 @@ import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { formatPath, offsetOf, type PathSegment, positionOf } from "./locate.ts";
 import { genericMessage } from "./messages.ts";
+import { checkWarnings } from "./references.ts";
 import { type TearlineConfig, TearlineConfigSchema } from "./schema.ts";
 
 export { hasRole, memberOf, roomAliasFor } from "./lookup.ts";
@@ -22,7 +23,12 @@ export interface ConfigError {
   message: string;
 }
 
-export type ConfigResult = { ok: true; config: TearlineConfig } | { ok: false; errors: ConfigError[] };
+/** Something valid that will not do what it says (e.g. a rule relaying TLP:RED); same shape as an error. */
+export type ConfigWarning = ConfigError;
+
+export type ConfigResult =
+  | { ok: true; config: TearlineConfig; warnings: ConfigWarning[] }
+  | { ok: false; errors: ConfigError[] };
 
 interface Located {
   path: PathSegment[];
@@ -92,7 +98,13 @@ export function parseConfigText(text: string, file: string): ConfigResult {
   }
   // An empty file is treated as an empty mapping so the errors say which sections are required.
   const parsed = TearlineConfigSchema.safeParse(data ?? {}, { error: genericMessage });
-  if (parsed.success) return { ok: true, config: parsed.data };
+  if (parsed.success) {
+    const warnings: ConfigWarning[] = [];
+    checkWarnings(parsed.data, (path, _input, message) =>
+      warnings.push(errorAt(offsetOf(doc, path, "value"), path, message)),
+    );
+    return { ok: true, config: parsed.data, warnings: warnings.sort(byPosition) };
+  }
 
   const errors = parsed.error.issues
     .flatMap((issue) => locateIssue(issue, []))
@@ -101,7 +113,10 @@ export function parseConfigText(text: string, file: string): ConfigResult {
   return { ok: false, errors: [...unique.values()].sort(byPosition) };
 }
 
-/** `tearline.yaml:14:15 sharing[2].max_tlp: "orange" is not a TLP marking; allowed: …`, one per line. */
+/**
+ * `tearline.yaml:14:15 sharing[2].max_tlp: "orange" is not a TLP marking; allowed: …`, one per
+ * line. Warnings have the same shape and are formatted the same way.
+ */
 export function formatConfigErrors(errors: readonly ConfigError[]): string {
   return errors
     .map((e) => {

@@ -5,6 +5,7 @@
  */
 import { validateDetailed } from "node-cron";
 import { PARTNER_CODE, ROOM_ALIAS, ROOM_ID } from "./patterns.ts";
+import type { TearlineConfig } from "./schema.ts";
 
 export type Report = (path: (string | number)[], input: unknown, message: string) => void;
 
@@ -87,20 +88,35 @@ export function checkReferences(config: unknown, report: Report): void {
 
   for (const [i, rule] of itemsOf(config.sharing).entries()) {
     if (!isMapping(rule)) continue;
-    for (const end of ["from", "to"] as const) {
-      const alias = rule[end];
+    const targets: [unknown, (string | number)[]][] = Array.isArray(rule.to)
+      ? rule.to.map((to, j) => [to, ["sharing", i, "to", j]])
+      : [[rule.to, ["sharing", i, "to"]]];
+    for (const [alias, path] of [[rule.from, ["sharing", i, "from"]] as const, ...targets]) {
       if (typeof alias !== "string" || !ROOM_ALIAS.test(alias) || aliases.includes(alias)) continue;
-      report(
-        ["sharing", i, end],
-        alias,
-        `${JSON.stringify(alias)} is not a room; defined rooms: ${listOf(aliases)}`,
-      );
+      report([...path], alias, `${JSON.stringify(alias)} is not a room; defined rooms: ${listOf(aliases)}`);
     }
-    if (typeof rule.from === "string" && rule.from === rule.to) {
+    for (const [to, path] of targets) {
+      if (typeof rule.from === "string" && rule.from === to) {
+        report(path, to, `${JSON.stringify(to)} is also "from"; a rule relays to another room`);
+      }
+    }
+  }
+}
+
+/** TLP:RED and TLP:AMBER+STRICT never leave their room (design §6), whatever a rule says. */
+const NEVER_LEAVE = ["red", "amber+strict"];
+
+/**
+ * Settings that are valid but cannot do what they say: the bot starts, and the operator is told.
+ * Runs on a configuration that passed validation.
+ */
+export function checkWarnings(config: TearlineConfig, report: Report): void {
+  for (const [i, rule] of config.sharing.entries()) {
+    if (NEVER_LEAVE.includes(rule.max_tlp)) {
       report(
-        ["sharing", i, "to"],
-        rule.to,
-        `${JSON.stringify(rule.to)} is also "from"; a rule relays to another room`,
+        ["sharing", i, "max_tlp"],
+        rule.max_tlp,
+        `TLP:RED and TLP:AMBER+STRICT never leave their room; this rule can never relay them (it relays up to TLP:AMBER)`,
       );
     }
   }

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { checkReferences } from "./references.ts";
 import { describeValue } from "./messages.ts";
 import { PARTNER_CODE, ROOM_ALIAS, ROOM_ID, USER_ID } from "./patterns.ts";
+import { parseDistanceM, parsePeriodMs } from "./units.ts";
 
 export { PARTNER_CODE, ROOM_ALIAS, ROOM_ID, USER_ID };
 export const TLP_MARKINGS = ["clear", "green", "amber", "amber+strict", "red"] as const;
@@ -71,6 +72,25 @@ const roomId = z.string().regex(ROOM_ID, {
       : `${describeValue(iss.input)} is not a Matrix room ID; expected "!opaque" (room version 12) or "!opaque:server", as the room's settings show it`,
 });
 
+/** A quantity with its unit (`24h`, `10km`), read to a number; otherwise "<value> is not <noun>; e.g. …". */
+function measured(read: (text: string) => number | undefined, noun: string, examples: string) {
+  return z.unknown().transform((input, ctx) => {
+    const value = typeof input === "string" ? read(input) : undefined;
+    if (value !== undefined) return value;
+    ctx.addIssue({
+      code: "custom",
+      input,
+      message: `${input === undefined ? "missing" : `${describeValue(input)} is not ${noun}`}; e.g. ${examples}`,
+    });
+    return z.NEVER;
+  });
+}
+
+/** Milliseconds. */
+const period = measured(parsePeriodMs, "a period", "30m, 24h, 7d");
+/** Metres. */
+const distance = measured(parseDistanceM, "a distance", "10km, 500m, 5nm");
+
 export const PartnerSchema = strict({ name: z.string().min(1) });
 
 export const DigestScheduleSchema = strict({
@@ -98,24 +118,43 @@ export const ApprovalSchema = z.union(
       role: RoleSchema,
       count: z.number().int().min(1).default(1),
       not_requester: z.boolean().default(true),
+      /** Milliseconds a pending alert waits for its quorum (`expires: 24h` in the file). */
+      expires: period.prefault("24h"),
     }),
   ],
   {
     error: (iss) =>
       `${iss.input === undefined ? "missing" : `${describeValue(iss.input)} is not an approval`}; ` +
-      'use "auto" or a mapping { role, count, not_requester }',
+      'use "auto" or a mapping { role, count, not_requester, expires }',
   },
 );
 
+// Not normalised to a list here: the cross-reference checks must still tell `to: x` from `to: [x]`
+// to point at the right place. `targetsOf` reads either.
+const roomAliases = z.union([roomAlias, z.array(roomAlias).min(1)], {
+  error: (iss) =>
+    `${iss.input === undefined ? "missing" : `${describeValue(iss.input)} is not a room alias or a list of them`}; ` +
+    "e.g. usa-jtf or [usa-jtf, col-pan]",
+});
+
 export const SharingRuleSchema = strict({
   from: roomAlias,
-  to: roomAlias,
+  /** One room alias or several; read it with `targetsOf`. */
+  to: roomAliases,
   kinds: z.array(SharedKindSchema).min(1),
   max_tlp: TlpSchema,
   approval: ApprovalSchema,
   redact: z.array(RedactFieldSchema).default([]),
-  coarsen_km: z.number().positive().optional(),
+  /** Metres: positions are snapped to a grid this coarse for the target (`10km` in the file). */
+  position_precision: distance.optional(),
+  /** Whether a copy relayed under this rule may itself be alerted onward from the target. */
+  forward: z.boolean().default(false),
 });
+
+/** The target rooms of a rule, whether `to` names one or lists several. */
+export function targetsOf(rule: Pick<SharingRule, "to">): string[] {
+  return typeof rule.to === "string" ? [rule.to] : [...rule.to];
+}
 
 export const CorroborationSchema = strict({
   window_hours: z.number().positive().default(6),

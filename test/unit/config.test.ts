@@ -5,6 +5,7 @@ import { readBaseEnv, readEnv } from "../../src/config/env.ts";
 import { formatConfigErrors, loadConfig, parseConfigText } from "../../src/config/load.ts";
 import { hasRole, memberOf, roomAliasFor } from "../../src/config/lookup.ts";
 import type { TearlineConfig } from "../../src/config/schema.ts";
+import { configFacts } from "../../src/bot/configDirectory.ts";
 
 /** The illustrative tearline.yaml from design §6, verbatim. */
 const DESIGN_YAML = `partners: { COL: { name: Colombian Navy }, USA: { name: US Coast Guard }, JTF: { name: Joint Task Force } }
@@ -19,8 +20,10 @@ sharing:
     to: usa-jtf
     kinds: [sighting, rfi, text]
     max_tlp: amber            # anything above is never relayed
-    approval: { role: approver, count: 1, not_requester: true }   # or: auto
+    approval: { role: approver, count: 1, not_requester: true, expires: 24h }   # or: auto
     redact: [reporter, remarks]                                   # fields removed at the tearline
+    position_precision: 10km                                      # positions coarsened for the target
+    forward: false                                                # relayed copies not alerted onward
 `;
 
 function parsed(text: string): TearlineConfig {
@@ -57,8 +60,10 @@ describe("tearline.yaml", () => {
       to: "usa-jtf",
       kinds: ["sighting", "rfi", "text"],
       max_tlp: "amber",
-      approval: { role: "approver", count: 1, not_requester: true },
+      approval: { role: "approver", count: 1, not_requester: true, expires: 86_400_000 },
       redact: ["reporter", "remarks"],
+      position_precision: 10_000,
+      forward: false,
     });
     expect(config.corroboration).toEqual({ window_hours: 6, distance_nm: 30 });
     expect(config.trust).toEqual({ only_cross_signed: false, ignore_unverified: false });
@@ -84,7 +89,7 @@ rooms:
 roster:
   "@lo.col:example.org": { partner: COL, roles: [liaison], name: "Lt. Rojas" }
 sharing:
-  - { from: col-usa, to: usa, kinds: [sighting], max_tlp: green, approval: auto, redact: [position], coarsen_km: 10 }
+  - { from: col-usa, to: usa, kinds: [sighting], max_tlp: green, approval: auto, redact: [position], forward: true }
   - { from: usa, to: col-usa, kinds: [rfi], max_tlp: amber, approval: { role: duty_officer } }
 corroboration: { window_hours: 12 }
 trust: { only_cross_signed: true }
@@ -92,8 +97,15 @@ trust: { only_cross_signed: true }
     expect(config.prefix).toBe("?");
     expect(config.rooms["col-usa"]?.digest).toEqual({ cron: "0 6 * * mon-fri", tz: "UTC" });
     expect(config.rooms["col-usa"]?.lang).toBe("es");
-    expect(config.sharing[0]).toMatchObject({ approval: "auto", redact: ["position"], coarsen_km: 10 });
-    expect(config.sharing[1]?.approval).toEqual({ role: "duty_officer", count: 1, not_requester: true });
+    expect(config.sharing[0]).toMatchObject({ approval: "auto", redact: ["position"], forward: true });
+    expect(config.sharing[1]?.approval).toEqual({
+      role: "duty_officer",
+      count: 1,
+      not_requester: true,
+      expires: 86_400_000,
+    });
+    expect(config.sharing[1]).toMatchObject({ forward: false });
+    expect(config.sharing[1]).not.toHaveProperty("position_precision");
     expect(config.corroboration).toEqual({ window_hours: 12, distance_nm: 30 });
     expect(config.trust).toEqual({ only_cross_signed: true, ignore_unverified: false });
   });
@@ -112,7 +124,7 @@ trust: { only_cross_signed: true }
       to: "max_tpl: amber",
       errors: [
         `tearline.yaml:9:5 sharing[0].max_tlp: missing; ${TLP_ALLOWED}`,
-        "tearline.yaml:12:5 sharing[0].max_tpl: unknown key; allowed: from, to, kinds, max_tlp, approval, redact, coarsen_km",
+        "tearline.yaml:12:5 sharing[0].max_tpl: unknown key; allowed: from, to, kinds, max_tlp, approval, redact, position_precision, forward",
       ],
     },
     {
@@ -215,10 +227,10 @@ trust: { only_cross_signed: true }
     },
     {
       name: "an approval that is neither auto nor a quorum",
-      from: "approval: { role: approver, count: 1, not_requester: true }",
+      from: "approval: { role: approver, count: 1, not_requester: true, expires: 24h }",
       to: "approval: manual",
       errors: [
-        'tearline.yaml:13:15 sharing[0].approval: "manual" is not an approval; use "auto" or a mapping { role, count, not_requester }',
+        'tearline.yaml:13:15 sharing[0].approval: "manual" is not an approval; use "auto" or a mapping { role, count, not_requester, expires }',
       ],
     },
     {
@@ -232,6 +244,78 @@ trust: { only_cross_signed: true }
       from: "not_requester: true",
       to: "not_requester: yes",
       errors: ['tearline.yaml:13:58 sharing[0].approval.not_requester: expected true or false, got "yes"'],
+    },
+    {
+      name: "an expiry that is not a period",
+      from: "expires: 24h",
+      to: "expires: 1 day",
+      errors: ['tearline.yaml:13:73 sharing[0].approval.expires: "1 day" is not a period; e.g. 30m, 24h, 7d'],
+    },
+    {
+      name: "an expiry without a unit",
+      from: "expires: 24h",
+      to: "expires: 24",
+      errors: ["tearline.yaml:13:73 sharing[0].approval.expires: 24 is not a period; e.g. 30m, 24h, 7d"],
+    },
+    {
+      name: "a position precision that is not a distance",
+      from: "position_precision: 10km",
+      to: 'position_precision: "10 kms"',
+      errors: [
+        'tearline.yaml:15:25 sharing[0].position_precision: "10 kms" is not a distance; e.g. 10km, 500m, 5nm',
+      ],
+    },
+    {
+      name: "a position precision without a unit",
+      from: "position_precision: 10km",
+      to: "position_precision: 10",
+      errors: [
+        "tearline.yaml:15:25 sharing[0].position_precision: 10 is not a distance; e.g. 10km, 500m, 5nm",
+      ],
+    },
+    {
+      name: "forward that is not true or false",
+      from: "forward: false",
+      to: "forward: never",
+      errors: ['tearline.yaml:16:14 sharing[0].forward: expected true or false, got "never"'],
+    },
+    {
+      name: "a list of targets with one that is not defined",
+      from: "to: usa-jtf",
+      to: "to: [usa-jtf, usa-jft]",
+      errors: [
+        'tearline.yaml:10:19 sharing[0].to[1]: "usa-jft" is not a room; defined rooms: col-usa, usa-jtf',
+      ],
+    },
+    {
+      name: "a list of targets that includes the source room",
+      from: "to: usa-jtf",
+      to: "to: [usa-jtf, col-usa]",
+      errors: [
+        'tearline.yaml:10:19 sharing[0].to[1]: "col-usa" is also "from"; a rule relays to another room',
+      ],
+    },
+    {
+      name: "an empty list of targets",
+      from: "to: usa-jtf",
+      to: "to: []",
+      errors: ["tearline.yaml:10:9 sharing[0].to: must list at least 1 item"],
+    },
+    {
+      name: "a target that is not a room alias",
+      from: "to: usa-jtf",
+      to: "to: USA-JTF",
+      errors: [
+        'tearline.yaml:10:9 sharing[0].to: "USA-JTF" is not a room alias; use lowercase letters, digits and "-", e.g. col-usa',
+      ],
+    },
+    {
+      name: "a target that is neither a room alias nor a list",
+      from: "to: usa-jtf",
+      to: "to: { room: usa-jtf }",
+      errors: [
+        "tearline.yaml:10:9 sharing[0].to: a mapping is not a room alias or a list of them; e.g. usa-jtf or [usa-jtf, col-pan]",
+      ],
     },
     {
       name: "a roster key that is not a Matrix user ID",
@@ -334,6 +418,72 @@ trust: { only_cross_signed: true }
     expect(formatConfigErrors(result.errors)).toBe(
       `${path}: no configuration file at ${path}; set TEARLINE_CONFIG to the path of tearline.yaml`,
     );
+  });
+});
+
+describe("tearline.yaml warnings", () => {
+  const warnings = (text: string) => {
+    const result = parseConfigText(text, "tearline.yaml");
+    if (!result.ok) throw new Error(formatConfigErrors(result.errors));
+    return formatConfigErrors(result.warnings);
+  };
+  const NEVER = "TLP:RED and TLP:AMBER+STRICT never leave their room; this rule can never relay them";
+
+  it.each(["red", "amber+strict"])("accepts a rule up to %s but warns that it can never relay it", (tlp) => {
+    expect(warnings(edited("max_tlp: amber", `max_tlp: ${tlp}`))).toBe(
+      `tearline.yaml:12:14 sharing[0].max_tlp: ${NEVER} (it relays up to TLP:AMBER)`,
+    );
+  });
+
+  it("has nothing to say about a rule up to amber", () => {
+    expect(warnings(DESIGN_YAML)).toBe("");
+  });
+});
+
+describe("sharing facts for commands", () => {
+  const facts = (sharing: string) =>
+    configFacts(
+      parsed(
+        edited("roster:", '  col-pan: { room: "!pan:example.org", partners: [COL] }\nroster:').replace(
+          /sharing:[\s\S]*/,
+          sharing,
+        ),
+      ),
+    ).sharing;
+
+  it("carries the whole rule, with durations and distances in milliseconds and metres", () => {
+    expect(configFacts(parsed(DESIGN_YAML)).sharing).toEqual([
+      {
+        name: "col-usa→usa-jtf",
+        from: "col-usa",
+        to: "usa-jtf",
+        kinds: ["sighting", "rfi", "text"],
+        maxTlp: "amber",
+        approval: { role: "approver", count: 1, notRequester: true, expiresMs: 24 * 3_600_000 },
+        redact: ["reporter", "remarks"],
+        positionPrecisionM: 10_000,
+        forward: false,
+      },
+    ]);
+  });
+
+  it("expands a rule with several targets into one fact per target, and numbers repeated pairs", () => {
+    const rules = facts(`sharing:
+  - { from: col-usa, to: [usa-jtf, col-pan], kinds: [text], max_tlp: green, approval: auto, position_precision: 5nm }
+  - { from: col-usa, to: col-pan, kinds: [sighting], max_tlp: amber, approval: { role: approver, count: 2, expires: 30m } }
+`);
+    expect(rules.map((r) => [r.name, r.to, r.kinds])).toEqual([
+      ["col-usa→usa-jtf", "usa-jtf", ["text"]],
+      ["col-usa→col-pan", "col-pan", ["text"]],
+      ["col-usa→col-pan#2", "col-pan", ["sighting"]],
+    ]);
+    expect(rules[0]?.positionPrecisionM).toBe(5 * 1852);
+    expect(rules[2]?.approval).toEqual({
+      role: "approver",
+      count: 2,
+      notRequester: true,
+      expiresMs: 1_800_000,
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 /** A fake command context over the in-memory repositories (test/support/memoryRepos.ts). */
-import type { ConfigFacts } from "../../../commands/config.ts";
+import type { ConfigFacts, SharingFacts } from "../../../commands/config.ts";
 import type { AuditedRefusal } from "../../../commands/rfiAct.ts";
 import {
   type AnyCommand,
@@ -39,8 +39,22 @@ export const CONFIG: ConfigFacts = {
     "usa-jtf": { roomId: USA_JTF, partners: ["USA", "JTF"] },
   },
   corroboration: { windowHours: 6, distanceNm: 30 },
-  sharing: [{ from: "col-usa", to: "usa-jtf", kinds: ["sighting", "rfi", "text"] }],
+  sharing: [sharingRule("col-usa", "usa-jtf", ["sighting", "rfi", "text"])],
 };
+
+/** A rule that lets `kinds` go from one room to another at once, up to TLP:AMBER, unredacted. */
+export function sharingRule(from: string, to: string, kinds: SharingFacts["kinds"]): SharingFacts {
+  return {
+    name: `${from}→${to}`,
+    from,
+    to,
+    kinds,
+    maxTlp: "amber",
+    approval: "auto",
+    redact: [],
+    forward: false,
+  };
+}
 
 export interface World {
   sightings: MemorySightings;

@@ -17,6 +17,7 @@ import {
   recordOf,
   refusalAudit,
   SMITH,
+  sharingRule,
   send,
   text,
   USA_JTF,
@@ -418,7 +419,7 @@ describe("RFIs and the sharing rules (deny by default)", () => {
     const w = at0714();
     const config = {
       ...WITH_PAN,
-      sharing: [{ from: "col-usa", to: "col-pan", kinds: ["sighting", "text"] }],
+      sharing: [sharingRule("col-usa", "col-pan", ["sighting", "text"])],
     };
     const reply = await send(rfi, "!rfi ask to=col-pan -- q?", inPan(w, ROJAS, COL_USA, { config }));
     expect(error(reply)).toContain("no sharing rule from col-usa to col-pan allows RFIs");
@@ -490,7 +491,7 @@ describe("RFIs and the sharing rules (deny by default)", () => {
     const w = at0714();
     const config = {
       ...WITH_PAN,
-      sharing: [...WITH_PAN.sharing, { from: "col-usa", to: "col-pan", kinds: ["rfi"] }],
+      sharing: [...WITH_PAN.sharing, sharingRule("col-usa", "col-pan", ["rfi"])],
     };
     await send(rfi, "!rfi ask to=USA -- anything on HK-4F2?", inPan(w, ROJAS, COL_USA, { config }));
     expect(error(await send(rfi, "!rfi refer RFI-1 to=usa-jtf", inPan(w, SMITH, COL_USA, { config })))).toBe(
@@ -541,7 +542,17 @@ describe("RFIs and the sharing rules (deny by default)", () => {
       ],
     });
     expect(configFacts(config).sharing).toEqual([
-      { from: "col-usa", to: "usa-jtf", kinds: ["sighting", "rfi"] },
+      {
+        name: "col-usa→usa-jtf",
+        from: "col-usa",
+        to: "usa-jtf",
+        kinds: ["sighting", "rfi"],
+        maxTlp: "amber",
+        approval: "auto",
+        redact: [],
+        positionPrecisionM: undefined,
+        forward: false,
+      },
     ]);
   });
 });
