@@ -7,13 +7,20 @@ export interface EventOrigin {
   roomId: string;
   sender?: string | undefined;
   sentAt?: Date | undefined;
+  threadRoot?: string | undefined;
 }
 
 /** Claims an event for processing; false when it was already handled (exactly-once). */
 export async function claimEvent(tx: DbOrTx, e: EventOrigin): Promise<boolean> {
   const rows = await tx
     .insert(processedEvents)
-    .values({ eventId: e.eventId, roomId: e.roomId, sender: e.sender ?? null, sentAt: e.sentAt ?? null })
+    .values({
+      eventId: e.eventId,
+      roomId: e.roomId,
+      sender: e.sender ?? null,
+      sentAt: e.sentAt ?? null,
+      threadRoot: e.threadRoot ?? null,
+    })
     .onConflictDoNothing()
     .returning({ eventId: processedEvents.eventId });
   return rows.length === 1;
@@ -27,6 +34,7 @@ export async function processedEvent(db: DbOrTx, eventId: string): Promise<Event
       roomId: processedEvents.roomId,
       sender: processedEvents.sender,
       sentAt: processedEvents.sentAt,
+      threadRoot: processedEvents.threadRoot,
     })
     .from(processedEvents)
     .where(eq(processedEvents.eventId, eventId));
@@ -37,6 +45,7 @@ export async function processedEvent(db: DbOrTx, eventId: string): Promise<Event
       roomId: r.roomId,
       sender: r.sender ?? undefined,
       sentAt: r.sentAt ?? undefined,
+      threadRoot: r.threadRoot ?? undefined,
     }
   );
 }

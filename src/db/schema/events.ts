@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   bigserial,
   boolean,
@@ -17,6 +18,8 @@ export const processedEvents = pgTable("processed_events", {
   /** Who sent it and when the homeserver received it: an edit of it is checked against these. */
   sender: text("sender"),
   sentAt: timestamp("sent_at", { withTimezone: true }),
+  /** The thread it was sent in: replies to its edits and deletion go to that thread too. */
+  threadRoot: text("thread_root"),
   processedAt: timestamp("processed_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -44,21 +47,26 @@ export const pendingDecryptions = pgTable(
 );
 
 /** Everything the bot says, written with the effects that caused it; sent by the outbox sender. */
-export const outbox = pgTable("outbox", {
-  id: bigserial("id", { mode: "number" }).primaryKey(),
-  roomId: text("room_id").notNull(),
-  eventType: text("event_type").notNull(),
-  content: jsonb("content").notNull(),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-  sentAt: timestamp("sent_at", { withTimezone: true }),
-  sentEventId: text("sent_event_id"),
-  attempts: integer("attempts").notNull().default(0),
-  lastError: text("last_error"),
-  /** After a failure: not before this time (exponential backoff). */
-  nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
-  /** Only the "needs encryption" notice may go into a room without encryption. */
-  plaintextOk: boolean("plaintext_ok").notNull().default(false),
-});
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    roomId: text("room_id").notNull(),
+    eventType: text("event_type").notNull(),
+    content: jsonb("content").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    sentEventId: text("sent_event_id"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    /** After a failure: not before this time (exponential backoff). */
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
+    /** Only the "needs encryption" notice may go into a room without encryption. */
+    plaintextOk: boolean("plaintext_ok").notNull().default(false),
+  },
+  // Each room's unsent head, and the row after it (src/db/queries/outbox.ts).
+  (t) => [index("outbox_unsent_room").on(t.roomId, t.id).where(sql`${t.sentAt} is null`)],
+);
 
 /** Rooms the bot has told that it needs encryption, so it says so once. */
 export const roomNotices = pgTable(
