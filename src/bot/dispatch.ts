@@ -152,13 +152,15 @@ export class Dispatcher {
     const message: CommandMessage = { eventId, roomId: item.roomId, sender, body, sentAt, thread };
     if (edit === undefined) return this.inTransaction(item, (tx, fx) => this.runner.run(tx, fx, message));
     await this.inTransaction(item, async (tx, fx) => {
+      // An edit carries no thread relation: its replies go where the edited command was sent.
+      const first = await processedEvent(tx, edit.target);
+      const inThread = { ...message, thread: first?.threadRoot };
       const original = await commandEventById(tx, edit.target);
       if (original !== undefined && original.roomId === item.roomId) {
-        return this.runner.edit(tx, fx, message, original, eventId);
+        return this.runner.edit(tx, fx, inThread, original, eventId);
       }
       // The edited message made no record (it was refused): run the new text as that command, for
       // its own sender only, at the time it was first sent.
-      const first = await processedEvent(tx, edit.target);
       if (first === undefined || first.roomId !== item.roomId || first.sender !== sender) {
         fx.audit.push({
           actor: sender,
@@ -173,7 +175,7 @@ export class Dispatcher {
         const why = msg(first === undefined ? "refusal.editNotCommand" : "refusal.editNotSender");
         return say(fx, item.roomId, eventId, why, { reaction: "❌" });
       }
-      return this.runner.run(tx, fx, { ...message, eventId: edit.target, sentAt: first.sentAt ?? sentAt });
+      return this.runner.run(tx, fx, { ...inThread, eventId: edit.target, sentAt: first.sentAt ?? sentAt });
     });
   }
 
@@ -190,7 +192,8 @@ export class Dispatcher {
       }
       // Unsigned and in the clear: where only verified devices count, a deletion only asks.
       const trusted = this.deps.ignoreUnverified !== true;
-      await this.runner.retract(tx, fx, { eventId, sender, roomId: item.roomId }, original, trusted);
+      const thread = (await processedEvent(tx, target))?.threadRoot;
+      await this.runner.retract(tx, fx, { eventId, sender, roomId: item.roomId, thread }, original, trusted);
     });
   }
 
@@ -304,6 +307,7 @@ export class Dispatcher {
       roomId: item.roomId,
       sender: event.sender,
       sentAt: originDate(event),
+      threadRoot: threadOf(event),
     };
     let queued = false;
     await this.deps.db.transaction(async (tx) => {

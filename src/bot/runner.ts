@@ -117,7 +117,7 @@ export class CommandRunner<T> {
   async edit(tx: T, fx: Effects, m: CommandMessage, original: CommandRecord, editId: string): Promise<void> {
     const timeZone = this.zoneOf(m.roomId);
     const reply = (message: Message, mentions?: readonly string[]) =>
-      say(fx, m.roomId, original.eventId, message, { mentions, timeZone });
+      say(fx, m.roomId, original.eventId, message, { mentions, timeZone, thread: m.thread });
     if (m.sender !== original.sender) {
       fx.audit.push(refusal(m.sender, m.roomId, editId, original, "edited by someone else"));
       return reply(msg("edit.notSender", { ref: ref(original.ref), sender: user(original.sender) }));
@@ -159,13 +159,13 @@ export class CommandRunner<T> {
   async retract(
     tx: T,
     fx: Effects,
-    redaction: { eventId: string; sender: string; roomId: string },
+    redaction: { eventId: string; sender: string; roomId: string; thread?: string | undefined },
     original: CommandRecord,
     trusted = true,
   ): Promise<void> {
     const timeZone = this.zoneOf(original.roomId);
     const reply = (message: Message, mentions?: readonly string[]) =>
-      say(fx, original.roomId, original.eventId, message, { mentions, timeZone });
+      say(fx, original.roomId, original.eventId, message, { mentions, timeZone, thread: redaction.thread });
     const command = this.deps.commands.find((c) => c.name === original.command);
     if (command?.retract === undefined) return;
     const hook = trusted ? command.retract : command.retractionRequested;

@@ -149,6 +149,41 @@ describe("the dispatcher with PostgreSQL", () => {
   const actions = async () =>
     (await db.sql<{ action: string }[]>`select action from audit_log order by id`).map((r) => r.action);
 
+  it("answers a command in its thread, and its correction and retraction there too", async () => {
+    const root = "$root";
+    const thread = {
+      rel_type: "m.thread",
+      event_id: root,
+      is_falling_back: true,
+      "m.in_reply_to": { event_id: root },
+    };
+    const cmd = message(ROJAS, '!sight vessel 12.51,-79.20 "SIN NOMBRE"', { "m.relates_to": thread });
+    await dispatcher.handleOne(cmd);
+    await dispatcher.handleOne(edit(ROJAS, idOf(cmd), '!sight vessel 12.51,-79.21 "SIN NOMBRE"'));
+    await dispatcher.handleOne(redaction(ROJAS, idOf(cmd)));
+    const replies = await db.sql<{ content: Record<string, unknown> }[]>`
+      select content from outbox where event_type = 'm.room.message' order by id`;
+    expect(replies.map((r) => r.content.body)).toEqual([
+      expect.stringMatching(/^✅ S-1 logged/),
+      expect.stringMatching(/^✅ S-1 corrected/),
+      expect.stringMatching(/^✅ S-1 retracted/),
+    ]);
+    for (const r of replies)
+      expect(r.content["m.relates_to"]).toEqual({
+        rel_type: "m.thread",
+        event_id: root,
+        is_falling_back: false,
+        "m.in_reply_to": { event_id: idOf(cmd) },
+      });
+    const [reaction] = await db.sql<{ content: Record<string, unknown> }[]>`
+      select content from outbox where event_type = 'm.reaction'`;
+    expect(reaction?.content["m.relates_to"]).toEqual({
+      rel_type: "m.annotation",
+      event_id: idOf(cmd),
+      key: "✅",
+    });
+  });
+
   it("refuses a rostered officer of a partner that does not share this room, and stores nothing", async () => {
     const cmd = message(JTF_OFFICER, "!sight vessel 12.51,-79.20");
     await dispatcher.handleOne(cmd);
