@@ -4,6 +4,7 @@
  * the scale bars (bottom right). Pure: data in, text out (the geometry is read once, in world.ts).
  */
 import { SIGHTING_KINDS, type SightingKind } from "../domain/kinds.ts";
+import { sanitise } from "../domain/userText.ts";
 import { linesPath, polygonsPath } from "./basemap.ts";
 import { type Box, placeLabels, textWidth } from "./labels.ts";
 import { scaleBars } from "./scale.ts";
@@ -56,12 +57,11 @@ function resolutionFor(view: View): Resolution {
 
 /** Text for SVG: escaped, one line, no control or bidi-override characters, capped. */
 export function svgText(text: string, max = 80): string {
-  const clean = text
-    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-  const capped = clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
-  return capped.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return sanitise(text, max)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
 }
 
 /** TLP 2.0's colours: the label in colour on black. */
