@@ -8,7 +8,7 @@ import { sanitise } from "../domain/userText.ts";
 import { linesPath, polygonsPath } from "./basemap.ts";
 import { type Box, placeLabels, textWidth } from "./labels.ts";
 import { scaleBars } from "./scale.ts";
-import { MARKER_RADIUS, SYMBOLS, symbolDefs } from "./symbols.ts";
+import { MARKER_RADIUS, symbolDefs } from "./symbols.ts";
 import { fitView, kmPerPx, toPixel, type View } from "./view.ts";
 import { type Resolution, world } from "./world.ts";
 

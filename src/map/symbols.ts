@@ -6,14 +6,14 @@ import type { SightingKind } from "../domain/kinds.ts";
 
 export const MARKER_RADIUS = 6;
 
-interface Symbol {
+interface Marker {
   colour: string;
   /** Path data centred on (0, 0), about MARKER_RADIUS across each way. */
   path: string;
 }
 
 const r = MARKER_RADIUS;
-export const SYMBOLS: Record<SightingKind, Symbol> = {
+export const SYMBOLS: Record<SightingKind, Marker> = {
   // A circle as two arcs.
   vessel: { colour: "#1f63c6", path: `M${-r} 0A${r} ${r} 0 1 0 ${r} 0A${r} ${r} 0 1 0 ${-r} 0Z` },
   aircraft: { colour: "#d1321f", path: `M0 ${-r - 1}L${r + 1} ${r}L${-r - 1} ${r}Z` },
