@@ -1,7 +1,7 @@
 /**
- * `npm run bench`: measures start-up, command round trips, a burst, the crypto store and the pure
- * parsers, then overwrites BENCHMARKS.md and prints it. Needs PostgreSQL (DATABASE_URL) and
- * python3 for the cached Synapse virtualenv; everything runs on 127.0.0.1.
+ * `npm run bench`: measures start-up, command round trips, a burst, the crypto store, the pure
+ * parsers and the period map, then overwrites BENCHMARKS.md and prints it. Needs PostgreSQL
+ * (DATABASE_URL) and python3 for the cached Synapse virtualenv; everything runs on 127.0.0.1.
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +9,7 @@ import { Cleanup } from "./cleanup.ts";
 import { benchFlush } from "./cryptoStore.ts";
 import { measureE2e } from "./e2e.ts";
 import { e2eSections } from "./e2eReport.ts";
+import { benchMap } from "./map.ts";
 import { benchParsers } from "./parsers.ts";
 import { load1, machine, ms, type Section, writeReport } from "./report.ts";
 
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
   sections.push({ title: "Crypto store flush (in-process, PostgreSQL)", rows: flushRows });
   say("parsers");
   sections.push(benchParsers());
+  say("period map");
+  sections.push(await benchMap());
   clearTimeout(watchdog);
 
   const text = await writeReport(out, {

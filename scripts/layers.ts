@@ -51,6 +51,20 @@ export const RULES: readonly Rule[] = [
   { path: "src/domain/", onlyFrom: ["src/domain/"], onlyPackages: ["zod", "mgrs"] },
   // Rendering is pure too: data and the catalogue in, text out.
   { path: "src/render/", onlyFrom: ["src/render/", "src/domain/"], onlyPackages: [] },
+  // The period map: pure too, but it needs its renderer, its geometry and its font, which it reads
+  // from node_modules once (hence node:fs and node:module); it knows nothing of Matrix or SQL.
+  {
+    path: "src/map/",
+    onlyFrom: ["src/map/", "src/domain/", "src/render/"],
+    onlyPackages: [
+      "@resvg/resvg-js",
+      "world-atlas",
+      "topojson-client",
+      "dejavu-fonts-ttf",
+      "node:fs",
+      "node:module",
+    ],
+  },
   {
     path: "src/matrix/",
     forbidden: ["src/db/", "src/bot/", "commands/", "src/main.ts"],

@@ -14,6 +14,7 @@ import { DurableCryptoStore } from "../matrix/cryptoStore.ts";
 import { Mutex } from "../matrix/lock.ts";
 import { RoomRegistry } from "../matrix/rooms.ts";
 import { RoomSender } from "../matrix/send.ts";
+import { AttachingSender } from "./attachments.ts";
 import { establishSession, type MatrixSession } from "../matrix/session.ts";
 import { type RoomMark, SyncLoop, type TimelineItem } from "../matrix/sync.ts";
 import { type Sealed, seal, unseal } from "../secrets.ts";
@@ -135,7 +136,8 @@ export class Bot {
     let bot: Bot | undefined;
     const outbox = new OutboxSender({
       db,
-      sender: new RoomSender(api, crypto, rooms),
+      // Queued attachments (digest maps) are rendered and uploaded here, just before their PUT.
+      sender: new AttachingSender(new RoomSender(api, crypto, rooms), api),
       log,
       txnPrefix: "tl-",
       faults,

@@ -84,6 +84,9 @@ const MessagesResponse = z.object({
 });
 const MembersResponse = z.object({ chunk: EventList });
 const AnyJson = z.record(z.string(), z.unknown());
+const UploadResponse = z.object({ content_uri: z.string().startsWith("mxc://") });
+const MEDIA_V3 = "/_matrix/media/v3";
+const MEDIA_V1 = "/_matrix/client/v1/media";
 const Empty = z.object({}).passthrough();
 
 /** The typed slice of the client-server API that Tearline uses. */
@@ -180,6 +183,26 @@ export class MatrixApi {
     return this.http.request("GET", `${V3}/rooms/${e(roomId)}/messages`, MessagesResponse, {
       query: { from: p.from, dir: p.dir, limit: p.limit, filter: p.filter && JSON.stringify(p.filter) },
     });
+  }
+
+  /**
+   * Uploads bytes to the content repository; returns the `mxc://` URI. Not idempotent: a retry
+   * after a lost response leaves an unreferenced upload behind, which costs space and leaks nothing
+   * when the bytes are ciphertext.
+   */
+  async upload(bytes: Uint8Array<ArrayBuffer>, contentType: string, filename?: string): Promise<string> {
+    const res = await this.http.request("POST", `${MEDIA_V3}/upload`, UploadResponse, {
+      query: { filename },
+      rawBody: { bytes, contentType },
+    });
+    return res.content_uri;
+  }
+
+  /** Downloads `mxc://server/mediaId` through the authenticated media API (Matrix 1.11). */
+  download(mxc: string): Promise<Uint8Array> {
+    const m = /^mxc:\/\/([^/]+)\/([^/?#]+)$/.exec(mxc);
+    if (!m) throw new Error(`not an mxc URI: ${mxc}`);
+    return this.http.requestBytes("GET", `${MEDIA_V1}/download/${e(m[1] ?? "")}/${e(m[2] ?? "")}`);
   }
 
   /** Crypto requests carry a pre-serialized JSON body from the OlmMachine; the raw response goes back to it. */

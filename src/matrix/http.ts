@@ -50,6 +50,8 @@ export interface RequestOptions {
   auth?: boolean;
   /** Overrides the client's attempts for this request (e.g. a join should not block forever). */
   maxAttempts?: number;
+  /** Bytes sent as they are, instead of a JSON `body` (media uploads). */
+  rawBody?: { bytes: Uint8Array<ArrayBuffer>; contentType: string };
 }
 
 function backoffMs(attempt: number): number {
@@ -75,24 +77,54 @@ export class MatrixHttp {
     schema: S,
     ro: RequestOptions = {},
   ): Promise<z.infer<S>> {
+    const res = await this.exchange(method, path, ro, "application/json");
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : {};
+    } catch {
+      json = undefined;
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new ResponseShapeError(`${method} ${path}: unexpected response: ${parsed.error.message}`);
+    }
+    return parsed.data;
+  }
+
+  /** The response body as bytes (media downloads), with the same retries and errors as `request`. */
+  async requestBytes(method: Method, path: string, ro: RequestOptions = {}): Promise<Uint8Array> {
+    const res = await this.exchange(method, path, ro, "*/*");
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  /** Sends until a 2xx (returned unread) or an error worth surfacing (thrown). */
+  private async exchange(
+    method: Method,
+    path: string,
+    ro: RequestOptions,
+    accept: string,
+  ): Promise<Response> {
     const url = new URL(this.opts.baseUrl.replace(/\/$/, "") + path);
     for (const [k, v] of Object.entries(ro.query ?? {}))
       if (v !== undefined) url.searchParams.set(k, String(v));
     const maxAttempts = ro.maxAttempts ?? this.opts.maxAttempts ?? 8;
     for (let attempt = 0; ; attempt++) {
-      const headers: Record<string, string> = { accept: "application/json" };
+      const headers: Record<string, string> = { accept };
       if (ro.auth !== false && this.accessToken) headers.authorization = `Bearer ${this.accessToken}`;
-      if (ro.body !== undefined) headers["content-type"] = "application/json";
+      let body: string | Uint8Array<ArrayBuffer> | undefined;
+      if (ro.rawBody !== undefined) {
+        headers["content-type"] = ro.rawBody.contentType;
+        body = ro.rawBody.bytes;
+      } else if (ro.body !== undefined) {
+        headers["content-type"] = "application/json";
+        body = JSON.stringify(ro.body);
+      }
       const timeout = AbortSignal.timeout((this.opts.timeoutMs ?? 60_000) + (ro.extraTimeoutMs ?? 0));
       const signal = ro.signal ? AbortSignal.any([ro.signal, timeout]) : timeout;
       let res: Response;
       try {
-        res = await this.fetchImpl(url, {
-          method,
-          headers,
-          body: ro.body === undefined ? undefined : JSON.stringify(ro.body),
-          signal,
-        });
+        res = await this.fetchImpl(url, { method, headers, body, signal });
       } catch (e) {
         if (ro.signal?.aborted) throw e;
         if (maxAttempts && attempt + 1 >= maxAttempts) throw e;
@@ -106,6 +138,7 @@ export class MatrixHttp {
         await sleep(wait);
         continue;
       }
+      if (res.ok) return res;
       const text = await res.text();
       let json: unknown;
       try {
@@ -113,25 +146,18 @@ export class MatrixHttp {
       } catch {
         json = undefined;
       }
-      if (res.ok) {
-        const parsed = schema.safeParse(json);
-        if (!parsed.success) {
-          throw new ResponseShapeError(`${method} ${path}: unexpected response: ${parsed.error.message}`);
-        }
-        return parsed.data;
-      }
       const err = ErrorBody.safeParse(json ?? {});
-      const body = err.success ? err.data : { errcode: "M_UNKNOWN", error: text.slice(0, 200) };
+      const errBody = err.success ? err.data : { errcode: "M_UNKNOWN", error: text.slice(0, 200) };
       const retryable = res.status === 429 || res.status >= 500;
       if (!retryable || (maxAttempts && attempt + 1 >= maxAttempts)) {
-        throw new MatrixError(res.status, body.errcode, body.error, path, json);
+        throw new MatrixError(res.status, errBody.errcode, errBody.error, path, json);
       }
       const retryAfter = err.success ? err.data.retry_after_ms : undefined;
       const wait = retryAfter ?? backoffMs(attempt);
       this.opts.log.warn("homeserver asked us to retry", {
         path,
         status: res.status,
-        errcode: body.errcode,
+        errcode: errBody.errcode,
         waitMs: Math.round(wait),
       });
       await sleep(wait);

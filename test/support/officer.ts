@@ -344,6 +344,19 @@ export class Officer {
     });
   }
 
+  /**
+   * The bytes behind an `mxc://` URI, as a current client fetches them: the authenticated media
+   * API (Matrix 1.11) with the officer's access token.
+   */
+  async downloadMedia(mxc: string): Promise<Buffer> {
+    const m = /^mxc:\/\/([^/]+)\/([^/?#]+)$/.exec(mxc);
+    if (!m) throw new Error(`not an mxc URI: ${mxc}`);
+    const url = `${this.client.baseUrl}/_matrix/client/v1/media/download/${encodeURIComponent(m[1] ?? "")}/${encodeURIComponent(m[2] ?? "")}`;
+    const res = await fetch(url, { headers: { authorization: `Bearer ${this.client.getAccessToken()}` } });
+    if (!res.ok) throw new Error(`download of ${mxc} failed: ${res.status} ${await res.text()}`);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
   /** Stops syncing and frees the Rust crypto machine (stopClient stops the crypto backend). */
   async stop(): Promise<void> {
     this.wakers.clear();

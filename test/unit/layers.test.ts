@@ -47,6 +47,9 @@ describe("layering rules", () => {
       'import { say } from "../bot/effects.ts";',
       "may import only from src/render/, src/domain/",
     ],
+    ["src/map/svg.ts", 'import type { MatrixApi } from "../matrix/api.ts";', "may import only from src/map/"],
+    ["src/map/svg.ts", 'import { sql } from "drizzle-orm";', "may use only the packages"],
+    ["src/map/svg.ts", 'import { request } from "node:http";', "may use only the packages"],
     [
       "src/matrix/sync.ts",
       'import { setState } from "../db/queries/botState.ts";',
@@ -87,6 +90,8 @@ describe("layering rules", () => {
     ["src/domain/dtg.ts", 'import { ok } from "./result.ts";'],
     ["src/render/render.ts", 'import { sanitise } from "../domain/userText.ts";'],
     ["src/domain/position.ts", 'import { forward } from "mgrs";'],
+    ["src/map/render.ts", 'import { Resvg } from "@resvg/resvg-js";'],
+    ["src/map/svg.ts", 'import type { SightingKind } from "../domain/kinds.ts";'],
     ["src/matrix/sync.ts", 'import type { Logger } from "../log.ts";'],
     ["src/db/queries/x.ts", 'import type { Sighting } from "../../domain/sighting.ts";'],
     [

@@ -1,0 +1,111 @@
+/**
+ * Attachments through the outbox. A message with a file is queued like any other, in the
+ * transaction of the effects that caused it, but its row carries what the file is made FROM
+ * (`org.tearline.attachment`: the kind and its inputs) instead of an mxc URI: the file is
+ * rendered, encrypted and uploaded by the sender just before the PUT, and the row's content becomes
+ * the real `m.image`/`m.file` then. So:
+ * - no network I/O inside a database transaction (an upload there would hold the (room, period)
+ *   claim and a pooled connection for as long as the homeserver takes, retries included, and a
+ *   rolled-back claim would leave its upload behind);
+ * - a homeserver that is down delays the file like any message, and nothing is lost;
+ * - a retry renders and uploads again (a fresh key each time; the orphaned earlier upload is
+ *   ciphertext nobody holds the key to), and the PUT keeps the row's txn id, so the room still
+ *   sees one event. The inputs are what the room may see, decided at compose time: the sender
+ *   reads nothing else.
+ */
+import { z } from "zod";
+import { SIGHTING_KINDS } from "../domain/kinds.ts";
+import { renderMap } from "../map/render.ts";
+import type { MatrixApi } from "../matrix/api.ts";
+import { imageContent, uploadEncrypted } from "../matrix/attachments.ts";
+import type { Sender } from "./outbox.ts";
+
+export const ATTACHMENT_KEY = "org.tearline.attachment";
+
+const MapPng = z.object({
+  kind: z.literal("map-png"),
+  /** The caption (m.image `body`) and the name the file is saved under. */
+  body: z.string(),
+  filename: z.string(),
+  map: z.object({
+    sightings: z.array(
+      z.object({
+        ref: z.string(),
+        kind: z.enum(SIGHTING_KINDS),
+        lat: z.number().min(-90).max(90),
+        lon: z.number().min(-180).max(180),
+      }),
+    ),
+    period: z.object({ from: z.iso.datetime(), to: z.iso.datetime(), label: z.string() }),
+    marking: z.string(),
+  }),
+});
+export type MapPng = z.infer<typeof MapPng>;
+
+/** New kinds (an export's CSV/CoT/STIX file) join this union. */
+const Attachment = z.discriminatedUnion("kind", [MapPng]);
+export type Attachment = z.infer<typeof Attachment>;
+
+/** The outbox content for a map of the period: queue it as an `m.room.message` row. */
+export function mapAttachment(p: {
+  body: string;
+  filename: string;
+  sightings: MapPng["map"]["sightings"];
+  period: { from: Date; to: Date; label: string };
+  marking: string;
+}): Record<string, unknown> {
+  const attachment: MapPng = {
+    kind: "map-png",
+    body: p.body,
+    filename: p.filename,
+    map: {
+      sightings: p.sightings,
+      period: { from: p.period.from.toISOString(), to: p.period.to.toISOString(), label: p.period.label },
+      marking: p.marking,
+    },
+  };
+  return { [ATTACHMENT_KEY]: attachment };
+}
+
+/** The content to send for a queued attachment: rendered, encrypted, uploaded now. */
+export async function materialise(
+  api: Pick<MatrixApi, "upload">,
+  raw: unknown,
+): Promise<Record<string, unknown>> {
+  const a = Attachment.parse(raw);
+  const { map } = a;
+  const rendered = renderMap({
+    sightings: map.sightings,
+    period: { from: new Date(map.period.from), to: new Date(map.period.to), label: map.period.label },
+    marking: map.marking,
+  });
+  const upload = await uploadEncrypted(api, rendered.png);
+  return imageContent({
+    body: a.body,
+    filename: a.filename,
+    upload,
+    w: rendered.width,
+    h: rendered.height,
+    mimetype: "image/png",
+  });
+}
+
+/** A Sender that turns queued attachments into real ones before handing them to `inner`. */
+export class AttachingSender implements Sender {
+  constructor(
+    private readonly inner: Sender,
+    private readonly api: Pick<MatrixApi, "upload">,
+  ) {}
+
+  async send(
+    roomId: string,
+    eventType: string,
+    content: Record<string, unknown>,
+    txnId: string,
+    opts: { plaintextOk: boolean },
+  ): Promise<string> {
+    const queued = content[ATTACHMENT_KEY];
+    const real = queued === undefined ? content : await materialise(this.api, queued);
+    return this.inner.send(roomId, eventType, real, txnId, opts);
+  }
+}
