@@ -72,12 +72,18 @@ export class CommandRunner<T> {
   /** A new command (or an edit of a message that created no record, which is then run afresh). */
   async run(tx: T, fx: Effects, m: CommandMessage): Promise<void> {
     const timeZone = this.zoneOf(m.roomId);
-    const reply = (message: Message, ok: boolean, mentions?: readonly string[]) =>
+    const reply = (
+      message: Message,
+      ok: boolean,
+      mentions?: readonly string[],
+      extra: { ref?: string | undefined; reaction?: "✅" | "❌" | undefined } = {},
+    ) =>
       say(fx, m.roomId, m.eventId, message, {
-        reaction: ok ? "✅" : "❌",
+        reaction: extra.reaction ?? (ok ? "✅" : "❌"),
         mentions,
         timeZone,
         thread: m.thread,
+        ref: extra.ref,
       });
     const found = resolveCommand(this.deps, fx, m, reply);
     if (!found) return;
@@ -93,7 +99,7 @@ export class CommandRunner<T> {
       (c) => command.run(c, args.value),
     );
     if (value === undefined) return;
-    reply(value.message, true, value.mentions);
+    reply(value.message, true, value.mentions, { ref: value.replyRef, reaction: value.reaction });
     this.effects(fx, value, {
       actor: m.sender,
       action: `command.${command.name}`,
@@ -216,13 +222,14 @@ export class CommandRunner<T> {
 
   private context(
     tx: T,
-    m: Pick<CommandMessage, "sender" | "roomId" | "sentAt">,
+    m: Pick<CommandMessage, "sender" | "roomId" | "sentAt"> & { eventId?: string | undefined },
     member: Member,
     now: Date,
   ): CommandContext {
     return {
       sender: m.sender,
       member,
+      eventId: m.eventId,
       roomId: m.roomId,
       roomAlias: this.deps.directory.roomAlias(m.roomId),
       now,
