@@ -44,6 +44,8 @@ export interface CommandContext {
   now: Date;
   /** When the officer sent the command (for an edit: the original message), the default "time seen". */
   sentAt: Date;
+  /** The command message's event id (for an edit or deletion: the original's). */
+  eventId?: string | undefined;
   prefix: string;
   runtime: () => Promise<RuntimeInfo>;
   commands: readonly AnyCommand[];
@@ -51,11 +53,20 @@ export interface CommandContext {
   repos: Repositories;
 }
 
-/** A message for another room than the command's (e.g. telling an RFI's originating room). */
+/**
+ * A message the bot says besides the reply: in another room (telling an RFI's originating room,
+ * an alert's copy), or in the same room as a reply to an earlier message of its own.
+ */
 export interface Notice {
   roomId: string;
   message: Message;
   mentions?: string[];
+  /** More content keys (e.g. `org.tearline.alert`), beside body and formatted_body. */
+  content?: Record<string, unknown>;
+  /** A name for this message, so later ones can reply to it (`alert:31:to:usa-jtf`). */
+  ref?: string;
+  /** Sent as a reply to the message named so; its event id is looked up when this is sent. */
+  replyToRef?: string;
 }
 
 /** What a command did, as data; the runner renders it for the room. */
@@ -67,6 +78,10 @@ export interface Reply {
   /** Users the reply mentions (pinged through `m.mentions`). */
   mentions?: string[];
   notices?: Notice[];
+  /** A name for the reply itself (the approval request of an alert: `alert:31:request`). */
+  replyRef?: string;
+  /** The reaction on the command, when it is not ✅ (an alert that went nowhere). */
+  reaction?: "✅" | "❌";
 }
 
 /** What argument parsing may depend on besides the words: the clock and the configured names. */

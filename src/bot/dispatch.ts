@@ -5,7 +5,10 @@ import type { Db, Tx } from "../db/client.ts";
 import { appendAudit } from "../db/queries/audit.ts";
 import { commandEventById } from "../db/queries/commandEvents.ts";
 import { claimEvent, enqueue, noteOnce, type OutboxMessage, processedEvent } from "../db/queries/events.ts";
+import { refOfSentEvent } from "../db/queries/outbox.ts";
 import { forgetPending } from "../db/queries/pending.ts";
+import { alertOfRequestRef } from "../domain/alert.ts";
+import type { Verdict } from "../../commands/approving.ts";
 import type { Logger } from "../log.ts";
 import type { RawEvent } from "../matrix/api.ts";
 import { originDate, originTs } from "../matrix/eventTime.ts";
@@ -128,6 +131,7 @@ export class Dispatcher {
     if (item.decryptionError !== undefined) return this.undecryptable(item, eventId, sender);
     // Redactions are never encrypted; one only acts when it deletes a command that made a record.
     if (event.type === "m.room.redaction") return this.redaction(item, eventId, sender);
+    if (event.type === "m.reaction") return this.reaction(item, eventId, sender);
     if (event.type !== "m.room.message" || event.content.msgtype === "m.notice") return;
     const edit = editOf(event);
     const body = edit?.body ?? (typeof event.content.body === "string" ? event.content.body : "");
@@ -191,6 +195,27 @@ export class Dispatcher {
       // Unsigned and in the clear: where only verified devices count, a deletion only asks.
       const trusted = this.deps.ignoreUnverified !== true;
       await this.runner.retract(tx, fx, { eventId, sender, roomId: item.roomId }, original, trusted);
+    });
+  }
+
+  /**
+   * ✅ / ❌ on one of the bot's messages: if it is an alert's approval request, a decision on it.
+   * Only an encrypted reaction counts (as only an encrypted command does).
+   */
+  private async reaction(item: TimelineItem, eventId: string, sender: string): Promise<void> {
+    const verdict = reactionVerdict(item.event);
+    if (verdict === undefined || !item.encrypted) return;
+    await this.inTransaction(item, async (tx, fx) => {
+      const ref = await refOfSentEvent(tx, item.roomId, verdict.target);
+      const alertId = ref === undefined ? undefined : alertOfRequestRef(ref);
+      if (alertId === undefined) return;
+      await this.runner.react(tx, fx, {
+        eventId,
+        roomId: item.roomId,
+        sender,
+        alertId,
+        verdict: verdict.verdict,
+      });
     });
   }
 
@@ -326,6 +351,16 @@ function record(value: unknown): Record<string, unknown> | undefined {
 export function threadOf(event: RawEvent): string | undefined {
   const rel = record(event.content["m.relates_to"]);
   return rel?.rel_type === "m.thread" && typeof rel.event_id === "string" ? rel.event_id : undefined;
+}
+
+/** A ✅ (approve) or ❌ (deny) annotation, with or without the emoji variation selector, and what it is on. */
+export function reactionVerdict(event: RawEvent): { target: string; verdict: Verdict } | undefined {
+  const rel = record(event.content["m.relates_to"]);
+  if (rel?.rel_type !== "m.annotation" || typeof rel.event_id !== "string" || typeof rel.key !== "string")
+    return undefined;
+  const key = rel.key.replace(/\uFE0F/g, "");
+  const verdict = key === "✅" ? "approve" : key === "❌" ? "deny" : undefined;
+  return verdict === undefined ? undefined : { target: rel.event_id, verdict };
 }
 
 /** An `m.replace` edit: the event it edits and its new text (`m.new_content.body`). */

@@ -21,6 +21,8 @@ export interface SayOptions {
   timeZone?: string | undefined;
   /** The thread the replied-to message is in, so the reply goes there too. */
   thread?: string | undefined;
+  /** The reply's outbox ref, so later messages can reply to it. */
+  ref?: string | undefined;
 }
 
 /** A reply to `replyTo`, and the ✅/❌ reaction people read first (left out for edits and deletions). */
@@ -35,6 +37,7 @@ export function say(
     roomId,
     eventType: "m.room.message",
     content: replyContent(replyTo, message, opts),
+    ...(opts.ref !== undefined && { ref: opts.ref }),
   });
   if (opts.reaction)
     fx.messages.push({ roomId, eventType: "m.reaction", content: reactionContent(replyTo, opts.reaction) });
@@ -47,10 +50,13 @@ export function notify(
   zoneOf: (roomId: string) => string | undefined = () => undefined,
 ): void {
   for (const n of notices) {
+    const content = replyContent(undefined, n.message, { mentions: n.mentions, timeZone: zoneOf(n.roomId) });
     fx.messages.push({
       roomId: n.roomId,
       eventType: "m.room.message",
-      content: replyContent(undefined, n.message, { mentions: n.mentions, timeZone: zoneOf(n.roomId) }),
+      content: { ...content, ...n.content },
+      ...(n.ref !== undefined && { ref: n.ref }),
+      ...(n.replyToRef !== undefined && { replyToRef: n.replyToRef }),
     });
   }
 }

@@ -8,6 +8,7 @@ import {
   markFailed,
   markSent,
   type OutboxRow,
+  sentEventOfRef,
 } from "../db/queries/outbox.ts";
 import type { Logger } from "../log.ts";
 import { MatrixError } from "../matrix/http.ts";
@@ -145,7 +146,7 @@ export class OutboxSender {
   private async sendOne(row: OutboxRow): Promise<"sent" | "failed" | { dropped: number }> {
     let eventId: string;
     try {
-      const content = row.content as Record<string, unknown>;
+      const content = await this.withReplyTo(row);
       eventId = await this.o.sender.send(row.roomId, row.eventType, content, `${this.o.txnPrefix}${row.id}`, {
         plaintextOk: row.plaintextOk,
       });
@@ -175,6 +176,25 @@ export class OutboxSender {
     // the homeserver deduplicates.
     await markSent(this.o.db, row.id, eventId);
     return "sent";
+  }
+
+  /**
+   * The row's content, as a reply to the row it names by ref, if that one was sent. Read now,
+   * not when queued: the row replied to was written in the same transaction or shortly before
+   * and only got its event id when it was sent (earlier in the same room's lane).
+   */
+  private async withReplyTo(row: OutboxRow): Promise<Record<string, unknown>> {
+    const content = row.content as Record<string, unknown>;
+    if (row.replyToRef === null) return content;
+    const target = await sentEventOfRef(this.o.db, row.replyToRef);
+    if (target.state === "sent")
+      return { ...content, "m.relates_to": { "m.in_reply_to": { event_id: target.eventId } } };
+    this.o.log.warn("sending a reply without its relation: the message it replies to was not sent", {
+      outboxId: row.id,
+      replyToRef: row.replyToRef,
+      state: target.state,
+    });
+    return content;
   }
 
   private async joined(roomId: string): Promise<boolean> {

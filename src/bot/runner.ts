@@ -7,6 +7,7 @@ import type {
   Reply,
   RuntimeInfo,
 } from "../../commands/types.ts";
+import { decideAlert, type Verdict } from "../../commands/approving.ts";
 import type { AuditEntry } from "../domain/audit.ts";
 import type { Repositories } from "../domain/repos.ts";
 import type { Result, UserError } from "../domain/result.ts";
@@ -72,12 +73,18 @@ export class CommandRunner<T> {
   /** A new command (or an edit of a message that created no record, which is then run afresh). */
   async run(tx: T, fx: Effects, m: CommandMessage): Promise<void> {
     const timeZone = this.zoneOf(m.roomId);
-    const reply = (message: Message, ok: boolean, mentions?: readonly string[]) =>
+    const reply = (
+      message: Message,
+      ok: boolean,
+      mentions?: readonly string[],
+      extra: { ref?: string | undefined; reaction?: "✅" | "❌" | undefined } = {},
+    ) =>
       say(fx, m.roomId, m.eventId, message, {
-        reaction: ok ? "✅" : "❌",
+        reaction: extra.reaction ?? (ok ? "✅" : "❌"),
         mentions,
         timeZone,
         thread: m.thread,
+        ref: extra.ref,
       });
     const found = resolveCommand(this.deps, fx, m, reply);
     if (!found) return;
@@ -93,7 +100,7 @@ export class CommandRunner<T> {
       (c) => command.run(c, args.value),
     );
     if (value === undefined) return;
-    reply(value.message, true, value.mentions);
+    reply(value.message, true, value.mentions, { ref: value.replyRef, reaction: value.reaction });
     this.effects(fx, value, {
       actor: m.sender,
       action: `command.${command.name}`,
@@ -208,6 +215,39 @@ export class CommandRunner<T> {
     });
   }
 
+  /**
+   * A ✅ or ❌ reaction on an alert's approval request: decided like !approve / !deny, but said
+   * only as replies to the request (a reaction that does not count is ignored silently, and recorded).
+   */
+  async react(
+    tx: T,
+    fx: Effects,
+    r: { eventId: string; roomId: string; sender: string; alertId: number; verdict: Verdict },
+  ): Promise<void> {
+    const member = this.deps.directory.member(r.sender);
+    const now = this.deps.now();
+    const m = { sender: r.sender, roomId: r.roomId, sentAt: now, eventId: r.eventId };
+    const value = await this.invoke(
+      tx,
+      fx,
+      (sp) => this.context(sp, m, member, now),
+      { command: r.verdict, eventId: r.eventId, refused: () => {} },
+      async (c): Promise<Result<Reply>> => {
+        const d = await decideAlert(c, r.alertId, r.verdict, "reaction");
+        return d.ok
+          ? { ok: true, value: { message: d.value.message, notices: d.value.notices, audit: d.value.audit } }
+          : d;
+      },
+    );
+    if (value === undefined) return;
+    this.effects(fx, value, {
+      actor: r.sender,
+      action: "alert.reaction",
+      roomId: r.roomId,
+      detail: { eventId: r.eventId, alert: `A-${r.alertId}`, verdict: r.verdict },
+    });
+  }
+
   /** The room's configured time zone, for times shown in local time too. */
   private zoneOf(roomId: string): string | undefined {
     const alias = this.deps.directory.roomAlias(roomId);
@@ -216,13 +256,14 @@ export class CommandRunner<T> {
 
   private context(
     tx: T,
-    m: Pick<CommandMessage, "sender" | "roomId" | "sentAt">,
-    member: Member,
+    m: Pick<CommandMessage, "sender" | "roomId" | "sentAt"> & { eventId?: string | undefined },
+    member: Member | undefined,
     now: Date,
   ): CommandContext {
     return {
       sender: m.sender,
       member,
+      eventId: m.eventId,
       roomId: m.roomId,
       roomAlias: this.deps.directory.roomAlias(m.roomId),
       now,

@@ -1,5 +1,5 @@
 /**
- * Jobs that run on the clock rather than on a message: for now, RFI deadline reminders. Runs only
+ * Jobs that run on the clock rather than on a message: RFI deadline reminders and alert expiry. Runs only
  * in the instance that holds the device lock (it is started by the Bot, which only that one runs).
  */
 import cron, { type ScheduledTask } from "node-cron";
@@ -7,6 +7,10 @@ import type { Db } from "../db/client.ts";
 import { appendAudit } from "../db/queries/audit.ts";
 import { enqueue, type OutboxMessage } from "../db/queries/events.ts";
 import { lockRfiDueNotice, markReminderSent, rfiIdsDueNotice } from "../db/queries/reminders.ts";
+import { alertIdsExpiring, getAlert, lockAlert } from "../db/queries/alerts.ts";
+import { expireDue } from "../../commands/approving.ts";
+import { newEffects, notify } from "./effects.ts";
+import { sqlRunnerStorage } from "./sqlStorage.ts";
 import { planReminder, type ReminderKind } from "../domain/reminders.ts";
 import type { Logger } from "../log.ts";
 import { reminderMessage } from "../render/rfi.ts";
@@ -62,6 +66,30 @@ export async function runReminders(db: Db, now: Date): Promise<QueuedReminder[]>
   return queued;
 }
 
+/**
+ * One pass over alerts with a pending target past its expiry: each in its own transaction, the
+ * alert locked (skipping one another pass holds), its targets marked expired, a reply to its
+ * approval request queued and the expiry audited together. Returns the refs expired.
+ */
+export async function runAlertExpiry(db: Db, now: Date): Promise<string[]> {
+  const done: string[] = [];
+  for (const id of await alertIdsExpiring(db, now)) {
+    const ref = await db.transaction(async (tx) => {
+      if (!(await lockAlert(tx, id))) return undefined;
+      const alert = await getAlert(tx, id);
+      if (alert === undefined) return undefined;
+      const fx = newEffects();
+      const out = await expireDue({ repos: sqlRunnerStorage.repos(tx), now, sender: SCHEDULER_ACTOR }, alert);
+      notify(fx, out.notices);
+      await enqueue(tx, fx.messages);
+      await appendAudit(tx, out.audit, now);
+      return out.audit.length > 0 ? alert.ref : undefined;
+    });
+    if (ref !== undefined) done.push(ref);
+  }
+  return done;
+}
+
 export interface SchedulerOptions {
   db: Db;
   log: Logger;
@@ -105,9 +133,13 @@ export class Scheduler {
 
   private async pass(): Promise<void> {
     try {
-      const queued = await runReminders(this.o.db, (this.o.now ?? (() => new Date()))());
-      if (queued.length === 0) return;
-      this.o.log.info("queued RFI reminders", { reminders: queued.map((q) => `${q.ref} ${q.kind}`) });
+      const now = (this.o.now ?? (() => new Date()))();
+      const queued = await runReminders(this.o.db, now);
+      const expired = await runAlertExpiry(this.o.db, now);
+      if (queued.length === 0 && expired.length === 0) return;
+      if (queued.length > 0)
+        this.o.log.info("queued RFI reminders", { reminders: queued.map((q) => `${q.ref} ${q.kind}`) });
+      if (expired.length > 0) this.o.log.info("alerts expired without approval", { alerts: expired });
       this.o.onOutbox();
     } catch (err) {
       this.o.log.error("RFI reminder pass failed; will retry next minute", { err });

@@ -1,7 +1,7 @@
 import { err, ok, quote, type Result } from "./result.ts";
 
-/** The kinds of record a person can point at by reference: `S-112`, `RFI-40`. */
-export type RefKind = "S" | "RFI";
+/** The kinds of record a person can point at by reference: `S-112`, `RFI-40`, `A-31`. */
+export type RefKind = "S" | "RFI" | "A";
 
 export function formatRef(kind: RefKind, n: number): string {
   return `${kind}-${n}`;

@@ -4,9 +4,11 @@
  * importing commands/ (scripts/layers.ts). Implemented over the dispatcher's transaction in
  * src/db/queries, and in memory for tests (test/support/memoryRepos.ts).
  */
+import type { Alert, AlertApproval, NewAlert, TargetOutcome } from "./alert.ts";
 import type { SightingKind } from "./kinds.ts";
 import type { Addressee, Rfi, RfiPriority, RfiStatus } from "./rfi.ts";
-import type { Sighting, SightingReport } from "./sighting.ts";
+import type { ShareableItem } from "./sharingRule.ts";
+import type { Received, Sighting, SightingReport } from "./sighting.ts";
 
 export interface NewSighting extends SightingReport {
   roomId: string;
@@ -14,6 +16,7 @@ export interface NewSighting extends SightingReport {
   reporterPartner: string;
   loggedAt: Date;
   matches: string[];
+  received?: Received | undefined;
 }
 
 export interface SightingSearch {
@@ -46,6 +49,8 @@ export interface SightingRepo {
   }): Promise<Sighting[]>;
   /** Live sightings matching, newest seen first, at most `limit`; `total` counts all matches. */
   search(q: SightingSearch): Promise<{ sightings: Sighting[]; total: number }>;
+  /** The received copies an alert brought (live or retracted). */
+  receivedVia(alertRef: string): Promise<Sighting[]>;
 }
 
 export type NewRfi = Pick<
@@ -85,9 +90,32 @@ export interface RfiRepo {
   }): Promise<{ rfis: Rfi[]; total: number }>;
 }
 
+export interface TargetChange {
+  outcome: TargetOutcome;
+  reason?: string | undefined;
+  decidedAt: Date;
+}
+
+export interface AlertRepo {
+  create(a: NewAlert): Promise<Alert>;
+  /** With its targets (in the order given at creation) and its approvals (oldest first). */
+  get(id: number): Promise<Alert | undefined>;
+  /** The alerts raised for a record of a room (`S-112`), oldest first. */
+  bySource(roomId: string, sourceRef: string): Promise<Alert[]>;
+  setTarget(alertId: number, room: string, change: TargetChange): Promise<void>;
+  /**
+   * Records a user's decision. One per user: false (and nothing changes) when the user already
+   * has one that was counted; an ignored one is kept as it was unless this one counts.
+   */
+  recordApproval(alertId: number, approval: AlertApproval): Promise<boolean>;
+  /** The source was corrected: later copies are made from this. */
+  updateItem(alertId: number, item: ShareableItem): Promise<void>;
+}
+
 export interface Repositories {
   sightings: SightingRepo;
   rfis: RfiRepo;
+  alerts: AlertRepo;
 }
 
 /** The command message that created a record, as the dispatcher remembers it. */

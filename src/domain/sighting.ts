@@ -34,4 +34,13 @@ export interface Sighting extends SightingReport {
   /** Its message was deleted where a deletion only asks (trust.ignore_unverified); still live. */
   retractionRequestedAt?: Date | undefined;
   retractionRequestedBy?: string | undefined;
+  /** A copy relayed from another room (its redacted fields are simply not there). */
+  received?: Received | undefined;
+}
+
+/** Where a received sighting came from: the origin room's alias and ref, and the alert that brought it. */
+export interface Received {
+  fromRoom: string;
+  fromRef: string;
+  alertRef: string;
 }

@@ -54,8 +54,17 @@ export function readBackFields(r: SightingReport, now: Date): Piece[] {
 
 /** One line of `!sightings`: `S-112 · vessel "SIN NOMBRE" · 12°30.50'N 079°10.00'W · 28 Nov 07:14Z · COL · B2 · TLP:AMBER`. */
 export function listLine(s: Sighting, now: Date): Message {
-  const fields: Piece[] = [ref(s.ref), what(s), formatCoordinates(s.position)];
-  fields.push(time(s.seenAt, now), s.reporterPartner);
+  const head: Piece =
+    s.received === undefined
+      ? ref(s.ref)
+      : msg("sightings.received", {
+          ref: ref(s.ref),
+          alert: ref(s.received.alertRef),
+          room: s.received.fromRoom,
+        });
+  const fields: Piece[] = [head, what(s), formatCoordinates(s.position)];
+  fields.push(time(s.seenAt, now));
+  if (s.reporterPartner !== "") fields.push(s.reporterPartner);
   if (s.grading !== undefined) fields.push(formatGrading(s.grading));
   fields.push({ kind: "tlp", tlp: s.tlp });
   if (s.matches.length > 0)

@@ -300,4 +300,57 @@ describe("the outbox sender", () => {
     expect(Date.now() - t0).toBeLessThan(500);
     expect(sent).toBeLessThan(200);
   });
+
+  describe("replies by ref", () => {
+    /** A sender that keeps each content it sent. */
+    function keepingSender() {
+      const contents: Record<string, unknown>[] = [];
+      const sender: Sender = {
+        async send(_roomId, _type, content) {
+          contents.push(content);
+          return `$sent${contents.length}`;
+        },
+      };
+      return { sender, contents };
+    }
+    const relation = (c: Record<string, unknown> | undefined) => c?.["m.relates_to"];
+
+    it("sends a row with reply_to_ref as a reply to the event the named row was sent as", async () => {
+      await db.sql`truncate outbox restart identity`;
+      await enqueue(db.db, [
+        { ...msg(A, "copy"), ref: "alert:1:to:a" },
+        { ...msg(B, "other") },
+        { ...msg(A, "recall"), ref: "alert:1:to:a:recall", replyToRef: "alert:1:to:a" },
+      ]);
+      const { sender, contents } = keepingSender();
+      await outboxWith(sender).drain();
+      const copy = contents.find((c) => c.body === "copy");
+      const recall = contents.find((c) => c.body === "recall");
+      expect(relation(copy)).toBeUndefined();
+      const [row] = await db.sql<
+        { sent_event_id: string }[]
+      >`select sent_event_id from outbox where ref = 'alert:1:to:a'`;
+      expect(relation(recall)).toEqual({ "m.in_reply_to": { event_id: row?.sent_event_id } });
+      const stored = await db.sql<
+        { content: Record<string, unknown> }[]
+      >`select content from outbox where id = 3`;
+      expect(relation(stored[0]?.content)).toBeUndefined(); // resolved when sent, not stored
+    });
+
+    it("sends the reply without the relation when the row it names was given up", async () => {
+      await db.sql`truncate outbox restart identity`;
+      await enqueue(db.db, [{ ...msg(A, "copy"), ref: "c" }]);
+      await db.sql`update outbox set attempts = ${MAX_SEND_ATTEMPTS}`;
+      await enqueue(db.db, [{ ...msg(A, "recall"), replyToRef: "c" }]);
+      const { sender, contents } = keepingSender();
+      expect((await outboxWith(sender).drain()).sent).toBe(1);
+      expect(contents).toEqual([{ body: "recall" }]);
+    });
+
+    it("refuses a second row with the same ref", async () => {
+      await db.sql`truncate outbox restart identity`;
+      await enqueue(db.db, [{ ...msg(A, "one"), ref: "same" }]);
+      await expect(enqueue(db.db, [{ ...msg(A, "two"), ref: "same" }])).rejects.toThrow();
+    });
+  });
 });

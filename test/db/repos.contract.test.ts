@@ -5,12 +5,15 @@
  * stored columns, constraints) stays in sightings.test.ts and rfis.test.ts.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { alertRepo } from "../../src/db/queries/alerts.ts";
 import { rfiRepo } from "../../src/db/queries/rfis.ts";
 import { sightingRepo } from "../../src/db/queries/sightings.ts";
 import type { Position } from "../../src/domain/position.ts";
+import type { AlertApproval, NewAlert } from "../../src/domain/alert.ts";
 import type { NewRfi, NewSighting, Repositories, SightingRepo } from "../../src/domain/repos.ts";
+import type { ShareableItem } from "../../src/domain/sharingRule.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
-import { MemoryRfis, MemorySightings } from "../support/memoryRepos.ts";
+import { MemoryAlerts, MemoryRfis, MemorySightings } from "../support/memoryRepos.ts";
 
 interface Backend {
   name: string;
@@ -23,7 +26,11 @@ interface Backend {
 const memory: Backend = {
   name: "in memory",
   open: async () => {},
-  fresh: async () => ({ sightings: new MemorySightings(), rfis: new MemoryRfis() }),
+  fresh: async () => ({
+    sightings: new MemorySightings(),
+    rfis: new MemoryRfis(),
+    alerts: new MemoryAlerts(),
+  }),
   close: async () => {},
 };
 
@@ -35,8 +42,8 @@ function postgres(): Backend {
       db = await createTestDatabase("repos");
     },
     fresh: async () => {
-      await db.sql`truncate sightings, rfis restart identity`;
-      return { sightings: sightingRepo(db.db), rfis: rfiRepo(db.db) };
+      await db.sql`truncate sightings, rfis, alerts, alert_targets, alert_approvals restart identity`;
+      return { sightings: sightingRepo(db.db), rfis: rfiRepo(db.db), alerts: alertRepo(db.db) };
     },
     close: () => db.drop(),
   };
@@ -418,6 +425,141 @@ describe.each([memory, postgres()])("repositories ($name)", (backend) => {
     it("refuses to update an RFI that does not exist", async () => {
       await expect(repos.rfis.update(7, { status: "closed", at: NOW })).rejects.toThrow();
       expect(await repos.rfis.get(7, COL_USA)).toBeUndefined();
+    });
+  });
+
+  describe("alerts", () => {
+    const item: ShareableItem = {
+      kind: "sighting",
+      ref: "S-112",
+      tlp: "amber",
+      rel: ["USA", "JTF"],
+      sighting: {
+        kind: "vessel",
+        position: at(12.5, -79.2),
+        seenAt: T0,
+        ids: { name: "SIN NOMBRE" },
+        remarks: "go-fast",
+        reporter: ROJAS,
+        reporterPartner: "COL",
+      },
+    };
+    const alert = (over: Partial<NewAlert> = {}): NewAlert => ({
+      roomId: COL_USA,
+      room: "col-usa",
+      kind: "sighting",
+      sourceRef: "S-112",
+      item,
+      tlp: "amber",
+      rel: ["USA", "JTF"],
+      requester: ROJAS,
+      createdAt: NOW,
+      commandEventId: "$cmd",
+      targets: [
+        {
+          room: "usa-jtf",
+          roomId: USA_JTF,
+          rule: "col-usa→usa-jtf",
+          outcome: "pending",
+          approval: { role: "approver", count: 1, notRequester: true },
+          expiresAt: new Date(+NOW + 86_400_000),
+        },
+        {
+          room: "col-pan",
+          roomId: OTHER,
+          outcome: "refused",
+          reason: "no rule from col-usa to col-pan",
+          decidedAt: NOW,
+        },
+      ],
+      ...over,
+    });
+    const vote = (user: string, decision: AlertApproval["decision"], minute = 1): AlertApproval => ({
+      user,
+      name: "CDR Miller",
+      roles: ["approver"],
+      decision,
+      via: "reaction",
+      at: new Date(+NOW + minute * 60_000),
+    });
+
+    it("numbers alerts A-1, A-2, … and gives back the item, its Dates and its targets in order", async () => {
+      const a = await repos.alerts.create(alert());
+      expect(a.ref).toBe("A-1");
+      expect(a.item).toEqual(item);
+      expect(a.targets.map((t) => [t.room, t.outcome, t.rule, t.reason])).toEqual([
+        ["usa-jtf", "pending", "col-usa→usa-jtf", undefined],
+        ["col-pan", "refused", undefined, "no rule from col-usa to col-pan"],
+      ]);
+      expect(a.targets[0]?.approval).toEqual({ role: "approver", count: 1, notRequester: true });
+      expect(await repos.alerts.get(1)).toEqual(a);
+      expect((await repos.alerts.create(alert())).ref).toBe("A-2");
+      expect(await repos.alerts.get(3)).toBeUndefined();
+    });
+
+    it("names a text alert's item by the alert's own ref", async () => {
+      const text: ShareableItem = {
+        kind: "text",
+        ref: "",
+        tlp: "green",
+        text: { text: "hi", reporter: ROJAS, reporterPartner: "COL" },
+      };
+      const a = await repos.alerts.create(alert({ kind: "text", sourceRef: null, item: text }));
+      expect(a.item.ref).toBe("A-1");
+    });
+
+    it("finds the alerts of a source record in its room", async () => {
+      await repos.alerts.create(alert());
+      await repos.alerts.create(alert({ sourceRef: "S-113" }));
+      await repos.alerts.create(alert());
+      await repos.alerts.create(alert({ roomId: OTHER }));
+      expect((await repos.alerts.bySource(COL_USA, "S-112")).map((a) => a.ref)).toEqual(["A-1", "A-3"]);
+    });
+
+    it("changes one target's outcome and leaves the others", async () => {
+      await repos.alerts.create(alert());
+      await repos.alerts.setTarget(1, "usa-jtf", { outcome: "relayed", decidedAt: NOW });
+      const a = await repos.alerts.get(1);
+      expect(a?.targets.map((t) => t.outcome)).toEqual(["relayed", "refused"]);
+      expect(a?.targets[0]?.decidedAt).toEqual(NOW);
+    });
+
+    it("keeps one decision per user: a counted one is never replaced, an ignored one only by a counted one", async () => {
+      await repos.alerts.create(alert());
+      expect(await repos.alerts.recordApproval(1, vote(SMITH, "ignored", 1))).toBe(true);
+      expect(await repos.alerts.recordApproval(1, vote(SMITH, "ignored", 2))).toBe(false);
+      expect(await repos.alerts.recordApproval(1, vote(ROJAS, "approve", 3))).toBe(true);
+      expect(await repos.alerts.recordApproval(1, vote(ROJAS, "deny", 4))).toBe(false);
+      expect(await repos.alerts.recordApproval(1, vote(ROJAS, "ignored", 5))).toBe(false);
+      expect(await repos.alerts.recordApproval(1, vote(SMITH, "approve", 6))).toBe(true);
+      const a = await repos.alerts.get(1);
+      expect(a?.approvals.map((v) => [v.user, v.decision, +v.at])).toEqual([
+        [ROJAS, "approve", +NOW + 3 * 60_000],
+        [SMITH, "approve", +NOW + 6 * 60_000],
+      ]);
+      expect(a?.approvals[0]).toMatchObject({ name: "CDR Miller", roles: ["approver"], via: "reaction" });
+    });
+
+    it("stores a corrected item for later copies", async () => {
+      await repos.alerts.create(alert());
+      const corrected = { ...item, tlp: "green" as const, rel: undefined };
+      await repos.alerts.updateItem(1, corrected);
+      const a = await repos.alerts.get(1);
+      expect(a?.item).toEqual({ ...corrected });
+      expect([a?.tlp, a?.rel]).toEqual(["green", undefined]);
+    });
+  });
+
+  describe("received sightings", () => {
+    it("keep where they came from, and are found by the alert that brought them", async () => {
+      const received = { fromRoom: "col-usa", fromRef: "S-112", alertRef: "A-31" };
+      const s = await repos.sightings.create(sighting({ roomId: USA_JTF, reporter: "", received }));
+      await repos.sightings.create(sighting());
+      expect(s.received).toEqual(received);
+      expect((await repos.sightings.get(s.id))?.received).toEqual(received);
+      expect((await repos.sightings.get(2))?.received).toBeUndefined();
+      expect((await repos.sightings.receivedVia("A-31")).map((x) => x.ref)).toEqual([s.ref]);
+      expect(await repos.sightings.receivedVia("A-32")).toEqual([]);
     });
   });
 });

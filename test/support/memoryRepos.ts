@@ -5,14 +5,18 @@
 import { identifierKeys } from "../../src/domain/identifiers.ts";
 import { distanceNm } from "../../src/domain/position.ts";
 import { formatRef } from "../../src/domain/refs.ts";
+import type { Alert, AlertApproval, NewAlert } from "../../src/domain/alert.ts";
 import type {
+  AlertRepo,
   NewRfi,
   NewSighting,
   RfiChange,
   RfiRepo,
   SightingRepo,
   SightingSearch,
+  TargetChange,
 } from "../../src/domain/repos.ts";
+import type { ShareableItem } from "../../src/domain/sharingRule.ts";
 import { AWAITING_ANSWER, type Rfi } from "../../src/domain/rfi.ts";
 import type { Sighting, SightingReport } from "../../src/domain/sighting.ts";
 
@@ -83,6 +87,9 @@ export class MemorySightings implements SightingRepo {
       .sort(newestSeen);
     return { sightings: found.slice(0, q.limit), total: found.length };
   }
+  async receivedVia(alertRef: string) {
+    return this.rows.filter((s) => s.received?.alertRef === alertRef);
+  }
 }
 
 type StoredRfi = Rfi & { toRoomId?: string | undefined };
@@ -135,5 +142,65 @@ export class MemoryRfis implements RfiRepo {
       .filter((r) => (r.roomId === q.roomId || r.toRoomId === q.roomId) && keep(r))
       .sort((a, b) => +b.createdAt - +a.createdAt || b.id - a.id);
     return { rfis: found.slice(0, q.limit).map(asRfi), total: found.length };
+  }
+}
+
+/** Alerts as the SQL repository keeps them: copies in, copies out, so a caller's later change is not stored. */
+export class MemoryAlerts implements AlertRepo {
+  readonly rows: Alert[] = [];
+  async create(a: NewAlert) {
+    const id = this.rows.length + 1;
+    const ref = formatRef("A", id);
+    const row: Alert = {
+      ...structuredClone(a),
+      id,
+      ref,
+      item: { ...structuredClone(a.item), ref: a.sourceRef ?? ref },
+      approvals: [],
+    };
+    this.rows.push(row);
+    return structuredClone(row);
+  }
+  async get(id: number) {
+    const row = this.rows.find((a) => a.id === id);
+    if (row === undefined) return undefined;
+    const copy = structuredClone(row);
+    copy.approvals.sort((x, y) => +x.at - +y.at);
+    return copy;
+  }
+  async bySource(roomId: string, sourceRef: string) {
+    return this.rows
+      .filter((a) => a.roomId === roomId && a.sourceRef === sourceRef)
+      .map((a) => structuredClone(a));
+  }
+  async setTarget(alertId: number, room: string, c: TargetChange) {
+    const t = this.find(alertId).targets.find((x) => x.room === room);
+    if (t === undefined) return;
+    t.outcome = c.outcome;
+    t.reason = c.reason;
+    t.decidedAt = c.decidedAt;
+  }
+  async recordApproval(alertId: number, a: AlertApproval) {
+    const row = this.find(alertId);
+    const i = row.approvals.findIndex((x) => x.user === a.user);
+    const before = row.approvals[i];
+    if (before === undefined) {
+      row.approvals.push(structuredClone(a));
+      return true;
+    }
+    if (a.decision === "ignored" || before.decision !== "ignored") return false;
+    row.approvals[i] = structuredClone(a);
+    return true;
+  }
+  async updateItem(alertId: number, item: ShareableItem) {
+    const row = this.find(alertId);
+    row.item = { ...structuredClone(item), ref: row.sourceRef ?? row.ref };
+    row.tlp = item.tlp;
+    row.rel = item.rel === undefined ? undefined : [...item.rel];
+  }
+  private find(id: number): Alert {
+    const row = this.rows.find((a) => a.id === id);
+    if (row === undefined) throw new Error(`alert ${id} vanished`);
+    return row;
   }
 }

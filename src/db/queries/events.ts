@@ -69,6 +69,10 @@ export interface OutboxMessage {
   content: Record<string, unknown>;
   /** May be sent unencrypted (only the notice that a room needs encryption). */
   plaintextOk?: boolean;
+  /** A unique name other rows can reply to. */
+  ref?: string | undefined;
+  /** Sent as a reply to the row named so (resolved at send time). */
+  replyToRef?: string | undefined;
 }
 
 export async function enqueue(tx: DbOrTx, messages: OutboxMessage[]): Promise<void> {

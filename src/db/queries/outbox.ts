@@ -14,6 +14,7 @@ const rowColumns = {
   eventType: outbox.eventType,
   content: outbox.content,
   plaintextOk: outbox.plaintextOk,
+  replyToRef: outbox.replyToRef,
   // The database's clock, like markFailed's backoff.
   due: sql<boolean>`coalesce(${outbox.nextAttemptAt} <= now(), true)`.as("due"),
 };
@@ -24,6 +25,8 @@ export interface OutboxRow {
   eventType: string;
   content: unknown;
   plaintextOk: boolean;
+  /** Reply to the row with this ref (its event id is read when this one is sent). */
+  replyToRef: string | null;
 }
 
 /**
@@ -48,6 +51,7 @@ export async function dueRoomHeads(
       eventType: heads.eventType,
       content: heads.content,
       plaintextOk: heads.plaintextOk,
+      replyToRef: heads.replyToRef,
     })
     .from(heads)
     .where(eq(heads.due, true))
@@ -104,4 +108,34 @@ export async function giveUpRoom(tx: DbOrTx, roomId: string, reason: string): Pr
 export async function unsentCount(db: DbOrTx): Promise<number> {
   const rows = await db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(isNull(outbox.sentAt));
   return rows[0]?.n ?? 0;
+}
+
+/**
+ * The event id the row named `ref` was sent as: `sent`, `given-up` (it will never be sent), or
+ * `unsent` (still to go; a row replying to it in the same room is behind it in the lane).
+ */
+export async function sentEventOfRef(
+  db: DbOrTx,
+  ref: string,
+): Promise<{ state: "sent"; eventId: string } | { state: "given-up" | "unsent" | "unknown" }> {
+  const [row] = await db
+    .select({ eventId: outbox.sentEventId, attempts: outbox.attempts })
+    .from(outbox)
+    .where(eq(outbox.ref, ref));
+  if (row === undefined) return { state: "unknown" };
+  if (row.eventId !== null) return { state: "sent", eventId: row.eventId };
+  return { state: row.attempts >= MAX_SEND_ATTEMPTS ? "given-up" : "unsent" };
+}
+
+/** The ref of the message the bot sent as `eventId` in `roomId` (what a reaction reacts to). */
+export async function refOfSentEvent(
+  db: DbOrTx,
+  roomId: string,
+  eventId: string,
+): Promise<string | undefined> {
+  const [row] = await db
+    .select({ ref: outbox.ref })
+    .from(outbox)
+    .where(and(eq(outbox.sentEventId, eventId), eq(outbox.roomId, roomId)));
+  return row?.ref ?? undefined;
 }

@@ -81,6 +81,10 @@ function toSighting(row: Row): Sighting {
     retractedAt: row.retractedAt ?? undefined,
     retractionRequestedAt: row.retractionRequestedAt ?? undefined,
     retractionRequestedBy: row.retractionRequestedBy ?? undefined,
+    received:
+      row.receivedFromRoom === null || row.receivedFromRef === null || row.receivedAlertRef === null
+        ? undefined
+        : { fromRoom: row.receivedFromRoom, fromRef: row.receivedFromRef, alertRef: row.receivedAlertRef },
   };
 }
 
@@ -94,6 +98,9 @@ export async function createSighting(db: DbOrTx, s: NewSighting): Promise<Sighti
       reporterPartner: s.reporterPartner,
       loggedAt: s.loggedAt,
       matches: s.matches,
+      receivedFromRoom: s.received?.fromRoom ?? null,
+      receivedFromRef: s.received?.fromRef ?? null,
+      receivedAlertRef: s.received?.alertRef ?? null,
     })
     .returning();
   return toSighting(row!);
@@ -216,6 +223,15 @@ export async function searchSightings(
   return { sightings: rows.map((r) => toSighting(r.row)), total: rows[0]?.total ?? 0 };
 }
 
+export async function sightingsReceivedVia(db: DbOrTx, alertRef: string): Promise<Sighting[]> {
+  const rows = await db
+    .select()
+    .from(sightings)
+    .where(eq(sightings.receivedAlertRef, alertRef))
+    .orderBy(sightings.id);
+  return rows.map(toSighting);
+}
+
 /** The sighting repository over a transaction (or the database). */
 export function sightingRepo(db: DbOrTx): SightingRepo {
   return {
@@ -226,5 +242,6 @@ export function sightingRepo(db: DbOrTx): SightingRepo {
     requestRetraction: (id, by, at) => requestSightingRetraction(db, id, by, at),
     sharingIdentifiers: (q) => sightingsSharingIdentifiers(db, q),
     search: (q) => searchSightings(db, q),
+    receivedVia: (ref) => sightingsReceivedVia(db, ref),
   };
 }

@@ -9,6 +9,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
 } from "drizzle-orm/pg-core";
 
 /** Every handled Matrix event, written in the same transaction as its effects (exactly-once). */
@@ -63,9 +64,18 @@ export const outbox = pgTable(
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
     /** Only the "needs encryption" notice may go into a room without encryption. */
     plaintextOk: boolean("plaintext_ok").notNull().default(false),
+    /** A name other rows can point at (`alert:31:to:usa-jtf`); unique. */
+    ref: text("ref"),
+    /** Sent as a reply to the row with this ref, its event id read at send time. */
+    replyToRef: text("reply_to_ref"),
   },
-  // Each room's unsent head, and the row after it (src/db/queries/outbox.ts).
-  (t) => [index("outbox_unsent_room").on(t.roomId, t.id).where(sql`${t.sentAt} is null`)],
+  (t) => [
+    // Each room's unsent head, and the row after it (src/db/queries/outbox.ts).
+    index("outbox_unsent_room").on(t.roomId, t.id).where(sql`${t.sentAt} is null`),
+    uniqueIndex("outbox_ref").on(t.ref).where(sql`${t.ref} is not null`),
+    // A reaction names the event it reacts to: which of our messages (an approval request) was it?
+    index("outbox_sent_event").on(t.sentEventId),
+  ],
 );
 
 /** Rooms the bot has told that it needs encryption, so it says so once. */

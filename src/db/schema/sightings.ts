@@ -48,10 +48,15 @@ export const sightings = pgTable(
      */
     retractionRequestedAt: timestamp("retraction_requested_at", { withTimezone: true }),
     retractionRequestedBy: text("retraction_requested_by"),
+    /** A received copy: the room and ref it came from, and the alert that brought it. */
+    receivedFromRoom: text("received_from_room"),
+    receivedFromRef: text("received_from_ref"),
+    receivedAlertRef: text("received_alert_ref"),
   },
   (t) => [
     index("sightings_room_seen").on(t.roomId, t.seenAt),
     index("sightings_match_keys").using("gin", t.matchKeys),
+    index("sightings_received_alert").on(t.receivedAlertRef),
     check("sightings_kind", sql`${t.kind} in ('vessel', 'aircraft', 'vehicle', 'person', 'other')`),
     check("sightings_tlp", sql`${t.tlp} in ('clear', 'green', 'amber', 'amber+strict', 'red')`),
     check("sightings_lat", sql`${t.lat} between -90 and 90`),
