@@ -281,9 +281,8 @@ describe("alerts across the tearline", () => {
   it("deleting the source !sight sends usa-jtf a recall that replies to its copy", async () => {
     const { sight, alert, copy } = await relayApproved();
     await rojas.redact(rooms["col-usa"], sight.commandId);
-    const recall = await jtf.waitForMessage(
-      rooms["usa-jtf"],
-      (m) => fromBot(m) && m.replyTo === copy.eventId,
+    const recall = await jtf.waitFor(`a recall of ${alert.ref} replying to its copy`, () =>
+      jtf.messagesFrom(rooms["usa-jtf"], botId).find((m) => m.replyTo === copy.eventId),
     );
     expect(recall.encrypted).toBe(true);
     expect(recall.body).toBe(
