@@ -21,7 +21,7 @@ import {
   refusalReason,
   targetLine,
 } from "../src/render/alert.ts";
-import { type Message, msg } from "../src/render/message.ts";
+import { list, type Message, msg, ref as refPiece } from "../src/render/message.ts";
 import { plain } from "../src/render/render.ts";
 import type { CommandContext, Notice } from "./types.ts";
 
@@ -308,4 +308,171 @@ export function decideNow(ctx: CommandContext, alert: Alert, room: string): Deci
     roomInfo(ctx, room),
     ctx.now,
   );
+}
+
+export interface Followed extends Outcome {
+  /** Lines for the reply in the source room (what happened to the alerts of the record). */
+  lines: Message[];
+}
+
+/** One target recalled: a reply to its copy (if it was sent), its received rows retracted. */
+async function recallTarget(
+  ctx: CommandContext,
+  alert: Alert,
+  target: AlertTarget,
+  why: "withdrawn" | "corrected",
+  out: Outcome,
+): Promise<void> {
+  if (target.outcome === "relayed") {
+    const id = why === "withdrawn" ? "alert.recall" : "alert.recallCorrected";
+    out.notices.push({
+      roomId: target.roomId,
+      message: msg(id, {
+        alert: refPiece(alert.ref),
+        ref: refPiece(alert.sourceRef ?? alert.ref),
+        room: alert.room,
+      }),
+      ref: outboxRefs.recall(alert.id, target.room),
+      replyToRef: outboxRefs.copy(alert.id, target.room),
+    });
+    for (const s of await ctx.repos.sightings.receivedVia(alert.ref)) {
+      if (s.roomId === target.roomId && s.retractedAt === undefined)
+        await ctx.repos.sightings.retract(s.id, ctx.sender, ctx.now);
+    }
+  }
+  await ctx.repos.alerts.setTarget(alert.id, target.room, {
+    outcome: "recalled",
+    reason: why === "withdrawn" ? "the source was withdrawn" : "the corrected source may no longer go there",
+    decidedAt: ctx.now,
+  });
+}
+
+function followLines(alert: Alert, recalled: string[], withdrawn: string[], corrected: string[]): Message[] {
+  const lines: Message[] = [];
+  const a = refPiece(alert.ref);
+  if (corrected.length > 0)
+    lines.push(msg("alert.correctedLine", { alert: a, rooms: list(corrected, ", ") }));
+  if (recalled.length > 0) lines.push(msg("alert.recalledLine", { alert: a, rooms: list(recalled, ", ") }));
+  if (withdrawn.length > 0)
+    lines.push(msg("alert.withdrawnLine", { alert: a, rooms: list(withdrawn, ", ") }));
+  return lines;
+}
+
+/** The record `sourceRef` of this room was retracted: every alert of it is recalled where it went, and stopped where it waited. */
+export async function recallAlerts(ctx: CommandContext, sourceRef: string): Promise<Followed> {
+  const out: Followed = { notices: [], audit: [], lines: [] };
+  for (const alert of await ctx.repos.alerts.bySource(ctx.roomId, sourceRef)) {
+    const sent = alert.targets.filter((t) => t.outcome === "relayed");
+    const waiting = alert.targets.filter((t) => t.outcome === "pending");
+    if (sent.length + waiting.length === 0) continue;
+    for (const t of [...sent, ...waiting]) await recallTarget(ctx, alert, t, "withdrawn", out);
+    const recalled = sent.map((t) => t.room);
+    const withdrawn = waiting.map((t) => t.room);
+    out.audit.push({
+      actor: ctx.sender,
+      action: "alert.recalled",
+      roomId: alert.roomId,
+      detail: { ref: alert.ref, source: sourceRef, rooms: recalled, pending: withdrawn, why: "withdrawn" },
+    });
+    out.lines.push(...followLines(alert, recalled, withdrawn, []));
+  }
+  return out;
+}
+
+/**
+ * The record was corrected: each alert of it is re-evaluated with the corrected item. Where a
+ * copy went and may still go, the corrected copy follows as a reply to it (and the received row
+ * is corrected); where it may no longer go, a recall. A pending target that may no longer go is stopped.
+ */
+export async function correctAlerts(
+  ctx: CommandContext,
+  sourceRef: string,
+  item: ShareableItem,
+): Promise<Followed> {
+  const out: Followed = { notices: [], audit: [], lines: [] };
+  for (const alert of await ctx.repos.alerts.bySource(ctx.roomId, sourceRef)) {
+    const live = alert.targets.filter((t) => t.outcome === "relayed" || t.outcome === "pending");
+    if (live.length === 0) continue;
+    await ctx.repos.alerts.updateItem(alert.id, item);
+    const fresh: Alert = { ...alert, item: { ...item, ref: alert.item.ref }, tlp: item.tlp, rel: item.rel };
+    const corrected: string[] = [];
+    const recalled: string[] = [];
+    const withdrawn: string[] = [];
+    for (const t of live) {
+      const decision = decideNow(ctx, fresh, t.room);
+      if (decision.outcome === "refused") {
+        await recallTarget(ctx, fresh, t, "corrected", out);
+        (t.outcome === "relayed" ? recalled : withdrawn).push(t.room);
+        continue;
+      }
+      if (t.outcome !== "relayed") continue;
+      const redacted = redactForTarget(fresh.item, decision.rule);
+      const approvers = alert.approvals.filter((a) => a.decision === "approve");
+      const facts = {
+        alertRef: alert.ref,
+        origin: alert.room,
+        rule: decision.rule,
+        approvers: approverNames(approvers),
+        correction: true,
+      };
+      out.notices.push({
+        roomId: t.roomId,
+        message: copyMessage(redacted, facts, ctx.now),
+        content: copyContent(
+          fresh,
+          redacted,
+          decision.rule,
+          approvers.map((a) => a.user),
+          true,
+        ),
+        replyToRef: outboxRefs.copy(alert.id, t.room),
+      });
+      await correctReceived(ctx, alert, t, redacted);
+      corrected.push(t.room);
+    }
+    out.audit.push({
+      actor: ctx.sender,
+      action: "alert.corrected",
+      roomId: alert.roomId,
+      detail: { ref: alert.ref, source: sourceRef, corrected, recalled, stopped: withdrawn },
+    });
+    if (recalled.length + withdrawn.length > 0) {
+      out.audit.push({
+        actor: ctx.sender,
+        action: "alert.recalled",
+        roomId: alert.roomId,
+        detail: { ref: alert.ref, source: sourceRef, rooms: recalled, pending: withdrawn, why: "corrected" },
+      });
+    }
+    out.lines.push(...followLines(alert, recalled, withdrawn, corrected));
+  }
+  return out;
+}
+
+/** The received row follows its source's correction (redacted as the copy is). */
+async function correctReceived(
+  ctx: CommandContext,
+  alert: Alert,
+  target: AlertTarget,
+  redacted: RedactedItem,
+) {
+  if (redacted.kind !== "sighting") return;
+  const s = redacted.sighting;
+  if (s.position === undefined) return;
+  const report = {
+    kind: s.kind,
+    position: s.position,
+    seenAt: s.seenAt,
+    ids: s.ids,
+    course: s.course,
+    speed: s.speed,
+    tlp: redacted.tlp,
+    rel: redacted.rel === undefined ? undefined : [...redacted.rel],
+    grading: s.grading,
+    remarks: s.remarks,
+  };
+  for (const row of await ctx.repos.sightings.receivedVia(alert.ref)) {
+    if (row.roomId === target.roomId && row.retractedAt === undefined)
+      await ctx.repos.sightings.correct(row.id, report, row.matches, ctx.now);
+  }
 }

@@ -1,3 +1,4 @@
+import { recallAlerts } from "./alerting.ts";
 import { parseRef } from "../src/domain/refs.ts";
 import { err, ok, type Result } from "../src/domain/result.ts";
 import { TEXT_CAP } from "../src/domain/userText.ts";
@@ -67,16 +68,19 @@ export default defineCommand<RetractArgs>({
       return { ok: false, error };
     }
     await ctx.repos.sightings.retract(s.id, ctx.sender, ctx.now);
+    const recalled = await recallAlerts(ctx, ref);
     const list = `${ctx.prefix}sightings`;
+    const done =
+      args.reason === undefined
+        ? msg("retract.done", { ref: refPiece(ref), command: list })
+        : msg("retract.doneWhy", {
+            ref: refPiece(ref),
+            reason: userText(args.reason, TEXT_CAP),
+            command: list,
+          });
     return ok({
-      message:
-        args.reason === undefined
-          ? msg("retract.done", { ref: refPiece(ref), command: list })
-          : msg("retract.doneWhy", {
-              ref: refPiece(ref),
-              reason: userText(args.reason, TEXT_CAP),
-              command: list,
-            }),
+      message: msg(done.id, done.params, recalled.lines),
+      notices: recalled.notices,
       audit: [
         {
           actor: ctx.sender,
@@ -84,6 +88,7 @@ export default defineCommand<RetractArgs>({
           roomId: ctx.roomId,
           detail: { ref, reason: args.reason, by: "command", reporter: s.reporter },
         },
+        ...recalled.audit,
       ],
     });
   },

@@ -20,10 +20,11 @@ import { REMINDER_LEAD_MS } from "../src/domain/reminders.ts";
 import { err, ok, type Result } from "../src/domain/result.ts";
 import { type Addressee, formatAddressee, isAwaitingAnswer } from "../src/domain/rfi.ts";
 import { TEXT_CAP } from "../src/domain/userText.ts";
-import { type Message, msg, ref, userText } from "../src/render/message.ts";
+import { msg, ref, userText } from "../src/render/message.ts";
 import { due } from "../src/render/rfi.ts";
 import { act, type Route, routeRfi } from "./rfiAct.ts";
 import { type AddresseeName, parseRfiArgs, type RfiArgs } from "./rfiArgs.ts";
+import { alertRfi, withAlert } from "./rfiAlert.ts";
 import { argsFrom, type CommandContext, type CommandRecord, defineCommand, type Reply } from "./types.ts";
 
 const lead = (p: keyof typeof REMINDER_LEAD_MS) => formatDuration(REMINDER_LEAD_MS[p]);
@@ -35,15 +36,6 @@ function defaultAddressee(ctx: CommandContext): AddresseeName | undefined {
   const room = ctx.roomAlias === undefined ? undefined : ctx.config.rooms[ctx.roomAlias];
   const others = (room?.partners ?? []).filter((p) => p !== ctx.member?.partner);
   return others.length === 1 && others[0] !== undefined ? { partner: others[0] } : undefined;
-}
-
-/** What a room addressee sees of the RFI: no message is posted there when it is raised. */
-function sharedLine(ctx: CommandContext, rule: NonNullable<Route["rule"]>, reminded: boolean): Message {
-  return msg(reminded ? "rfi.sharedReminded" : "rfi.shared", {
-    to: rule.to,
-    from: rule.from,
-    list: `${ctx.prefix}rfi list`,
-  });
 }
 
 function sameAddressee(name: AddresseeName, to: Addressee): boolean {
@@ -78,20 +70,23 @@ async function ask(ctx: CommandContext, a: Extract<RfiArgs, { action: "ask" }>):
     priority: a.priority,
     ltiov: a.ltiov,
     to,
-    toRoomId,
+    // Another room sees it only once its alert is relayed there.
+    toRoomId: rule === undefined ? toRoomId : undefined,
     question: a.question,
     createdAt: ctx.now,
   });
+  const alerted = withAlert(ctx, rule === undefined ? undefined : await alertRfi(ctx, rfi, rule.to), rfi);
   const raised = {
     ref: ref(rfi.ref),
     to: formatAddressee(to),
     priority: rfi.priority.toUpperCase(),
     due: due(rfi, ctx.now),
   };
-  const shared = rule === undefined ? [] : [sharedLine(ctx, rule, a.ltiov !== undefined)];
   return ok({
-    message: msg("rfi.raised", raised, shared),
+    message: msg("rfi.raised", raised, alerted.lines),
     record: { ref: rfi.ref },
+    notices: alerted.notices,
+    replyRef: alerted.replyRef,
     audit: [
       {
         actor: ctx.sender,
@@ -106,6 +101,7 @@ async function ask(ctx: CommandContext, a: Extract<RfiArgs, { action: "ask" }>):
           ...(rule !== undefined && { sharing: rule }),
         },
       },
+      ...(alerted.audit ?? []),
     ],
   });
 }
@@ -131,7 +127,10 @@ async function correct(ctx: CommandContext, args: RfiArgs, original: CommandReco
   const rfi = await ctx.repos.rfis.update(before.id, {
     priority: args.priority,
     ltiov: args.ltiov ?? null,
-    ...(route !== undefined && { to: route.to, toRoomId: route.toRoomId ?? null }),
+    ...(route !== undefined && {
+      to: route.to,
+      toRoomId: route.rule === undefined ? (route.toRoomId ?? null) : null,
+    }),
     question: args.question,
     at: ctx.now,
   });
@@ -140,7 +139,12 @@ async function correct(ctx: CommandContext, args: RfiArgs, original: CommandReco
     const kept = { name: nameOf(ignored), ref: ref(rfi.ref), to: formatAddressee(rfi.to) };
     lines.push(msg("rfi.referralKept", kept));
   }
-  if (route?.rule !== undefined) lines.push(sharedLine(ctx, route.rule, rfi.ltiov !== undefined));
+  const alerted = withAlert(
+    ctx,
+    route?.rule === undefined ? undefined : await alertRfi(ctx, rfi, route.rule.to),
+    rfi,
+  );
+  lines.push(...alerted.lines);
   const corrected = {
     ref: ref(rfi.ref),
     to: formatAddressee(rfi.to),
@@ -149,6 +153,8 @@ async function correct(ctx: CommandContext, args: RfiArgs, original: CommandReco
   };
   return ok({
     message: msg("rfi.corrected", corrected, lines),
+    notices: alerted.notices,
+    replyRef: alerted.replyRef,
     audit: [
       {
         actor: ctx.sender,
@@ -167,6 +173,7 @@ async function correct(ctx: CommandContext, args: RfiArgs, original: CommandReco
           ...(route?.rule !== undefined && { sharing: route.rule }),
         },
       },
+      ...(alerted.audit ?? []),
     ],
   });
 }

@@ -24,6 +24,7 @@ import {
 } from "../src/render/message.ts";
 import { rfiLine } from "../src/render/rfi.ts";
 import type { AddresseeName, RfiArgs } from "./rfiArgs.ts";
+import { alertRfi, withAlert } from "./rfiAlert.ts";
 import type { CommandContext, Member, Reply } from "./types.ts";
 
 export const LIST_LIMIT = 20;
@@ -236,23 +237,34 @@ async function respond(
       const route = routeRfi(ctx, rfi, args.to, "refer");
       if (!route.ok) return route;
       change.to = route.value.to;
-      change.toRoomId = route.value.toRoomId ?? null;
+      // Into another room only once its alert is relayed there.
+      change.toRoomId = route.value.rule === undefined ? (route.value.toRoomId ?? null) : null;
       rule = route.value.rule;
       head.params.to = formatAddressee(route.value.to);
     }
     if (args.reason !== undefined) body.push(msg("rfi.reason", { reason: userText(args.reason, TEXT_CAP) }));
   }
   const updated = await ctx.repos.rfis.update(rfi.id, change);
+  const alerted = withAlert(
+    ctx,
+    rule === undefined ? undefined : await alertRfi(ctx, updated, rule.to),
+    updated,
+  );
+  body.push(...alerted.lines);
   const detail: Record<string, unknown> = { ref: rfi.ref, from: rfi.status, to: updated.status };
   if (args.action === "answer") detail.answer = args.text;
   if (args.action === "refer") detail.addressee = updated.to;
   if (rule !== undefined) detail.sharing = rule;
   if (change.reason) detail.reason = change.reason;
-  return ok(
-    tell(ctx, rfi, head, body, [
-      { actor: ctx.sender, action: `rfi.${pastTense(args.action)}`, roomId: ctx.roomId, detail },
-    ]),
-  );
+  const told = tell(ctx, rfi, head, body, [
+    { actor: ctx.sender, action: `rfi.${pastTense(args.action)}`, roomId: ctx.roomId, detail },
+    ...(alerted.audit ?? []),
+  ]);
+  return ok({
+    ...told,
+    notices: [...(told.notices ?? []), ...(alerted.notices ?? [])],
+    replyRef: alerted.replyRef,
+  });
 }
 
 /** Deleting the `!rfi ask` message withdraws the RFI. */

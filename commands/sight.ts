@@ -1,3 +1,4 @@
+import { correctAlerts, recallAlerts, sightingItem } from "./alerting.ts";
 import { corroborations, type Match, matchSpan } from "../src/domain/corroboration.ts";
 import { identifierKeys } from "../src/domain/identifiers.ts";
 import { parseRef } from "../src/domain/refs.ts";
@@ -98,8 +99,11 @@ export default defineCommand<SightArgs>({
       ctx.now,
     );
     const { id: _id, ref: _ref, roomId: _room, ...was } = before;
+    const followed = await correctAlerts(ctx, s.ref, sightingItem(ctx, s, ctx.roomAlias ?? ""));
+    const described = describe(ctx, s, "sighting.corrected", matches);
     return ok({
-      message: describe(ctx, s, "sighting.corrected", matches),
+      message: msg(described.id, described.params, [...(described.more ?? []), ...followed.lines]),
+      notices: followed.notices,
       audit: [
         {
           actor: ctx.sender,
@@ -107,6 +111,7 @@ export default defineCommand<SightArgs>({
           roomId: ctx.roomId,
           detail: { ref: s.ref, before: was, after: report },
         },
+        ...followed.audit,
       ],
     });
   },
@@ -117,10 +122,17 @@ export default defineCommand<SightArgs>({
     if (found.value.retractedAt !== undefined)
       return ok({ message: msg("sighting.alreadyRetracted", { ref: ref(original.ref) }) });
     const s = await ctx.repos.sightings.retract(found.value.id, ctx.sender, ctx.now);
+    const recalled = await recallAlerts(ctx, s.ref);
     return ok({
-      message: msg("sighting.retracted", { ref: ref(s.ref), command: `${ctx.prefix}sightings` }),
+      message: msg(
+        "sighting.retracted",
+        { ref: ref(s.ref), command: `${ctx.prefix}sightings` },
+        recalled.lines,
+      ),
+      notices: recalled.notices,
       audit: [
         { actor: ctx.sender, action: "sighting.retracted", roomId: ctx.roomId, detail: { ref: s.ref } },
+        ...recalled.audit,
       ],
     });
   },

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, lt } from "drizzle-orm";
 import type { Alert, AlertApproval, AlertTarget, NewAlert } from "../../domain/alert.ts";
 import { formatRef } from "../../domain/refs.ts";
 import type { AlertRepo, TargetChange } from "../../domain/repos.ts";
@@ -181,7 +181,7 @@ export async function alertIdsExpiring(db: DbOrTx, now: Date): Promise<number[]>
   const rows = await db
     .selectDistinct({ id: alertTargets.alertId })
     .from(alertTargets)
-    .where(and(eq(alertTargets.outcome, "pending"), sql`${alertTargets.expiresAt} < ${now}`))
+    .where(and(eq(alertTargets.outcome, "pending"), lt(alertTargets.expiresAt, now)))
     .orderBy(asc(alertTargets.alertId));
   return rows.map((r) => r.id);
 }

@@ -371,3 +371,104 @@ describe("!rules", () => {
     expect(w.alerts.rows).toEqual([]);
   });
 });
+
+describe("recall and correction", () => {
+  const AUTO = { ...BASE, sharing: [rule({ approval: "auto" })] };
+  const original = (w: World) => ({
+    eventId: "$sight",
+    command: "sight",
+    ref: "S-1",
+    roomId: COL_USA,
+    sender: ROJAS,
+    sentAt: w.now,
+  });
+
+  it("deleting the source replies a recall to each copy, retracts the received row, and stops pending targets", async () => {
+    const w = world();
+    const config = {
+      ...AUTO,
+      sharing: [
+        rule({ approval: "auto" }),
+        rule({ name: "col-usa→col-pan", to: "col-pan", rel: undefined } as Partial<SharingFacts>),
+      ],
+    };
+    await sighted(w, config, '!sight vessel 12.51,-79.17 "SIN NOMBRE"');
+    value(await send(alert, "!alert S-1", ctx(w, ROJAS, COL_USA, config)));
+    const r = value(await sight.retract!(ctx(w, ROJAS, COL_USA, config), original(w)));
+    expect(plain(r.message).split("\n").slice(1)).toEqual([
+      "⚠ A-1 recalled from usa-jtf",
+      "A-1 withdrawn before it was sent to col-pan",
+    ]);
+    expect(r.notices).toHaveLength(1);
+    expect(plain(r.notices![0]!.message)).toBe(
+      "⚠ RECALL A-1: S-1 was withdrawn in col-usa; disregard this alert.",
+    );
+    expect(r.notices![0]).toMatchObject({
+      roomId: USA_JTF,
+      ref: "alert:1:to:usa-jtf:recall",
+      replyToRef: "alert:1:to:usa-jtf",
+    });
+    expect(w.sightings.rows[1]?.retractedAt).toEqual(w.now);
+    expect(w.alerts.rows[0]?.targets.map((t) => t.outcome)).toEqual(["recalled", "recalled"]);
+    expect(r.audit?.map((a) => a.action)).toContain("alert.recalled");
+    // Approving the stopped target afterwards relays nothing.
+    const late = await decideAlert(ctx(w, MILLER, COL_USA, config), 1, "approve", "reaction");
+    expect(late.ok && late.value.notices).toEqual([]);
+  });
+
+  it("!retract recalls too", async () => {
+    const w = world();
+    await sighted(w, AUTO, '!sight vessel 12.51,-79.17 "SIN NOMBRE"');
+    await send(alert, "!alert S-1", ctx(w, ROJAS, COL_USA, AUTO));
+    const retract = (await import("../../../commands/retract.ts")).default;
+    const r = value(await send(retract, "!retract S-1", ctx(w, ROJAS, COL_USA, AUTO)));
+    expect(r.notices?.map((n) => n.replyToRef)).toEqual(["alert:1:to:usa-jtf"]);
+  });
+
+  it("an edit that still may go sends a correction as a reply to the copy, redacted the same way", async () => {
+    const w = world();
+    await sighted(w, AUTO, '!sight vessel 12.51,-79.17 "SIN NOMBRE" -- secret remark');
+    await send(alert, "!alert S-1", ctx(w, ROJAS, COL_USA, AUTO));
+    const { editTo } = await import("./fakes.ts");
+    const r = value(
+      await editTo(
+        sight,
+        '!sight vessel 12.61,-79.17 "SIN NOMBRE" course=090 -- another secret',
+        ctx(w, ROJAS, COL_USA, AUTO),
+        original(w),
+      ),
+    );
+    const [correction] = r.notices ?? [];
+    expect(correction).toMatchObject({ roomId: USA_JTF, replyToRef: "alert:1:to:usa-jtf" });
+    expect(plain(correction!.message).split("\n")[0]).toBe("⚠ CORRECTION A-1 · TLP:AMBER");
+    expect(plain(correction!.message)).toContain("course 090°");
+    expect(JSON.stringify(correction)).not.toContain("secret");
+    expect(w.sightings.rows[1]?.course).toBe(90);
+    expect(plain(r.message)).toContain("A-1: correction sent to usa-jtf");
+  });
+
+  it("an edit that may no longer go becomes a recall", async () => {
+    const w = world();
+    await sighted(w, AUTO, '!sight vessel 12.51,-79.17 "SIN NOMBRE"');
+    await send(alert, "!alert S-1", ctx(w, ROJAS, COL_USA, AUTO));
+    const { editTo } = await import("./fakes.ts");
+    const r = value(
+      await editTo(
+        sight,
+        '!sight vessel 12.51,-79.17 "SIN NOMBRE" tlp=red',
+        ctx(w, ROJAS, COL_USA, AUTO),
+        original(w),
+      ),
+    );
+    expect(r.notices?.map((n) => plain(n.message))).toEqual([
+      "⚠ RECALL A-1: S-1 was corrected in col-usa and may no longer be shared here; disregard this alert.",
+    ]);
+    expect(r.notices?.[0]?.replyToRef).toBe("alert:1:to:usa-jtf");
+    expect(w.sightings.rows[1]?.retractedAt).toEqual(w.now);
+    expect(r.audit?.map((a) => a.action)).toEqual([
+      "sighting.corrected",
+      "alert.corrected",
+      "alert.recalled",
+    ]);
+  });
+});

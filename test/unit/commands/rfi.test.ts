@@ -89,7 +89,8 @@ describe("!rfi ask", () => {
     expect(text(reply)).toBe(
       [
         "✅ RFI-1 raised for usa-jtf · ROUTINE · no deadline",
-        "Shared with usa-jtf (sharing rule col-usa → usa-jtf): it shows in !rfi list there, where its partners can answer it.",
+        "A-1 for RFI-1:",
+        '→ usa-jtf: relayed (rule "col-usa→usa-jtf")',
       ].join("\n"),
     );
     expect(w.rfis.rows[0]).toMatchObject({
@@ -446,12 +447,58 @@ describe("RFIs and the sharing rules (deny by default)", () => {
     expect(w.rfis.rows[1]?.toRoomId).toBeUndefined();
   });
 
-  it("says deadline reminders go to the shared room too", async () => {
+  it("goes to another room as an alert: the reply is its approval request", async () => {
     const w = at0714();
     const reply = await send(rfi, "!rfi ask ltiov=281000ZNOV26 to=usa-jtf -- q?", contextFor(w));
-    expect(text(reply)).toContain(
-      "Shared with usa-jtf (sharing rule col-usa → usa-jtf): it shows in !rfi list there, where its partners can answer it, and its deadline reminders go there too.",
+    expect(text(reply)).toContain("A-1 for RFI-1:\n→ usa-jtf: relayed");
+    expect(reply.ok && reply.value.replyRef).toBe("alert:1:request");
+    const copy = reply.ok ? reply.value.notices?.[0] : undefined;
+    expect(copy?.roomId).toBe(USA_JTF);
+  });
+
+  it("under a rule with approval, stays out of the other room until approved, and the copy hides its originator", async () => {
+    const w = at0714();
+    const config = {
+      ...CONFIG,
+      sharing: [
+        {
+          ...CONFIG.sharing[0]!,
+          approval: { role: "approver", count: 1, notRequester: true, expiresMs: 86_400_000 },
+          redact: ["reporter" as const],
+        },
+      ],
+    };
+    const reply = await send(
+      rfi,
+      "!rfi ask priority=immediate ltiov=281000ZNOV26 to=usa-jtf -- q?",
+      contextFor(w, ROJAS, COL_USA, { config }),
     );
+    expect(text(reply)).toContain(
+      '→ usa-jtf: needs 1 approval from an approver in col-usa (rule "col-usa→usa-jtf")',
+    );
+    expect(reply.ok && reply.value.notices).toEqual([]);
+    expect(w.rfis.rows[0]?.toRoomId).toBeUndefined();
+    expect(text(await send(rfi, "!rfi list", contextFor(w, SMITH, USA_JTF, { config })))).not.toContain(
+      "RFI-1",
+    );
+    const { decideAlert } = await import("../../../commands/approving.ts");
+    const d = await decideAlert(
+      contextFor(w, MILLER, COL_USA, {
+        config,
+        member: { partner: "USA", roles: ["approver"], name: "CDR Miller" },
+      }),
+      1,
+      "approve",
+      "reaction",
+    );
+    if (!d.ok) throw new Error(d.error.message);
+    const copy = d.value.notices[0]!;
+    expect(plain(copy.message).split("\n")[1]).toBe(
+      'From col-usa (RFI-1, IMMEDIATE, LTIOV 28 Nov 10:00Z): "q?"',
+    );
+    expect(JSON.stringify(copy)).not.toContain(ROJAS);
+    expect(w.rfis.rows[0]?.toRoomId).toBe(USA_JTF);
+    expect(text(await send(rfi, "!rfi list", contextFor(w, SMITH, USA_JTF, { config })))).toContain("RFI-1");
   });
 
   it("keeps an RFI out of a room a duty officer of another partner refers it to (the reviewed case)", async () => {
@@ -503,7 +550,7 @@ describe("RFIs and the sharing rules (deny by default)", () => {
       inPan(w, USA_DO, COL_USA, { config }),
     );
     expect(text(byDo)).toBe(
-      `✅ RFI-1 referred to col-pan by LT Jones (USA) · ${ROJAS} notified\nReason: "PAN has it"`,
+      `✅ RFI-1 referred to col-pan by LT Jones (USA) · ${ROJAS} notified\nReason: "PAN has it"\nA-1 for RFI-1:\n→ col-pan: relayed (rule "col-usa→col-pan")`,
     );
     expect(byDo.ok && byDo.value.audit?.[0]?.detail).toMatchObject({
       sharing: { from: "col-usa", to: "col-pan" },
@@ -526,7 +573,7 @@ describe("RFIs and the sharing rules (deny by default)", () => {
     expect(refusalAudit(edited)[0]).toMatchObject({ detail: { action: "correct", ref: "RFI-1" } });
     expect(w.rfis.rows[0]).toMatchObject({ to: { partner: "USA" }, question: "q?" });
     const shared = await editTo(rfi, "!rfi ask to=usa-jtf -- q?", ctx, recordOf(asked, "rfi", ctx));
-    expect(text(shared)).toContain("Shared with usa-jtf (sharing rule col-usa → usa-jtf)");
+    expect(text(shared)).toContain('A-1 for RFI-1:\n→ usa-jtf: relayed (rule "col-usa→usa-jtf")');
     expect(w.rfis.rows[0]).toMatchObject({ to: { room: "usa-jtf" }, toRoomId: USA_JTF });
   });
 
