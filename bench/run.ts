@@ -5,6 +5,7 @@
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { fanoutFailedSection, fanoutSection, measureFanout } from "./alerts.ts";
 import { Cleanup } from "./cleanup.ts";
 import { benchFlush } from "./cryptoStore.ts";
 import { measureE2e } from "./e2e.ts";
@@ -14,6 +15,7 @@ import { benchParsers } from "./parsers.ts";
 import { load1, machine, ms, type Section, writeReport } from "./report.ts";
 
 const WATCHDOG_MS = 10 * 60_000;
+const FANOUT = { rooms: 20, runs: 7, replies: 20 };
 const out = join(dirname(fileURLToPath(import.meta.url)), "..", "BENCHMARKS.md");
 const say = (s: string): void => {
   process.stderr.write(`[bench] ${s}\n`);
@@ -35,6 +37,14 @@ async function main(): Promise<void> {
   try {
     const e2e = await measureE2e(cleanup, say, { sequential: 50, burst: 100, restarts: 3 });
     sections.push(...e2eSections(e2e));
+    // Its own Synapse and bot; a failure (e.g. a build without alerts) is reported, not invented.
+    try {
+      sections.push(fanoutSection(await measureFanout(cleanup, say, FANOUT)));
+    } catch (err) {
+      say(`alert fan-out not measured: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      sections.push(fanoutFailedSection(FANOUT.rooms, err));
+      process.exitCode = 1;
+    }
   } finally {
     await cleanup.run(say);
   }
@@ -64,7 +74,7 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (err: unknown) => {
     say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     process.exit(1);
