@@ -203,11 +203,19 @@ export class Dispatcher {
 
   /**
    * ✅ / ❌ on one of the bot's messages: if it is an alert's approval request, a decision on it.
-   * Only an encrypted reaction counts (as only an encrypted command does).
+   * Element (matrix-js-sdk) sends reactions unencrypted even in encrypted rooms, so a plaintext
+   * reaction counts in an encrypted room — who sent it is still checked (role, partner). Where
+   * only verified devices count (trust.ignore_unverified), a plaintext reaction cannot be tied to
+   * a device, like a deletion: only an encrypted one (or `!approve`) decides.
    */
   private async reaction(item: TimelineItem, eventId: string, sender: string): Promise<void> {
     const verdict = reactionVerdict(item.event);
-    if (verdict === undefined || !item.encrypted) return;
+    if (verdict === undefined) return;
+    if (
+      !item.encrypted &&
+      (this.deps.ignoreUnverified === true || !(await this.deps.isEncrypted(item.roomId)))
+    )
+      return;
     await this.inTransaction(item, async (tx, fx) => {
       const ref = await refOfSentEvent(tx, item.roomId, verdict.target);
       const alertId = ref === undefined ? undefined : alertOfRequestRef(ref);

@@ -182,12 +182,11 @@ describe("alerts through the dispatcher", () => {
       { user_id: SMITH, decision: "ignored", reason: "role" },
     ]);
     const before = (await rows()).length;
-    // The same reactions again (redelivered) are handled once; a plaintext ✅ is not trusted.
+    // The same reactions again (redelivered) are handled once.
     await dispatcher.handleOne({
       ...reaction(SMITH, request),
       event: { ...reaction(SMITH, request).event, event_id: "$x-again" },
     });
-    await dispatcher.handleOne(reaction(MILLER, request, "✅", false));
     expect(await messagesIn(USA_JTF)).toEqual([]);
     expect((await rows()).length).toBe(before);
     const ignored =
@@ -195,6 +194,27 @@ describe("alerts through the dispatcher", () => {
     expect(ignored[0]?.n).toBe(3);
     // Then a real approver: one copy.
     await dispatcher.handleOne(reaction(MILLER, request));
+    expect(await messagesIn(USA_JTF)).toHaveLength(1);
+  });
+
+  it("counts an approver's plaintext ✅ (Element sends reactions unencrypted), but not where only verified devices count", async () => {
+    const strict = new Dispatcher({
+      db: db.db,
+      log: createLogger("error", {}, () => {}),
+      directory: directoryFromConfig(config),
+      commands,
+      isEncrypted: async () => true,
+      runtime: () => Promise.reject(new Error("not here")),
+      now: () => now,
+      onOutbox: () => {},
+      ignoreUnverified: true,
+    });
+    await raise();
+    const request = await requestEventId();
+    await strict.handleOne(reaction(MILLER, request, "✅", false));
+    expect(await messagesIn(USA_JTF)).toEqual([]);
+    expect(await db.sql`select * from alert_approvals`).toEqual([]);
+    await dispatcher.handleOne(reaction(MILLER, request, "✅", false));
     expect(await messagesIn(USA_JTF)).toHaveLength(1);
   });
 
