@@ -5,3 +5,4 @@ export * from "./cryptoStore.ts";
 export * from "./events.ts";
 export * from "./rfis.ts";
 export * from "./sightings.ts";
+export * from "./digests.ts";
