@@ -85,7 +85,11 @@ function parseField(text: string, f: FieldSpec, whole: string): Result<Set<numbe
       lo = value(a, f);
       hi = b === undefined ? (stepText === undefined ? lo : f.max) : value(b, f);
     }
-    if (lo === undefined || hi === undefined) return bad(`is outside ${f.min}–${f.max}`);
+    if (lo === undefined || hi === undefined) {
+      const numeric = range.split("-").every((w) => w === "*" || /^\d+$/.test(w));
+      const names = f.names === undefined ? "" : ` or a name (${f.names.slice(0, 3).join(", ")}…)`;
+      return bad(numeric ? `is outside ${f.min}–${f.max}` : `is not a number${names}, range or step`);
+    }
     if (lo > hi) return bad("is a range that runs backwards");
     for (let v = lo; v <= hi; v += step) out.add(v);
   }

@@ -97,7 +97,8 @@ describe("cron in a room's time zone", () => {
     ["0 6 * *", "has 4 fields, not 5"],
     ["0 0 6 * * *", "leave out the seconds"],
     ["61 6 * * *", 'the minute field "61" is outside 0–59'],
-    ["0 6 * * FUN", 'the day of week field "FUN" is outside 0–7'],
+    ["0 6 * * FUN", 'the day of week field "FUN" is not a number or a name (SUN, MON, TUE…)'],
+    ["0 6 * * 9", 'the day of week field "9" is outside 0–7'],
     ["0 18-6 * * *", "runs backwards"],
     ["0 6/0 * * *", "step of 0"],
   ])("refuses %s, saying what is wrong and showing an example", (text, why) => {
