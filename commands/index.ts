@@ -1,3 +1,4 @@
+import digest from "./digest.ts";
 import help from "./help.ts";
 import retract from "./retract.ts";
 import rfi from "./rfi.ts";
@@ -7,4 +8,4 @@ import status from "./status.ts";
 import type { AnyCommand } from "./types.ts";
 
 /** Every chat command, listed explicitly (no registration by import side effect). */
-export const commands: readonly AnyCommand[] = [help, status, sight, sightings, retract, rfi];
+export const commands: readonly AnyCommand[] = [help, status, sight, sightings, retract, rfi, digest];

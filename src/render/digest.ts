@@ -20,7 +20,7 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /** `27 Nov 06:00` in the room's zone. */
-function localStamp(at: Date, timeZone: string): string {
+export function localStamp(at: Date, timeZone: string): string {
   const t = localTime(at, timeZone);
   return `${t.day} ${MONTHS[t.month - 1]} ${pad(t.hour)}:${pad(t.minute)}`;
 }

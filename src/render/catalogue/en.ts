@@ -182,6 +182,22 @@ export const en = {
   "digest.awaiting": "Awaiting approval: {which}",
   "digest.awaitingMore": "Awaiting approval: {which} and {more} more",
   "digest.awaitingOne": "{ref} (since {since})",
+  "digest.next": "{local} ({dtg})",
+  "digest.never": "never (the schedule names no date that comes)",
+  "digest.setBy": "by {by} {at}",
+  "digest.scheduled":
+    "✅ Digest for {room} scheduled: {cron} ({tz}) · next {next}. It overrides tearline.yaml's schedule until {reset}.",
+  "digest.turnedOff":
+    "✅ Scheduled digests are off in {room} until {schedule} (a new schedule) or {reset} (tearline.yaml's).",
+  "digest.resetFile": "✅ {room} is back to tearline.yaml's digest schedule: {cron} ({tz}).",
+  "digest.resetNone": "✅ {room} is back to tearline.yaml, which schedules no digest here.",
+  "digest.showNone": "No digest is scheduled for {room}. Set one: {example}",
+  "digest.showOff":
+    "Scheduled digests are off in {room} (set from chat {by}). {reset} goes back to tearline.yaml's schedule.",
+  "digest.showFile":
+    "Digest for {room}: {cron} ({tz}) from tearline.yaml · next {next} · a missed one is posted up to {grace} late.",
+  "digest.showChat":
+    "Digest for {room}: {cron} ({tz}), set from chat {by} · next {next} · a missed one is posted up to {grace} late. {reset} goes back to tearline.yaml's.",
 } as const;
 
 export type MessageId = keyof typeof en;
