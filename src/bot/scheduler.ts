@@ -103,6 +103,7 @@ export class Scheduler {
     if (at !== undefined) {
       log.warn("test clock: running one digest pass as if it were now", { at: at.toISOString() });
       this.running = this.digestPass(at).finally(() => {
+        log.info("test clock: digest pass done", { at: at.toISOString() });
         this.running = undefined;
       });
     }
