@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Cleanup } from "./cleanup.ts";
 import { benchFlush } from "./cryptoStore.ts";
+import { benchDigest } from "./digest.ts";
 import { measureE2e } from "./e2e.ts";
 import { e2eSections } from "./e2eReport.ts";
 import { benchParsers } from "./parsers.ts";
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
   sections.push({ title: "Crypto store flush (in-process, PostgreSQL)", rows: flushRows });
   say("parsers");
   sections.push(benchParsers());
+  say("digest over a big database");
+  sections.push({ title: "Digest (in-process, PostgreSQL)", rows: await benchDigest(say) });
   clearTimeout(watchdog);
 
   const text = await writeReport(out, {
