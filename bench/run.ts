@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { fanoutFailedSection, fanoutSection, measureFanout } from "./alerts.ts";
 import { Cleanup } from "./cleanup.ts";
 import { benchFlush } from "./cryptoStore.ts";
+import { benchDigest } from "./digest.ts";
 import { measureE2e } from "./e2e.ts";
 import { e2eSections } from "./e2eReport.ts";
 import { benchMap } from "./map.ts";
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
   sections.push(benchParsers());
   say("period map");
   sections.push(await benchMap());
+  say("digest over a big database");
+  sections.push({ title: "Digest (in-process, PostgreSQL)", rows: await benchDigest(say) });
   clearTimeout(watchdog);
 
   const text = await writeReport(out, {

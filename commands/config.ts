@@ -6,6 +6,8 @@ export interface RoomFacts {
   partners: readonly string[];
   /** IANA zone for local times (the room's digest zone), if configured. */
   timeZone?: string | undefined;
+  /** The digest schedule of tearline.yaml, if any (a chat schedule overrides it). */
+  digest?: { cron: string; tz: string; graceMs: number } | undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import alert from "./alert.ts";
 import approve from "./approve.ts";
 import deny from "./deny.ts";
+import digest from "./digest.ts";
 import help from "./help.ts";
 import retract from "./retract.ts";
 import rules from "./rules.ts";
@@ -22,4 +23,5 @@ export const commands: readonly AnyCommand[] = [
   approve,
   deny,
   rules,
+  digest,
 ];

@@ -119,6 +119,7 @@ async function run(
     timelineLimit: env.syncTimelineLimit,
     maxBackfill: env.syncMaxBackfill,
     faults: parseFaults(env.fault),
+    runDigestsAt: env.testRunDigestsAt,
     fence: lock.fence,
   });
   log.info("bot started", { userId: bot.session.userId, deviceId: bot.session.deviceId });

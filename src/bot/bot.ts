@@ -51,6 +51,8 @@ export interface BotOptions {
   fence?: Fence;
   /** Bounds on messages waiting for their key (default PENDING_LIMITS). */
   pending?: PendingLimits;
+  /** Tests only: one digest pass at start-up as if the clock read this (TEARLINE_TEST_RUN_DIGESTS_AT). */
+  runDigestsAt?: Date | undefined;
 }
 
 /** bot_state key of a room's high-water mark (the newest event of its last handled timeline). */
@@ -234,7 +236,14 @@ export class Bot {
       });
     });
     outbox.start();
-    b.scheduler = new Scheduler({ db, log, now, onOutbox: () => outbox.kick() });
+    b.scheduler = new Scheduler({
+      db,
+      log,
+      now,
+      onOutbox: () => outbox.kick(),
+      digests: { facts: o.directory.facts, prefix: o.directory.prefix },
+      runDigestsAt: o.runDigestsAt,
+    });
     b.scheduler.start();
     await b.retryPending(undefined);
     // Keys may never come (a room gone quiet): expiry also runs on its own.

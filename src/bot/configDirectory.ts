@@ -22,7 +22,12 @@ export function configFacts(config: TearlineConfig): ConfigFacts {
     rooms: Object.fromEntries(
       Object.entries(config.rooms).map(([alias, r]) => [
         alias,
-        { roomId: r.room, partners: r.partners, timeZone: r.digest?.tz },
+        {
+          roomId: r.room,
+          partners: r.partners,
+          timeZone: r.digest?.tz,
+          digest: r.digest && { cron: r.digest.cron, tz: r.digest.tz, graceMs: r.digest.grace },
+        },
       ]),
     ),
     corroboration: {

@@ -1,8 +1,10 @@
 /**
- * Jobs that run on the clock rather than on a message: RFI deadline reminders and alert expiry. Runs only
+ * Jobs that run on the clock rather than on a message: RFI deadline reminders, alert expiry and the
+ * rooms' digests (src/bot/digests.ts). Runs only
  * in the instance that holds the device lock (it is started by the Bot, which only that one runs).
  */
 import cron, { type ScheduledTask } from "node-cron";
+import type { ConfigFacts } from "../../commands/config.ts";
 import type { Db } from "../db/client.ts";
 import { appendAudit } from "../db/queries/audit.ts";
 import { enqueue, type OutboxMessage } from "../db/queries/events.ts";
@@ -14,6 +16,7 @@ import { sqlRunnerStorage } from "./sqlStorage.ts";
 import { planReminder, type ReminderKind } from "../domain/reminders.ts";
 import type { Logger } from "../log.ts";
 import { reminderMessage } from "../render/rfi.ts";
+import { type QueuedDigest, runDigests } from "./digests.ts";
 import { replyContent } from "./messages.ts";
 
 /** The bot's own actions in the audit log. */
@@ -96,6 +99,15 @@ export interface SchedulerOptions {
   now?: () => Date;
   /** Called after a pass queued messages, so the outbox sends them at once. */
   onOutbox: () => void;
+  /** The rooms and their digest schedules; without it, no digests run. */
+  digests?: { facts: ConfigFacts; prefix: string };
+  /** Called with each digest queued (the map image is attached from here). */
+  onDigest?: (d: QueuedDigest) => void;
+  /**
+   * Tests only (TEARLINE_TEST_RUN_DIGESTS_AT): one extra digest pass at start-up as if the clock
+   * read this instant, so a scheduled digest is triggered without waiting for wall time.
+   */
+  runDigestsAt?: Date | undefined;
 }
 
 /** Runs the reminder pass every minute; a pass still running when the next is due is not doubled. */
@@ -114,7 +126,15 @@ export class Scheduler {
       warn: (m: string) => log.warn(m),
       error: (m: string | Error, err?: Error) => log.error(String(m), { err: err ?? m }),
     };
-    this.task = cron.schedule("* * * * *", () => this.tick(), { name: "rfi-reminders", logger });
+    this.task = cron.schedule("* * * * *", () => this.tick(), { name: "tearline-minute", logger });
+    const at = this.o.runDigestsAt;
+    if (at !== undefined) {
+      log.warn("test clock: running one digest pass as if it were now", { at: at.toISOString() });
+      this.running = this.digestPass(at).finally(() => {
+        log.info("test clock: digest pass done", { at: at.toISOString() });
+        this.running = undefined;
+      });
+    }
   }
 
   /** One pass now, or the pass already under way. Never throws: a failed pass is logged and retried next minute. */
@@ -132,17 +152,32 @@ export class Scheduler {
   }
 
   private async pass(): Promise<void> {
+    const now = (this.o.now ?? (() => new Date()))();
     try {
-      const now = (this.o.now ?? (() => new Date()))();
       const queued = await runReminders(this.o.db, now);
       const expired = await runAlertExpiry(this.o.db, now);
-      if (queued.length === 0 && expired.length === 0) return;
       if (queued.length > 0)
         this.o.log.info("queued RFI reminders", { reminders: queued.map((q) => `${q.ref} ${q.kind}`) });
       if (expired.length > 0) this.o.log.info("alerts expired without approval", { alerts: expired });
-      this.o.onOutbox();
+      if (queued.length > 0 || expired.length > 0) this.o.onOutbox();
     } catch (err) {
       this.o.log.error("RFI reminder pass failed; will retry next minute", { err });
+    }
+    await this.digestPass(now);
+  }
+
+  /** The digests due at `now`; a failure is logged and the next minute's pass tries again (within the grace). */
+  private async digestPass(now: Date): Promise<void> {
+    const d = this.o.digests;
+    if (d === undefined) return;
+    try {
+      const queued = await runDigests(this.o.db, d.facts, now, this.o.log, d.prefix);
+      if (queued.length === 0) return;
+      this.o.log.info("queued digests", { rooms: queued.map((q) => q.alias) });
+      for (const q of queued) this.o.onDigest?.(q);
+      this.o.onOutbox();
+    } catch (err) {
+      this.o.log.error("digest pass failed; will retry next minute", { err });
     }
   }
 }

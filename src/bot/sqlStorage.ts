@@ -2,12 +2,18 @@
 import type { Tx } from "../db/client.ts";
 import { recordCommandEvent } from "../db/queries/commandEvents.ts";
 import { alertRepo } from "../db/queries/alerts.ts";
+import { digestRepo } from "../db/queries/digests.ts";
 import { rfiRepo } from "../db/queries/rfis.ts";
 import { sightingRepo } from "../db/queries/sightings.ts";
 import type { RunnerStorage } from "./runner.ts";
 
 export const sqlRunnerStorage: RunnerStorage<Tx> = {
-  repos: (tx) => ({ sightings: sightingRepo(tx), rfis: rfiRepo(tx), alerts: alertRepo(tx) }),
+  repos: (tx) => ({
+    sightings: sightingRepo(tx),
+    rfis: rfiRepo(tx),
+    alerts: alertRepo(tx),
+    digests: digestRepo(tx),
+  }),
   savepoint: (tx, fn) => tx.transaction(fn),
   recordCommand: (tx, record) => recordCommandEvent(tx, record),
 };

@@ -29,6 +29,8 @@ export interface TearlineEnv {
   syncMaxBackfill: number;
   /** Fault injection for the crash tests (src/bot/faults.ts); unset in production. */
   fault?: string;
+  /** Tests only: one digest pass at start-up as if the clock read this instant; unset in production. */
+  testRunDigestsAt?: Date;
 }
 
 /** What every subcommand may use (`migrate`, `audit verify`, `check-config`); nothing in it is required. */
@@ -51,6 +53,7 @@ const examples = {
   TEARLINE_SYNC_TIMELINE_LIMIT: "50",
   TEARLINE_SYNC_MAX_BACKFILL: "1000",
   TEARLINE_FAULT: "crash-after-handled:20",
+  TEARLINE_TEST_RUN_DIGESTS_AT: "2026-11-28T11:00:00Z",
 } as const;
 type Variable = keyof typeof examples;
 
@@ -124,6 +127,15 @@ const EnvSchema = z
       .default("1000")
       .transform(Number),
     TEARLINE_FAULT: z.string().optional(),
+    // Strict, like TEARLINE_FAULT: a typo fails start-up instead of silently testing nothing.
+    TEARLINE_TEST_RUN_DIGESTS_AT: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, {
+        error: (iss) =>
+          `TEARLINE_TEST_RUN_DIGESTS_AT=${JSON.stringify(iss.input)} is not an ISO 8601 instant with a zone (it is for tests only); ${eg("TEARLINE_TEST_RUN_DIGESTS_AT")}`,
+      })
+      .transform((text) => new Date(text))
+      .optional(),
   })
   .superRefine(
     (vars, ctx) => {
@@ -223,6 +235,9 @@ export function readEnv(
       syncTimelineLimit: vars.TEARLINE_SYNC_TIMELINE_LIMIT,
       syncMaxBackfill: vars.TEARLINE_SYNC_MAX_BACKFILL,
       fault: vars.TEARLINE_FAULT,
+      ...(vars.TEARLINE_TEST_RUN_DIGESTS_AT !== undefined && {
+        testRunDigestsAt: vars.TEARLINE_TEST_RUN_DIGESTS_AT,
+      }),
     },
   };
 }

@@ -4,6 +4,7 @@
  * single run reports every problem; values already rejected by their own schema are skipped here.
  */
 import { validateDetailed } from "node-cron";
+import { parseCron } from "../domain/cron.ts";
 import { PARTNER_CODE, ROOM_ALIAS, ROOM_ID } from "./patterns.ts";
 import type { TearlineConfig } from "./schema.ts";
 
@@ -24,7 +25,11 @@ export function cronProblem(cron: string): string | undefined {
     return `${JSON.stringify(cron)} has ${fields.length} field${fields.length === 1 ? "" : "s"}; a cron expression has 5 (${CRON_FIELDS}), e.g. "0 6 * * *"`;
   }
   const first = validateDetailed(fields.join(" ")).errors[0];
-  if (!first) return undefined;
+  if (!first) {
+    // node-cron's reading is wider than the digest matcher's (src/domain/cron.ts): it must run here too.
+    const ours = parseCron(cron);
+    return ours.ok ? undefined : `${ours.error.message} e.g. "0 6 * * *"`;
+  }
   const field = fieldNames[first.field] ?? first.field;
   const value = first.value === undefined ? "" : ` ${JSON.stringify(first.value)}`;
   return `${JSON.stringify(cron)} is not a valid cron expression: ${field}${value} is out of range or malformed (${CRON_FIELDS})`;

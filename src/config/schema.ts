@@ -96,6 +96,8 @@ export const PartnerSchema = strict({ name: z.string().min(1) });
 export const DigestScheduleSchema = strict({
   cron: z.string().min(1),
   tz: z.string().min(1).default("UTC"),
+  /** Milliseconds after its time a missed digest is still posted (marked late); older ones are skipped. */
+  grace: period.prefault("6h"),
 });
 
 export const RoomConfigSchema = strict({

@@ -5,6 +5,7 @@
  * src/db/queries, and in memory for tests (test/support/memoryRepos.ts).
  */
 import type { Alert, AlertApproval, NewAlert, TargetOutcome } from "./alert.ts";
+import type { DigestPeriod, DigestRfi, DigestSighting } from "./digest.ts";
 import type { SightingKind } from "./kinds.ts";
 import type { Addressee, Rfi, RfiPriority, RfiStatus } from "./rfi.ts";
 import type { ShareableItem } from "./sharingRule.ts";
@@ -112,10 +113,42 @@ export interface AlertRepo {
   updateItem(alertId: number, item: ShareableItem): Promise<void>;
 }
 
+/** A room's digest schedule set from chat; `cron` undefined means `!digest off`. */
+export interface ChatSchedule {
+  roomId: string;
+  cron?: string | undefined;
+  tz: string;
+  setBy: string;
+  setAt: Date;
+}
+
+export interface DigestClaim {
+  roomId: string;
+  period: DigestPeriod;
+  trigger: "schedule" | "command";
+  status: "posted" | "skipped";
+  late: boolean;
+  at: Date;
+}
+
+export interface DigestRepo {
+  /** What the room may see of the period: its live sightings seen in it, and its RFIs that matter then. */
+  items(roomId: string, period: DigestPeriod): Promise<{ sightings: DigestSighting[]; rfis: DigestRfi[] }>;
+  /** The end of the room's last posted digest, if any. */
+  lastEnd(roomId: string): Promise<Date | undefined>;
+  /** Claims (room, period end); false when it is already claimed (exactly once). */
+  claim(c: DigestClaim): Promise<boolean>;
+  schedule(roomId: string): Promise<ChatSchedule | undefined>;
+  setSchedule(s: ChatSchedule): Promise<void>;
+  /** Forgets the chat schedule (the file's applies again); false if there was none. */
+  resetSchedule(roomId: string): Promise<boolean>;
+}
+
 export interface Repositories {
   sightings: SightingRepo;
   rfis: RfiRepo;
   alerts: AlertRepo;
+  digests: DigestRepo;
 }
 
 /** The command message that created a record, as the dispatcher remembers it. */

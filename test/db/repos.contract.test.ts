@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { alertRepo } from "../../src/db/queries/alerts.ts";
+import { digestRepo } from "../../src/db/queries/digests.ts";
 import { rfiRepo } from "../../src/db/queries/rfis.ts";
 import { sightingRepo } from "../../src/db/queries/sightings.ts";
 import type { Position } from "../../src/domain/position.ts";
@@ -13,7 +14,7 @@ import type { AlertApproval, NewAlert } from "../../src/domain/alert.ts";
 import type { NewRfi, NewSighting, Repositories, SightingRepo } from "../../src/domain/repos.ts";
 import type { ShareableItem } from "../../src/domain/sharingRule.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
-import { MemoryAlerts, MemoryRfis, MemorySightings } from "../support/memoryRepos.ts";
+import { MemoryAlerts, MemoryDigests, MemoryRfis, MemorySightings } from "../support/memoryRepos.ts";
 
 interface Backend {
   name: string;
@@ -26,11 +27,11 @@ interface Backend {
 const memory: Backend = {
   name: "in memory",
   open: async () => {},
-  fresh: async () => ({
-    sightings: new MemorySightings(),
-    rfis: new MemoryRfis(),
-    alerts: new MemoryAlerts(),
-  }),
+  fresh: async () => {
+    const sightings = new MemorySightings();
+    const rfis = new MemoryRfis();
+    return { sightings, rfis, alerts: new MemoryAlerts(), digests: new MemoryDigests(sightings, rfis) };
+  },
   close: async () => {},
 };
 
@@ -42,8 +43,13 @@ function postgres(): Backend {
       db = await createTestDatabase("repos");
     },
     fresh: async () => {
-      await db.sql`truncate sightings, rfis, alerts, alert_targets, alert_approvals restart identity`;
-      return { sightings: sightingRepo(db.db), rfis: rfiRepo(db.db), alerts: alertRepo(db.db) };
+      await db.sql`truncate sightings, rfis, alerts, alert_targets, alert_approvals, digest_runs, digest_schedules restart identity`;
+      return {
+        sightings: sightingRepo(db.db),
+        rfis: rfiRepo(db.db),
+        alerts: alertRepo(db.db),
+        digests: digestRepo(db.db),
+      };
     },
     close: () => db.drop(),
   };
@@ -560,6 +566,79 @@ describe.each([memory, postgres()])("repositories ($name)", (backend) => {
       expect((await repos.sightings.get(2))?.received).toBeUndefined();
       expect((await repos.sightings.receivedVia("A-31")).map((x) => x.ref)).toEqual([s.ref]);
       expect(await repos.sightings.receivedVia("A-32")).toEqual([]);
+    });
+  });
+
+  describe("digests", () => {
+    const period = { from: hoursAgo(24), to: NOW };
+
+    it("gives a room only its own live sightings of the period, with their corroboration", async () => {
+      const mine = await repos.sightings.create(
+        sighting({ matches: ["S-9", "S-8"], grading: { reliability: "B", credibility: 2 } }),
+      );
+      await repos.sightings.create(sighting({ roomId: USA_JTF }));
+      await repos.sightings.create(sighting({ seenAt: hoursAgo(25) }));
+      await repos.sightings.create(sighting({ seenAt: NOW }));
+      const gone = await repos.sightings.create(sighting());
+      await repos.sightings.retract(gone.id, ROJAS, NOW);
+      const { sightings } = await repos.digests.items(COL_USA, period);
+      expect(sightings).toEqual([
+        {
+          ref: mine.ref,
+          roomId: COL_USA,
+          kind: "vessel",
+          lat: 12.5,
+          lon: -79.2,
+          seenAt: hoursAgo(1),
+          ids: { name: undefined, mmsi: undefined, imo: undefined, tail: undefined, plate: undefined },
+          grading: { reliability: "B", credibility: 2 },
+          tlp: "amber",
+          corroboratedBy: 2,
+        },
+      ]);
+    });
+
+    it("gives the RFIs raised in or addressed to the room that the period speaks of", async () => {
+      const opened = await repos.rfis.create(ask({ createdAt: hoursAgo(2), ltiov: undefined }));
+      const addressed = await repos.rfis.create(
+        ask({
+          roomId: USA_JTF,
+          toRoomId: COL_USA,
+          to: { room: "col-usa", partners: ["COL", "USA"] },
+          createdAt: hoursAgo(30),
+          ltiov: hoursAgo(1),
+        }),
+      );
+      await repos.rfis.create(ask({ roomId: USA_JTF, createdAt: hoursAgo(2) }));
+      await repos.rfis.create(ask({ createdAt: hoursAgo(48), ltiov: undefined }));
+      const refs = (await repos.digests.items(COL_USA, period)).rfis.map((r) => r.ref).sort();
+      expect(refs).toEqual([opened.ref, addressed.ref].sort());
+    });
+
+    it("claims a room's period once", async () => {
+      const claim = {
+        roomId: COL_USA,
+        period,
+        trigger: "schedule",
+        status: "posted",
+        late: false,
+        at: NOW,
+      } as const;
+      expect(await repos.digests.claim(claim)).toBe(true);
+      expect(await repos.digests.claim({ ...claim, trigger: "command" })).toBe(false);
+      expect(await repos.digests.claim({ ...claim, roomId: USA_JTF })).toBe(true);
+      expect(await repos.digests.lastEnd(COL_USA)).toEqual(NOW);
+      expect(await repos.digests.lastEnd(OTHER)).toBeUndefined();
+    });
+
+    it("keeps a chat schedule until it is reset", async () => {
+      const s = { roomId: COL_USA, cron: "0 6 * * *", tz: "America/Bogota", setBy: ROJAS, setAt: NOW };
+      await repos.digests.setSchedule(s);
+      await repos.digests.setSchedule({ ...s, cron: undefined });
+      expect(await repos.digests.schedule(COL_USA)).toEqual({ ...s, cron: undefined });
+      expect(await repos.digests.resetSchedule(COL_USA)).toBe(true);
+      expect(await repos.digests.resetSchedule(COL_USA)).toBe(false);
+      expect(await repos.digests.schedule(COL_USA)).toBeUndefined();
     });
   });
 });

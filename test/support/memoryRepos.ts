@@ -3,11 +3,16 @@
  * rfis.ts); test/db/repos.contract.test.ts runs the same cases against both, so they cannot drift.
  */
 import { identifierKeys } from "../../src/domain/identifiers.ts";
+import type { DigestPeriod, DigestRfi, DigestSighting } from "../../src/domain/digest.ts";
 import { distanceNm } from "../../src/domain/position.ts";
 import { formatRef } from "../../src/domain/refs.ts";
 import type { Alert, AlertApproval, NewAlert } from "../../src/domain/alert.ts";
+import { REMINDER_LEAD_MS } from "../../src/domain/reminders.ts";
 import type {
   AlertRepo,
+  ChatSchedule,
+  DigestClaim,
+  DigestRepo,
   NewRfi,
   NewSighting,
   RfiChange,
@@ -202,5 +207,74 @@ export class MemoryAlerts implements AlertRepo {
     const row = this.rows.find((a) => a.id === id);
     if (row === undefined) throw new Error(`alert ${id} vanished`);
     return row;
+  }
+}
+
+const inPeriod = (at: Date | undefined, p: DigestPeriod) => at !== undefined && +at >= +p.from && +at < +p.to;
+
+/** Digest runs and chat schedules in memory, reading the sightings and RFIs of the repos beside it. */
+export class MemoryDigests implements DigestRepo {
+  readonly runs: DigestClaim[] = [];
+  readonly schedules = new Map<string, ChatSchedule>();
+  constructor(
+    private readonly sightings: MemorySightings,
+    private readonly rfis: MemoryRfis,
+  ) {}
+  async items(roomId: string, period: DigestPeriod) {
+    const sightings: DigestSighting[] = this.sightings.rows
+      .filter((s) => s.roomId === roomId && s.retractedAt === undefined && inPeriod(s.seenAt, period))
+      .map((s) => ({
+        ref: s.ref,
+        roomId: s.roomId,
+        kind: s.kind,
+        lat: s.position.lat,
+        lon: s.position.lon,
+        seenAt: s.seenAt,
+        ids: s.ids,
+        grading: s.grading,
+        tlp: s.tlp,
+        corroboratedBy: s.matches.length,
+      }));
+    const lead = Math.max(...Object.values(REMINDER_LEAD_MS));
+    const rfis: DigestRfi[] = this.rfis.rows
+      .filter((r) => r.roomId === roomId || r.toRoomId === roomId)
+      .filter(
+        (r) =>
+          inPeriod(r.createdAt, period) ||
+          inPeriod(r.answeredAt, period) ||
+          (AWAITING_ANSWER.includes(r.status) && r.ltiov !== undefined && +r.ltiov <= +period.to + lead),
+      )
+      .map((r) => ({
+        ref: r.ref,
+        roomId: r.roomId,
+        toRoomId: r.toRoomId,
+        to: r.to,
+        priority: r.priority,
+        status: r.status,
+        createdAt: r.createdAt,
+        answeredAt: r.answeredAt,
+        ltiov: r.ltiov,
+      }));
+    return { sightings, rfis };
+  }
+  async lastEnd(roomId: string) {
+    const ends = this.runs
+      .filter((r) => r.roomId === roomId && r.status === "posted")
+      .map((r) => +r.period.to);
+    return ends.length === 0 ? undefined : new Date(Math.max(...ends));
+  }
+  async claim(c: DigestClaim) {
+    if (this.runs.some((r) => r.roomId === c.roomId && +r.period.to === +c.period.to)) return false;
+    this.runs.push(c);
+    return true;
+  }
+  async schedule(roomId: string) {
+    return this.schedules.get(roomId);
+  }
+  async setSchedule(s: ChatSchedule) {
+    this.schedules.set(s.roomId, s);
+  }
+  async resetSchedule(roomId: string) {
+    return this.schedules.delete(roomId);
   }
 }

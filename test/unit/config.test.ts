@@ -52,7 +52,7 @@ describe("tearline.yaml", () => {
     expect(config.rooms["col-usa"]).toEqual({
       room: "!abc:example.org",
       partners: ["COL", "USA"],
-      digest: { cron: "0 6 * * *", tz: "America/Bogota" },
+      digest: { cron: "0 6 * * *", tz: "America/Bogota", grace: 6 * 3_600_000 },
       lang: "en",
     });
     expect(config.sharing[0]).toEqual({
@@ -95,7 +95,11 @@ corroboration: { window_hours: 12 }
 trust: { only_cross_signed: true }
 `);
     expect(config.prefix).toBe("?");
-    expect(config.rooms["col-usa"]?.digest).toEqual({ cron: "0 6 * * mon-fri", tz: "UTC" });
+    expect(config.rooms["col-usa"]?.digest).toEqual({
+      cron: "0 6 * * mon-fri",
+      tz: "UTC",
+      grace: 6 * 3_600_000,
+    });
     expect(config.rooms["col-usa"]?.lang).toBe("es");
     expect(config.sharing[0]).toMatchObject({ approval: "auto", redact: ["position"], forward: true });
     expect(config.sharing[1]?.approval).toEqual({
@@ -215,6 +219,20 @@ trust: { only_cross_signed: true }
       to: '"0 25 * * *"',
       errors: [
         'tearline.yaml:3:78 rooms.col-usa.digest.cron: "0 25 * * *" is not a valid cron expression: hour "25" is out of range or malformed (minute hour day-of-month month day-of-week)',
+      ],
+    },
+    {
+      name: "a digest grace that is not a period",
+      from: "tz: America/Bogota",
+      to: "tz: America/Bogota, grace: soon",
+      errors: ['tearline.yaml:3:118 rooms.col-usa.digest.grace: "soon" is not a period; e.g. 30m, 24h, 7d'],
+    },
+    {
+      name: "a cron expression node-cron reads but the digest matcher does not",
+      from: '"0 6 * * *"',
+      to: '"0 6 * * 1#2"',
+      errors: [
+        'tearline.yaml:3:78 rooms.col-usa.digest.cron: "0 6 * * 1#2": the day of week field "1#2" is not a number or a name (SUN, MON, TUE…), range or step. e.g. "0 6 * * *"',
       ],
     },
     {
@@ -550,6 +568,21 @@ describe("environment", () => {
       ok: false,
       errors: [
         'TEARLINE_SYNC_TIMELINE_LIMIT="0" is not a whole number from 1 to 9999; e.g. TEARLINE_SYNC_TIMELINE_LIMIT=50',
+      ],
+    });
+  });
+
+  it("reads the test clock for digests, and refuses one without a zone", () => {
+    expect(
+      readEnv({ ...minimal, TEARLINE_TEST_RUN_DIGESTS_AT: "2026-11-28T11:00:00Z" }, noFiles),
+    ).toMatchObject({
+      ok: true,
+      env: { testRunDigestsAt: new Date("2026-11-28T11:00:00Z") },
+    });
+    expect(readEnv({ ...minimal, TEARLINE_TEST_RUN_DIGESTS_AT: "2026-11-28 11:00" }, noFiles)).toEqual({
+      ok: false,
+      errors: [
+        'TEARLINE_TEST_RUN_DIGESTS_AT="2026-11-28 11:00" is not an ISO 8601 instant with a zone (it is for tests only); e.g. TEARLINE_TEST_RUN_DIGESTS_AT=2026-11-28T11:00:00Z',
       ],
     });
   });

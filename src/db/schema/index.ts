@@ -6,3 +6,4 @@ export * from "./events.ts";
 export * from "./rfis.ts";
 export * from "./sightings.ts";
 export * from "./alerts.ts";
+export * from "./digests.ts";

@@ -14,7 +14,7 @@ import type { AuditEntry } from "../../../src/domain/audit.ts";
 import { readCommand } from "../../../src/domain/reader.ts";
 import { err, type Result } from "../../../src/domain/result.ts";
 import { plain } from "../../../src/render/render.ts";
-import { MemoryAlerts, MemoryRfis, MemorySightings } from "../../support/memoryRepos.ts";
+import { MemoryAlerts, MemoryDigests, MemoryRfis, MemorySightings } from "../../support/memoryRepos.ts";
 
 export const COL_USA = "!colusa:example.org";
 /** A room version 12 ID (Synapse 1.163's default room version): no server part. */
@@ -60,11 +60,14 @@ export interface World {
   sightings: MemorySightings;
   rfis: MemoryRfis;
   alerts: MemoryAlerts;
+  digests: MemoryDigests;
   now: Date;
 }
 
 export function world(now = new Date("2026-11-28T07:20:00Z")): World {
-  return { sightings: new MemorySightings(), rfis: new MemoryRfis(), alerts: new MemoryAlerts(), now };
+  const sightings = new MemorySightings();
+  const rfis = new MemoryRfis();
+  return { sightings, rfis, alerts: new MemoryAlerts(), digests: new MemoryDigests(sightings, rfis), now };
 }
 
 /** The context for `sender` in `roomId` of the world. */
@@ -86,7 +89,7 @@ export function contextFor(
     runtime: () => Promise.reject(new Error("no runtime in unit tests")),
     commands: [],
     config: CONFIG,
-    repos: { sightings: w.sightings, rfis: w.rfis, alerts: w.alerts },
+    repos: { sightings: w.sightings, rfis: w.rfis, alerts: w.alerts, digests: w.digests },
     ...over,
   };
 }

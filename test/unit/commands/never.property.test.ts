@@ -54,7 +54,7 @@ const runtime = async (): Promise<RuntimeInfo> => ({
 /** The world is the "transaction": its repositories, and the records the runner keeps of commands. */
 type Tx = World & { records: CommandRecord[] };
 const memoryStorage: RunnerStorage<Tx> = {
-  repos: (tx) => ({ sightings: tx.sightings, rfis: tx.rfis, alerts: tx.alerts }),
+  repos: (tx) => ({ sightings: tx.sightings, rfis: tx.rfis, alerts: tx.alerts, digests: tx.digests }),
   savepoint: (tx, fn) => fn(tx),
   recordCommand: async (tx, record) => void tx.records.push(record),
 };

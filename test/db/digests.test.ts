@@ -1,0 +1,147 @@
+import { asc } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { ConfigFacts } from "../../commands/config.ts";
+import { runDigests } from "../../src/bot/digests.ts";
+import { openDatabase } from "../../src/db/client.ts";
+import { verifyAudit } from "../../src/db/queries/audit.ts";
+import { digestRepo } from "../../src/db/queries/digests.ts";
+import { sightingRepo } from "../../src/db/queries/sightings.ts";
+import { auditLog } from "../../src/db/schema/audit.ts";
+import type { NewSighting } from "../../src/domain/repos.ts";
+import { createLogger } from "../../src/log.ts";
+import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+
+const COL_USA = "!colusa:example.org";
+const USA_JTF = "!usajtf:example.org";
+const ROJAS = "@lo.col:example.org";
+const HOUR = 3_600_000;
+/** 06:00 in Bogotá. */
+const DUE = new Date("2026-11-28T11:00:00Z");
+const log = createLogger("error");
+
+const FACTS: ConfigFacts = {
+  partners: { COL: "Colombian Navy", USA: "US Coast Guard", JTF: "Joint Task Force" },
+  rooms: {
+    "col-usa": {
+      roomId: COL_USA,
+      partners: ["COL", "USA"],
+      timeZone: "America/Bogota",
+      digest: { cron: "0 6 * * *", tz: "America/Bogota", graceMs: 6 * HOUR },
+    },
+    "usa-jtf": { roomId: USA_JTF, partners: ["USA", "JTF"] },
+  },
+  corroboration: { windowHours: 6, distanceNm: 30 },
+  sharing: [],
+};
+
+function sighting(over: Partial<NewSighting> = {}): NewSighting {
+  return {
+    kind: "vessel",
+    position: { lat: 12.51, lon: -79.2, precisionM: 100, format: "decimal" },
+    seenAt: new Date(+DUE - 4 * HOUR),
+    ids: { name: "SIN NOMBRE" },
+    tlp: "amber",
+    roomId: COL_USA,
+    reporter: ROJAS,
+    reporterPartner: "COL",
+    loggedAt: new Date(+DUE - 4 * HOUR),
+    matches: [],
+    ...over,
+  };
+}
+
+describe("scheduled digests in PostgreSQL", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase("digests");
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+  beforeEach(async () => {
+    await db.sql`truncate sightings, rfis, outbox, audit_log, digest_runs, digest_schedules restart identity`;
+  });
+
+  const outbox = () =>
+    db.sql<{ id: number; room_id: string; content: Record<string, unknown> }[]>`
+      select id, room_id, content from outbox order by id`.then((rows) => [...rows]);
+  const actions = async () =>
+    (await db.db.select().from(auditLog).orderBy(asc(auditLog.id))).map((a) => a.action);
+
+  it("posts the room's digest once at its minute, not as a reply, with only its own items", async () => {
+    await sightingRepo(db.db).create(sighting({ grading: { reliability: "B", credibility: 2 } }));
+    await sightingRepo(db.db).create(sighting({ roomId: USA_JTF, tlp: "red", matches: ["S-1"] }));
+    const queued = await runDigests(db.db, FACTS, new Date(+DUE + 20_000), log);
+    expect(queued.map((q) => q.alias)).toEqual(["col-usa"]);
+    const [row, ...rest] = await outbox();
+    expect(rest).toEqual([]);
+    expect(row?.room_id).toBe(COL_USA);
+    const body = String(row?.content.body).split("\n");
+    expect(body[0]).toBe("DAILY DIGEST · col-usa · 27 Nov 06:00 → 28 Nov 06:00 (COT) · TLP:AMBER");
+    expect(body).toContain('  S-1 vessel "SIN NOMBRE" 12.5N 079.2W 0700Z B2');
+    expect(row?.content["m.relates_to"]).toBeUndefined();
+    expect(queued[0]?.digest.map.points).toEqual([
+      { ref: "S-1", kind: "vessel", lat: 12.51, lon: -79.2, received: false },
+    ]);
+    // The next minutes, a restart, a second pass: nothing more.
+    await runDigests(db.db, FACTS, new Date(+DUE + 60_000), log);
+    await runDigests(db.db, FACTS, new Date(+DUE + 20_000), log);
+    expect(await outbox()).toHaveLength(1);
+    const [run] = await db.sql`select outbox_id, late, status from digest_runs`;
+    expect(run).toEqual({ outbox_id: row?.id, late: false, status: "posted" });
+    expect(await actions()).toEqual(["digest.posted"]);
+  });
+
+  it("gives two schedulers racing for the same room and period one digest", async () => {
+    // Two pools on one database stand for two processes (a hot standby that took over, say).
+    const second = openDatabase(db.url);
+    try {
+      const passes = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          runDigests((i % 2 === 0 ? db : second).db, FACTS, new Date(+DUE + i * 1000), log),
+        ),
+      );
+      expect(passes.flat()).toHaveLength(1);
+      expect(await outbox()).toHaveLength(1);
+      expect(await actions()).toEqual(["digest.posted"]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("catches up late inside the grace and marks it", async () => {
+    await runDigests(db.db, FACTS, new Date(+DUE + 5 * HOUR), log);
+    const [row] = await outbox();
+    expect(String(row?.content.body).split("\n")[0]).toBe(
+      "DAILY DIGEST · col-usa · 27 Nov 06:00 → 28 Nov 06:00 (COT) · TLP:CLEAR · LATE (posted 11:00)",
+    );
+    expect((await db.sql`select late from digest_runs`)[0]).toEqual({ late: true });
+  });
+
+  it("skips beyond the grace, audited once", async () => {
+    await runDigests(db.db, FACTS, new Date(+DUE + 7 * HOUR), log);
+    await runDigests(db.db, FACTS, new Date(+DUE + 7 * HOUR + 60_000), log);
+    expect(await outbox()).toEqual([]);
+    expect(await actions()).toEqual(["digest.skipped"]);
+    expect((await verifyAudit(db.db)).ok).toBe(true);
+  });
+
+  it("follows a chat schedule over the file's, and none after !digest off", async () => {
+    const repo = digestRepo(db.db);
+    const setAt = new Date(+DUE - 24 * HOUR);
+    await repo.setSchedule({
+      roomId: COL_USA,
+      cron: "30 7 * * *",
+      tz: "America/Bogota",
+      setBy: ROJAS,
+      setAt,
+    });
+    expect(await runDigests(db.db, FACTS, new Date(+DUE + 60_000), log)).toEqual([]);
+    const posted = await runDigests(db.db, FACTS, new Date(+DUE + 90 * 60_000), log);
+    expect(posted.map((p) => p.digest.period.to)).toEqual([new Date(+DUE + 90 * 60_000)]);
+    await repo.setSchedule({ roomId: COL_USA, tz: "America/Bogota", setBy: ROJAS, setAt });
+    expect(await runDigests(db.db, FACTS, new Date(+DUE + 24 * HOUR), log)).toEqual([]);
+    await repo.resetSchedule(COL_USA);
+    expect(await runDigests(db.db, FACTS, new Date(+DUE + 24 * HOUR), log)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,79 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseCron } from "../../src/domain/cron.ts";
+import { nextDigest } from "../../src/domain/digestSchedule.ts";
+import { rosterConfig } from "../support/botProcess.ts";
+import type { ReceivedEvent } from "../support/officer.ts";
+import { createScene, type Scene } from "../support/scene.ts";
+
+const HEADER =
+  /^DAILY DIGEST · col-usa · \d{1,2} [A-Z][a-z]{2} \d\d:\d\d → \d{1,2} [A-Z][a-z]{2} \d\d:\d\d \(COT\) · TLP:AMBER$/;
+
+describe("the commanders' digest, end to end", () => {
+  let s: Scene;
+  beforeEach(async () => {
+    s = await createScene({ config: (o) => rosterConfig([o.userId]) });
+  });
+  afterEach(async () => {
+    await s.teardown();
+  });
+
+  it("posts !digest now after a sighting, and a chat schedule's digest once across restarts", async () => {
+    // The room must be in tearline.yaml to have digests: make it, then configure it.
+    const first = s.startBot();
+    await first.ready();
+    const room = await s.encryptedRoom();
+    await first.stop();
+    s.config.rooms = {
+      "col-usa": { room, partners: ["COL", "USA"], digest: { cron: "0 6 * * *", tz: "America/Bogota" } },
+    };
+    const bot = s.startBot();
+    await bot.ready();
+    const fromBot = (id: string) => (m: ReceivedEvent) => m.sender === s.account.userId && m.replyTo === id;
+
+    const sight = await s.officer.send(room, '!sight vessel 12.51,-79.20 "SIN NOMBRE" conf=B2');
+    const logged = await s.officer.waitForMessage(room, fromBot(sight));
+    const ref = /S-\d+/.exec(logged.body)![0];
+    const now = await s.officer.send(room, "!digest now");
+    const digest = await s.officer.waitForMessage(room, fromBot(now));
+    expect(digest.encrypted).toBe(true);
+    const lines = digest.body.split("\n");
+    expect(lines[0]).toMatch(HEADER);
+    expect(lines).toContain(
+      `  ${ref} vessel "SIN NOMBRE" 12.5N 079.2W ${logged.body.match(/\d\d:\d\dZ/)![0].replace(":", "")} B2`,
+    );
+
+    const set = await s.officer.send(room, '!digest schedule "0 6 * * *" tz=America/Bogota');
+    expect((await s.officer.waitForMessage(room, fromBot(set))).body).toMatch(
+      /^✅ Digest for col-usa scheduled/,
+    );
+    await bot.stop();
+
+    // The schedule's next minute, brought forward with the test clock; restarted at that minute.
+    const cron = parseCron("0 6 * * *");
+    if (!cron.ok) throw new Error("cron");
+    const due = nextDigest({ cron: cron.value, timeZone: "America/Bogota" }, new Date())!;
+    const clock = { TEARLINE_TEST_RUN_DIGESTS_AT: new Date(+due + 15_000).toISOString() };
+    const scheduled = (m: ReceivedEvent) =>
+      m.sender === s.account.userId && m.replyTo === undefined && m.body.startsWith("DAILY DIGEST");
+    for (let restart = 0; restart < 2; restart++) {
+      const again = s.startBot(clock);
+      await again.ready();
+      await again.waitForLog(/test clock: digest pass done/);
+      const show = await s.officer.send(room, "!digest show");
+      const shown = await s.officer.waitForMessage(room, fromBot(show));
+      expect(shown.body).toContain('Digest for col-usa: "0 6 * * *" (America/Bogota), set from chat by');
+      expect(shown.body).toMatch(/next \d{1,2} [A-Z][a-z]{2} 06:00 COT \(\d{6}Z[A-Z]{3}\d\d\)/);
+      const posted = await s.officer.waitForMessage(room, scheduled);
+      expect(posted.encrypted).toBe(true);
+      expect(posted.body.split("\n")[0]).toMatch(HEADER);
+      expect(posted.body).toContain(ref);
+      await again.stop();
+    }
+    expect(s.officer.messagesFrom(room, s.account.userId).filter(scheduled)).toHaveLength(1);
+    const runs = await s.db.sql`select trigger, status from digest_runs order by id`;
+    expect([...runs]).toEqual([
+      { trigger: "command", status: "posted" },
+      { trigger: "schedule", status: "posted" },
+    ]);
+  });
+});
