@@ -23,6 +23,7 @@ import { Dispatcher } from "./dispatch.ts";
 import { type Faults, noFaults } from "./faults.ts";
 import { OutboxSender } from "./outbox.ts";
 import { PENDING_LIMITS, type PendingLimits, PendingRetry } from "./pending.ts";
+import { auditRuleSet } from "./ruleSet.ts";
 import { Scheduler } from "./scheduler.ts";
 
 const EXPIRY_INTERVAL_MS = 3_600_000;
@@ -133,6 +134,8 @@ export class Bot {
     } catch (err) {
       log.warn("could not bootstrap cross-signing; continuing without it", { err });
     }
+    const rulesHash = await auditRuleSet(db, o.directory.facts.sharing, now());
+    log.info("sharing rules in force", { rules: o.directory.facts.sharing.length, hash: rulesHash });
     const rooms = new RoomRegistry(api);
     const faults = o.faults ?? noFaults;
     let bot: Bot | undefined;
