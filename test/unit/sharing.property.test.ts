@@ -8,6 +8,8 @@ import { TLP_LEVELS, tlpRank } from "../../src/domain/marking.ts";
 import { distanceNm, type Position } from "../../src/domain/position.ts";
 import { coarsenPosition, gridCell, redactForTarget } from "../../src/domain/redaction.ts";
 import { type ApprovalVote, evaluateRelay, quorum } from "../../src/domain/sharing.ts";
+import { copyContent, copyMessage } from "../../src/render/alert.ts";
+import { render } from "../../src/render/render.ts";
 import {
   REDACT_FIELDS,
   type RedactedItem,
@@ -340,6 +342,36 @@ describe("the tearline holds for any rules, item and approvals", () => {
         expect(coarsenPosition(elsewhere, size)).toMatchObject({ lat: q.lat, lon: q.lon });
       }),
       { numRuns: 5_000 },
+    );
+  });
+
+  it("leaves no redacted value anywhere in the relayed event: body, HTML, org.tearline.alert", () => {
+    fc.assert(
+      fc.property(itemArb, ruleArb, (item, r) => {
+        const rule: SharingRule = { ...r, name: "rule-0" };
+        const copy = redactForTarget(item, rule);
+        const message = copyMessage(
+          copy,
+          { alertRef: "A-1", origin: r.from, rule, approvers: ["CDR Miller"] },
+          NOW,
+        );
+        const { body, formatted_body } = render(message, { lang: "en" });
+        const alert = { ref: "A-1", room: r.from, sourceRef: "S-1", kind: item.kind };
+        const event = JSON.stringify({
+          body,
+          formatted_body,
+          ...copyContent(alert, copy, rule, ["@do:x.org"]),
+        });
+        for (const field of rule.redact)
+          for (const value of leaks(item, copy, field).values) expect(event).not.toContain(value);
+        if (
+          copy.kind === "sighting" &&
+          copy.sighting.position !== undefined &&
+          rule.positionPrecisionM !== undefined
+        )
+          expect(copy.sighting.position.precisionM).toBeGreaterThanOrEqual(rule.positionPrecisionM);
+      }),
+      { numRuns: 3_000 },
     );
   });
 });
