@@ -30,7 +30,8 @@ const memory: Backend = {
   fresh: async () => {
     const sightings = new MemorySightings();
     const rfis = new MemoryRfis();
-    return { sightings, rfis, alerts: new MemoryAlerts(), digests: new MemoryDigests(sightings, rfis) };
+    const alerts = new MemoryAlerts();
+    return { sightings, rfis, alerts, digests: new MemoryDigests(sightings, rfis, alerts) };
   },
   close: async () => {},
 };
