@@ -5,6 +5,7 @@ import { ATTACHMENT_KEY } from "../../src/bot/attachments.ts";
 import { runDigests } from "../../src/bot/digests.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import { verifyAudit } from "../../src/db/queries/audit.ts";
+import { alertRepo } from "../../src/db/queries/alerts.ts";
 import { digestRepo } from "../../src/db/queries/digests.ts";
 import { sightingRepo } from "../../src/db/queries/sightings.ts";
 import { auditLog } from "../../src/db/schema/audit.ts";
@@ -138,6 +139,31 @@ describe("scheduled digests in PostgreSQL", () => {
     expect(queued?.digest.map.points.map(({ ref, kind, lat, lon }) => ({ ref, kind, lat, lon }))).toEqual(
       points,
     );
+  });
+
+  it("counts the room's alerts in the scheduled digest, and names one awaiting approval", async () => {
+    await alertRepo(db.db).create({
+      roomId: COL_USA,
+      room: "col-usa",
+      kind: "text",
+      sourceRef: null,
+      item: {
+        kind: "text",
+        ref: "",
+        tlp: "green",
+        text: { text: "hi", reporter: ROJAS, reporterPartner: "COL" },
+      },
+      tlp: "green",
+      requester: ROJAS,
+      createdAt: new Date(+DUE - 55 * 60_000),
+      targets: [{ room: "usa-jtf", roomId: USA_JTF, outcome: "pending" }],
+    });
+    await runDigests(db.db, FACTS, new Date(+DUE + 20_000), log);
+    const body = String((await outbox())[0]?.content.body).split("\n");
+    expect(body.slice(-2)).toEqual([
+      "Shared: 1 alerts out (1 pending) · 0 received",
+      "Awaiting approval: A-1 (since 05:05)",
+    ]);
   });
 
   it("queues no map when nothing in the period had a position", async () => {
