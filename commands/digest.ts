@@ -1,7 +1,7 @@
 /**
  * `!digest` — the commanders' digest of a room.
  * - now [since=24h]: one digest at once, for the period since the room's last digest (or since=);
- *   it is the reply. Anyone on the roster of the room's partners.
+ *   it is the reply, and its map (when anything had a position) follows it. Anyone on the roster of the room's partners.
  * - show: the schedule in force and its next run, in local time and DTG. Anyone on the roster.
  * - schedule "<cron>" [tz=Area/City], off, reset: commanders and duty officers. A chat schedule
  *   (or off) overrides tearline.yaml's until reset.
@@ -12,7 +12,7 @@ import { composeDigest } from "../src/domain/digest.ts";
 import { effectiveSchedule, nextDigest } from "../src/domain/digestSchedule.ts";
 import { didYouMean, err, ok, quote, type Result } from "../src/domain/result.ts";
 import { isTimeZone, zoneAbbreviation } from "../src/domain/zone.ts";
-import { digestMessage, localStamp } from "../src/render/digest.ts";
+import { digestMap, digestMessage, localStamp } from "../src/render/digest.ts";
 import { duration, type Message, msg, time, user, userText } from "../src/render/message.ts";
 import type { RoomFacts } from "./config.ts";
 import { argsFrom, type CommandContext, defineCommand, type Reply, type Tokens } from "./types.ts";
@@ -139,14 +139,18 @@ async function now(ctx: CommandContext, v: RoomView, sinceMs: number | undefined
   });
   if (!claimed) return err("a digest for this room was posted this very moment; ask again in a minute.");
   const items = await ctx.repos.digests.items(v.room.roomId, period);
+  const alerts = await ctx.repos.digests.alerts(v.room.roomId, period);
   const digest = composeDigest({
     room: { alias: v.alias, roomId: v.room.roomId, timeZone },
     period,
     ...items,
+    alerts,
   });
   const detail = { from: from.toISOString(), to: ctx.now.toISOString(), marking: digest.marking };
+  const map = digestMap(digest);
   return ok({
     message: digestMessage(digest, ctx.now, ctx.prefix),
+    ...(map !== undefined && { attachments: [map] }),
     audit: [
       {
         actor: ctx.sender,

@@ -18,6 +18,8 @@ import { SIGHTING_KINDS } from "../domain/kinds.ts";
 import { renderMap } from "../map/render.ts";
 import type { MatrixApi } from "../matrix/api.ts";
 import { imageContent, uploadEncrypted } from "../matrix/attachments.ts";
+import type { OutboxMessage } from "../db/queries/events.ts";
+import type { MapFile } from "../render/digest.ts";
 import type { Sender } from "./outbox.ts";
 
 export const ATTACHMENT_KEY = "org.tearline.attachment";
@@ -65,6 +67,21 @@ export function mapAttachment(p: {
     },
   };
   return { [ATTACHMENT_KEY]: attachment };
+}
+
+/** The outbox row of a digest's map (src/render/digest.ts digestMap), for `roomId`. */
+export function mapMessage(roomId: string, m: MapFile): OutboxMessage {
+  return {
+    roomId,
+    eventType: "m.room.message",
+    content: mapAttachment({
+      body: m.caption,
+      filename: m.filename,
+      sightings: m.sightings,
+      period: m.period,
+      marking: m.marking,
+    }),
+  };
 }
 
 /** The content to send for a queued attachment: rendered, encrypted, uploaded now. */

@@ -2,7 +2,8 @@
  * The scheduled digest pass: for each configured room with a schedule, the digest of the period
  * that ended at its most recent due minute — claimed, composed and queued in one transaction, so
  * however many passes, processes or clock jumps see that minute, one digest is posted. Missed
- * beyond the grace, it is claimed as skipped instead: logged and audited once.
+ * beyond the grace, it is claimed as skipped instead: logged and audited once. A digest with
+ * positions is followed by its map, queued in the same transaction.
  */
 import type { ConfigFacts, RoomFacts } from "../../commands/config.ts";
 import type { Db } from "../db/client.ts";
@@ -11,7 +12,9 @@ import { chatSchedules, claimDigestRun, digestRepo, enqueueDigest } from "../db/
 import { composeDigest, type Digest, type DigestPeriod } from "../domain/digest.ts";
 import { type DigestDue, dueDigest, effectiveSchedule } from "../domain/digestSchedule.ts";
 import type { Logger } from "../log.ts";
-import { digestMessage } from "../render/digest.ts";
+import { enqueue } from "../db/queries/events.ts";
+import { digestMap, digestMessage } from "../render/digest.ts";
+import { mapMessage } from "./attachments.ts";
 import { replyContent } from "./messages.ts";
 import { SCHEDULER_ACTOR } from "./scheduler.ts";
 
@@ -74,14 +77,25 @@ async function runRoom(
       );
       return undefined;
     }
-    const items = await digestRepo(tx).items(room.roomId, period);
-    const digest = composeDigest({ room: { alias, roomId: room.roomId, timeZone }, period, ...items, late });
+    const repo = digestRepo(tx);
+    const items = await repo.items(room.roomId, period);
+    const alerts = await repo.alerts(room.roomId, period);
+    const digest = composeDigest({
+      room: { alias, roomId: room.roomId, timeZone },
+      period,
+      ...items,
+      alerts,
+      late,
+    });
     const content = digestContent(digest, now, prefix);
     const outboxId = await enqueueDigest(tx, runId, {
       roomId: room.roomId,
       eventType: "m.room.message",
       content,
     });
+    // The map right behind its digest, in the claim's transaction: both are posted, or neither.
+    const map = digestMap(digest);
+    if (map !== undefined) await enqueue(tx, [mapMessage(room.roomId, map)]);
     const detail = {
       ...periodDetail(period),
       late,

@@ -14,7 +14,7 @@ import type { Result, UserError } from "../domain/result.ts";
 import type { Logger } from "../log.ts";
 import type { Directory } from "./directory.ts";
 import { type Message, msg, ref, user } from "../render/message.ts";
-import { type Effects, errorMessage, notify, say } from "./effects.ts";
+import { attach, type Effects, errorMessage, notify, say } from "./effects.ts";
 import { notRostered } from "./messages.ts";
 import { parseArguments, resolveCommand } from "./resolve.ts";
 
@@ -312,6 +312,8 @@ export class CommandRunner<T> {
 
   private effects(fx: Effects, reply: Reply, entry: Effects["audit"][number]): void {
     notify(fx, reply.notices ?? [], (roomId) => this.zoneOf(roomId));
+    // Files go to the command's room, the one its audit entry names.
+    if (entry.roomId) attach(fx, entry.roomId, reply.attachments ?? []);
     fx.audit.push(entry, ...(reply.audit ?? []));
   }
 }

@@ -3,6 +3,7 @@
  * into it, its RFIs, the alerts it sent and received), composed from plain inputs and a clock.
  * Rendering (src/render/digest.ts) makes the text; the map renderer takes `map`.
  */
+import type { TargetOutcome } from "./alert.ts";
 import type { Identifiers } from "./identifiers.ts";
 import type { SightingKind } from "./kinds.ts";
 import { SIGHTING_KINDS } from "./kinds.ts";
@@ -42,12 +43,61 @@ export interface DigestRfi {
   ltiov?: Date | undefined;
 }
 
-/** Alerts of the period, as counts (the alerts tables are another part's; optional until they exist). */
+/** Alerts of the period, as counts. */
 export interface DigestAlerts {
   sent: { approved: number; denied: number; refused: number; pending: number };
   received: number;
   /** Alerts from this room still waiting for their approvals, oldest first. */
   awaiting: Array<{ ref: string; since: Date }>;
+}
+
+/** An alert as the digest reads it: where it came from, when, and what became of it per target. */
+export interface DigestAlertRow {
+  ref: string;
+  /** The source room. */
+  roomId: string;
+  createdAt: Date;
+  targets: ReadonlyArray<{ roomId: string; outcome: TargetOutcome; decidedAt?: Date | undefined }>;
+}
+
+const within = (at: Date | undefined, p: DigestPeriod) => at !== undefined && +at >= +p.from && +at < +p.to;
+
+export type AlertStanding = keyof DigestAlerts["sent"];
+
+/**
+ * What one alert came to, over all its targets: approved once any copy went (and stands), pending
+ * while any still waits, denied when approvers said no or let it expire, refused otherwise (no rule
+ * let it go, or it was recalled — taken back, it does not stand).
+ */
+export function alertStanding(targets: DigestAlertRow["targets"]): AlertStanding {
+  const has = (...o: TargetOutcome[]) => targets.some((t) => o.includes(t.outcome));
+  if (has("relayed")) return "approved";
+  if (has("pending")) return "pending";
+  if (has("denied", "expired")) return "denied";
+  return "refused";
+}
+
+/**
+ * The alert counts of `roomId`'s digest: sent = its alerts raised in the period, by standing;
+ * received = alerts whose copy was relayed into it in the period; awaiting = its alerts raised by
+ * the period's end with a target still waiting for approval, oldest first. Rows of alerts that are
+ * neither from nor to the room count for nothing.
+ */
+export function digestAlerts(roomId: string, p: DigestPeriod, rows: readonly DigestAlertRow[]): DigestAlerts {
+  const sent = { approved: 0, denied: 0, refused: 0, pending: 0 };
+  const awaiting: DigestAlerts["awaiting"] = [];
+  let received = 0;
+  for (const a of rows) {
+    if (a.roomId === roomId) {
+      if (within(a.createdAt, p)) sent[alertStanding(a.targets)] += 1;
+      if (+a.createdAt < +p.to && a.targets.some((t) => t.outcome === "pending"))
+        awaiting.push({ ref: a.ref, since: a.createdAt });
+    }
+    if (a.targets.some((t) => t.roomId === roomId && t.outcome === "relayed" && within(t.decidedAt, p)))
+      received += 1;
+  }
+  awaiting.sort((x, y) => +x.since - +y.since);
+  return { sent, received, awaiting };
 }
 
 export interface DigestPeriod {
@@ -105,8 +155,6 @@ export interface Digest {
   /** The map's input: every sighting of the period with a position (all of them have one). */
   map: { points: MapPoint[] };
 }
-
-const within = (at: Date | undefined, p: DigestPeriod) => at !== undefined && +at >= +p.from && +at < +p.to;
 
 /** Lower is better: A1 first, F6 last; ungraded after every grading. */
 function gradingRank(g: Grading | undefined): number {

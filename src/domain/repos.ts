@@ -5,7 +5,7 @@
  * src/db/queries, and in memory for tests (test/support/memoryRepos.ts).
  */
 import type { Alert, AlertApproval, NewAlert, TargetOutcome } from "./alert.ts";
-import type { DigestPeriod, DigestRfi, DigestSighting } from "./digest.ts";
+import type { DigestAlerts, DigestPeriod, DigestRfi, DigestSighting } from "./digest.ts";
 import type { SightingKind } from "./kinds.ts";
 import type { Addressee, Rfi, RfiPriority, RfiStatus } from "./rfi.ts";
 import type { ShareableItem } from "./sharingRule.ts";
@@ -134,6 +134,8 @@ export interface DigestClaim {
 export interface DigestRepo {
   /** What the room may see of the period: its live sightings seen in it, and its RFIs that matter then. */
   items(roomId: string, period: DigestPeriod): Promise<{ sightings: DigestSighting[]; rfis: DigestRfi[] }>;
+  /** The alerts the room sent in the period (by standing), received in it, and still awaiting approval. */
+  alerts(roomId: string, period: DigestPeriod): Promise<DigestAlerts>;
   /** The end of the room's last posted digest, if any. */
   lastEnd(roomId: string): Promise<Date | undefined>;
   /** Claims (room, period end); false when it is already claimed (exactly once). */

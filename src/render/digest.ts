@@ -5,10 +5,11 @@
  */
 import { formatDtg } from "../domain/dtg.ts";
 import type { Digest, DigestSighting } from "../domain/digest.ts";
-import { formatGrading } from "../domain/marking.ts";
+import { formatGrading, formatTlp } from "../domain/marking.ts";
 import { formatAddressee } from "../domain/rfi.ts";
 import { localTime, zoneAbbreviation } from "../domain/zone.ts";
 import { duration, list, type Message, msg, type Piece, ref } from "./message.ts";
+import { plain } from "./render.ts";
 import { what } from "./sighting.ts";
 
 /** What fits on a phone screen without scrolling, header included. */
@@ -180,5 +181,33 @@ export function digestMessage(d: Digest, now: Date, prefix = "!"): Message {
   return {
     ...headerMessage(d, now),
     more: [...fixed, ...shown.map(notableLine), ...more, ...tail],
+  };
+}
+
+/** A map file to send after a digest: what the map shows, its caption, and what it is saved as. */
+export interface MapFile {
+  caption: string;
+  filename: string;
+  sightings: Array<{ ref: string; kind: Digest["map"]["points"][number]["kind"]; lat: number; lon: number }>;
+  period: { from: Date; to: Date; label: string };
+  marking: string;
+}
+
+/**
+ * The digest's map: exactly its points (a received one where it was stored, already coarsened),
+ * the period as the header says it, and the digest's marking. Undefined when there is nothing to
+ * place on it.
+ */
+export function digestMap(d: Digest): MapFile | undefined {
+  if (d.map.points.length === 0) return undefined;
+  const label = `${localStamp(d.period.from, d.room.timeZone)} → ${localStamp(d.period.to, d.room.timeZone)} (${zoneLabel(d)})`;
+  const marking = { kind: "tlp", tlp: d.marking } as const;
+  const stamp = d.period.to.toISOString().slice(0, 16).replace(/[-:]/g, "");
+  return {
+    caption: plain(msg("digest.mapCaption", { room: d.room.alias, period: label, marking })),
+    filename: `digest-${d.room.alias}-${stamp}Z.png`,
+    sightings: d.map.points.map((p) => ({ ref: p.ref, kind: p.kind, lat: p.lat, lon: p.lon })),
+    period: { from: d.period.from, to: d.period.to, label },
+    marking: formatTlp(d.marking),
   };
 }

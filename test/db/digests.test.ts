@@ -1,9 +1,11 @@
 import { asc } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ConfigFacts } from "../../commands/config.ts";
+import { ATTACHMENT_KEY } from "../../src/bot/attachments.ts";
 import { runDigests } from "../../src/bot/digests.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import { verifyAudit } from "../../src/db/queries/audit.ts";
+import { alertRepo } from "../../src/db/queries/alerts.ts";
 import { digestRepo } from "../../src/db/queries/digests.ts";
 import { sightingRepo } from "../../src/db/queries/sightings.ts";
 import { auditLog } from "../../src/db/schema/audit.ts";
@@ -59,7 +61,7 @@ describe("scheduled digests in PostgreSQL", () => {
     await db.drop();
   });
   beforeEach(async () => {
-    await db.sql`truncate sightings, rfis, outbox, audit_log, digest_runs, digest_schedules restart identity`;
+    await db.sql`truncate sightings, rfis, alerts, alert_targets, alert_approvals, outbox, audit_log, digest_runs, digest_schedules restart identity`;
   });
 
   const outbox = () =>
@@ -73,8 +75,9 @@ describe("scheduled digests in PostgreSQL", () => {
     await sightingRepo(db.db).create(sighting({ roomId: USA_JTF, tlp: "red", matches: ["S-1"] }));
     const queued = await runDigests(db.db, FACTS, new Date(+DUE + 20_000), log);
     expect(queued.map((q) => q.alias)).toEqual(["col-usa"]);
-    const [row, ...rest] = await outbox();
+    const [row, map, ...rest] = await outbox();
     expect(rest).toEqual([]);
+    expect(map?.content).toHaveProperty(ATTACHMENT_KEY);
     expect(row?.room_id).toBe(COL_USA);
     const body = String(row?.content.body).split("\n");
     expect(body[0]).toBe("DAILY DIGEST · col-usa · 27 Nov 06:00 → 28 Nov 06:00 (COT) · TLP:AMBER");
@@ -86,9 +89,113 @@ describe("scheduled digests in PostgreSQL", () => {
     // The next minutes, a restart, a second pass: nothing more.
     await runDigests(db.db, FACTS, new Date(+DUE + 60_000), log);
     await runDigests(db.db, FACTS, new Date(+DUE + 20_000), log);
-    expect(await outbox()).toHaveLength(1);
+    expect(await outbox()).toHaveLength(2);
     const [run] = await db.sql`select outbox_id, late, status from digest_runs`;
     expect(run).toEqual({ outbox_id: row?.id, late: false, status: "posted" });
+    expect(await actions()).toEqual(["digest.posted"]);
+  });
+
+  it("queues the map right behind its digest: the digest's points, period and marking, received ones as stored", async () => {
+    await sightingRepo(db.db).create(sighting({ tlp: "green" }));
+    const received = { fromRoom: "usa-jtf", fromRef: "S-40", alertRef: "A-31" };
+    await sightingRepo(db.db).create(
+      sighting({
+        kind: "aircraft",
+        position: { lat: 11.25, lon: -74.25, precisionM: 10_000, format: "decimal" },
+        reporter: "",
+        remarks: undefined,
+        received,
+      }),
+    );
+    const points = [
+      { ref: "S-1", kind: "vessel", lat: 12.51, lon: -79.2 },
+      { ref: "S-2", kind: "aircraft", lat: 11.25, lon: -74.25 },
+    ];
+    const [queued] = await runDigests(db.db, FACTS, new Date(+DUE + 20_000), log);
+    const [text, map, ...rest] = await outbox();
+    expect(rest).toEqual([]);
+
+    expect(String(text?.content.body)).toContain(
+      '  S-2 aircraft "SIN NOMBRE" 11.3N 074.3W 0700Z ⇐ from usa-jtf (A-31)',
+    );
+    expect(map?.room_id).toBe(COL_USA);
+    expect(map?.content).toEqual({
+      [ATTACHMENT_KEY]: {
+        kind: "map-png",
+        body: "Map · col-usa · 27 Nov 06:00 → 28 Nov 06:00 (COT) · TLP:AMBER",
+        filename: "digest-col-usa-20261128T1100Z.png",
+        map: {
+          sightings: points,
+          period: {
+            from: "2026-11-27T11:00:00.000Z",
+            to: "2026-11-28T11:00:00.000Z",
+            label: "27 Nov 06:00 → 28 Nov 06:00 (COT)",
+          },
+          marking: "TLP:AMBER",
+        },
+      },
+    });
+    // Exactly the digest's points: the text and the map show the same sightings.
+    expect(queued?.digest.map.points.map(({ ref, kind, lat, lon }) => ({ ref, kind, lat, lon }))).toEqual(
+      points,
+    );
+  });
+
+  it("counts the room's alerts in the scheduled digest, and names one awaiting approval", async () => {
+    await alertRepo(db.db).create({
+      roomId: COL_USA,
+      room: "col-usa",
+      kind: "text",
+      sourceRef: null,
+      item: {
+        kind: "text",
+        ref: "",
+        tlp: "green",
+        text: { text: "hi", reporter: ROJAS, reporterPartner: "COL" },
+      },
+      tlp: "green",
+      requester: ROJAS,
+      createdAt: new Date(+DUE - 55 * 60_000),
+      targets: [{ room: "usa-jtf", roomId: USA_JTF, outcome: "pending" }],
+    });
+    await runDigests(db.db, FACTS, new Date(+DUE + 20_000), log);
+    const body = String((await outbox())[0]?.content.body).split("\n");
+    expect(body.slice(-2)).toEqual([
+      "Shared: 1 alerts out (1 pending) · 0 received",
+      "Awaiting approval: A-1 (since 05:05)",
+    ]);
+  });
+
+  it("queues no map when nothing in the period had a position", async () => {
+    await sightingRepo(db.db).create(sighting({ roomId: USA_JTF }));
+    await runDigests(db.db, FACTS, new Date(+DUE + 20_000), log);
+    const rows = await outbox();
+    expect(rows.map((r) => r.room_id)).toEqual([COL_USA]);
+    expect(rows[0]?.content).not.toHaveProperty(ATTACHMENT_KEY);
+  });
+
+  it("queues the digest and its map in the claim's transaction: a failed map leaves no digest and no claim", async () => {
+    await sightingRepo(db.db).create(sighting());
+    // The map's row cannot be written: the whole (room, period) must be as if never tried.
+    await db.sql.unsafe(`
+      create function refuse_map() returns trigger language plpgsql as $$
+      begin
+        if new.content ? '${ATTACHMENT_KEY}' then raise exception 'no map today'; end if;
+        return new;
+      end $$;
+      create trigger refuse_map before insert on outbox for each row execute function refuse_map();`);
+    try {
+      await expect(runDigests(db.db, FACTS, new Date(+DUE + 20_000), log)).rejects.toThrow();
+      expect(await outbox()).toEqual([]);
+      expect([...(await db.sql`select id from digest_runs`)]).toEqual([]);
+      expect(await actions()).toEqual([]);
+    } finally {
+      await db.sql.unsafe("drop trigger refuse_map on outbox; drop function refuse_map();");
+    }
+    // The next pass in the same minute posts both, once.
+    await runDigests(db.db, FACTS, new Date(+DUE + 40_000), log);
+    const rows = await outbox();
+    expect(rows.map((r) => ATTACHMENT_KEY in r.content)).toEqual([false, true]);
     expect(await actions()).toEqual(["digest.posted"]);
   });
 

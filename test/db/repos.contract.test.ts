@@ -30,7 +30,8 @@ const memory: Backend = {
   fresh: async () => {
     const sightings = new MemorySightings();
     const rfis = new MemoryRfis();
-    return { sightings, rfis, alerts: new MemoryAlerts(), digests: new MemoryDigests(sightings, rfis) };
+    const alerts = new MemoryAlerts();
+    return { sightings, rfis, alerts, digests: new MemoryDigests(sightings, rfis, alerts) };
   },
   close: async () => {},
 };
@@ -613,6 +614,90 @@ describe.each([memory, postgres()])("repositories ($name)", (backend) => {
       await repos.rfis.create(ask({ createdAt: hoursAgo(48), ltiov: undefined }));
       const refs = (await repos.digests.items(COL_USA, period)).rfis.map((r) => r.ref).sort();
       expect(refs).toEqual([opened.ref, addressed.ref].sort());
+    });
+
+    it("gives a received copy with where it came from and the alert that brought it", async () => {
+      const received = { fromRoom: "col-usa", fromRef: "S-112", alertRef: "A-31" };
+      const copy = await repos.sightings.create(
+        sighting({ roomId: USA_JTF, reporter: "", position: at(12.6, -79.1), received }),
+      );
+      await repos.sightings.create(sighting());
+      const { sightings } = await repos.digests.items(USA_JTF, period);
+      expect(sightings.map((s) => [s.ref, s.lat, s.lon, s.received])).toEqual([
+        [copy.ref, 12.6, -79.1, { from: "col-usa", alertRef: "A-31" }],
+      ]);
+      expect((await repos.digests.items(COL_USA, period)).sightings[0]?.received).toBeUndefined();
+    });
+
+    it("counts the room's alerts of the period by standing, those relayed into it, and those awaiting approval", async () => {
+      const item: ShareableItem = {
+        kind: "text",
+        ref: "",
+        tlp: "green",
+        text: { text: "hi", reporter: ROJAS, reporterPartner: "COL" },
+      };
+      type Target = NewAlert["targets"][number];
+      const to = (
+        outcome: Target["outcome"],
+        decidedAt?: Date,
+        roomId = USA_JTF,
+        room = "usa-jtf",
+      ): Target => ({
+        room,
+        roomId,
+        outcome,
+        decidedAt,
+      });
+      const raise = (roomId: string, createdAt: Date, targets: Target[]) =>
+        repos.alerts.create({
+          roomId,
+          room: roomId === COL_USA ? "col-usa" : "usa-jtf",
+          kind: "text",
+          sourceRef: null,
+          item,
+          tlp: "green",
+          requester: ROJAS,
+          createdAt,
+          targets,
+        });
+      // From col-usa in the period: relayed to one room and refused for another (approved), pending, denied, expired, refused, none.
+      await raise(COL_USA, hoursAgo(3), [
+        to("relayed", hoursAgo(3)),
+        to("refused", hoursAgo(3), OTHER, "col-pan"),
+      ]);
+      await raise(COL_USA, hoursAgo(2), [to("pending")]);
+      await raise(COL_USA, hoursAgo(5), [to("denied", hoursAgo(4))]);
+      await raise(COL_USA, hoursAgo(6), [to("expired", hoursAgo(1))]);
+      await raise(COL_USA, hoursAgo(7), [to("refused", hoursAgo(7))]);
+      await raise(COL_USA, hoursAgo(8), []);
+      // From col-usa before the period: still pending (awaiting, not counted as sent), and one long relayed.
+      await raise(COL_USA, hoursAgo(30), [to("pending"), to("refused", hoursAgo(30), OTHER, "col-pan")]);
+      await raise(COL_USA, hoursAgo(40), [to("relayed", hoursAgo(40))]);
+      // Into col-usa: relayed in the period, before it, pending, recalled.
+      await raise(USA_JTF, hoursAgo(2), [to("relayed", hoursAgo(2), COL_USA, "col-usa")]);
+      await raise(USA_JTF, hoursAgo(30), [to("relayed", hoursAgo(26), COL_USA, "col-usa")]);
+      await raise(USA_JTF, hoursAgo(2), [to("pending", undefined, COL_USA, "col-usa")]);
+      await raise(USA_JTF, hoursAgo(2), [to("recalled", hoursAgo(1), COL_USA, "col-usa")]);
+      // At the period's end: the next period's.
+      await raise(COL_USA, NOW, [to("pending")]);
+      expect(await repos.digests.alerts(COL_USA, period)).toEqual({
+        sent: { approved: 1, denied: 2, refused: 2, pending: 1 },
+        received: 1,
+        awaiting: [
+          { ref: "A-7", since: hoursAgo(30) },
+          { ref: "A-2", since: hoursAgo(2) },
+        ],
+      });
+      expect(await repos.digests.alerts(USA_JTF, period)).toEqual({
+        sent: { approved: 1, denied: 0, refused: 1, pending: 1 },
+        received: 1,
+        awaiting: [{ ref: "A-11", since: hoursAgo(2) }],
+      });
+      expect(await repos.digests.alerts(OTHER, period)).toEqual({
+        sent: { approved: 0, denied: 0, refused: 0, pending: 0 },
+        received: 0,
+        awaiting: [],
+      });
     });
 
     it("claims a room's period once", async () => {

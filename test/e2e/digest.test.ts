@@ -1,12 +1,38 @@
+import { createHash } from "node:crypto";
+import { decryptAttachment } from "matrix-encrypt-attachment";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseCron } from "../../src/domain/cron.ts";
 import { nextDigest } from "../../src/domain/digestSchedule.ts";
 import { rosterConfig } from "../support/botProcess.ts";
-import type { ReceivedEvent } from "../support/officer.ts";
+import type { Officer, ReceivedEvent } from "../support/officer.ts";
+import { pngSize } from "../support/png.ts";
 import { createScene, type Scene } from "../support/scene.ts";
 
 const HEADER =
   /^DAILY DIGEST · col-usa · \d{1,2} [A-Z][a-z]{2} \d\d:\d\d → \d{1,2} [A-Z][a-z]{2} \d\d:\d\d \(COT\) · TLP:AMBER$/;
+
+/**
+ * The map as the commander's client gets it: an encrypted m.image whose file downloads, matches its
+ * hash, and decrypts to a PNG of the size the event says.
+ */
+async function decryptedMap(officer: Officer, image: ReceivedEvent): Promise<Buffer> {
+  expect(image.encrypted).toBe(true);
+  expect(image.content).not.toHaveProperty("url");
+  const file = image.content.file as Parameters<typeof decryptAttachment>[1] & { url: string };
+  const info = image.content.info as { w: number; h: number; mimetype: string; size: number };
+  expect(info.mimetype).toBe("image/png");
+  const ciphertext = await officer.downloadMedia(file.url);
+  const sha = createHash("sha256").update(ciphertext).digest("base64").replace(/=+$/, "");
+  expect(sha).toBe(file.hashes?.sha256);
+  const buffer = ciphertext.buffer.slice(
+    ciphertext.byteOffset,
+    ciphertext.byteOffset + ciphertext.byteLength,
+  );
+  const png = Buffer.from(await decryptAttachment(buffer as ArrayBuffer, file));
+  expect(png.length).toBe(info.size);
+  expect(pngSize(png)).toEqual({ width: info.w, height: info.h });
+  return png;
+}
 
 describe("the commanders' digest, end to end", () => {
   let s: Scene;
@@ -17,7 +43,7 @@ describe("the commanders' digest, end to end", () => {
     await s.teardown();
   });
 
-  it("posts !digest now after a sighting, and a chat schedule's digest once across restarts", async () => {
+  it("posts !digest now after a sighting, and a chat schedule's digest once across restarts, each with its map", async () => {
     // The room must be in tearline.yaml to have digests: make it, then configure it.
     const first = s.startBot();
     await first.ready();
@@ -41,6 +67,12 @@ describe("the commanders' digest, end to end", () => {
     expect(lines).toContain(
       `  ${ref} vessel "SIN NOMBRE" 12.5N 079.2W ${logged.body.match(/\d\d:\d\dZ/)![0].replace(":", "")} B2`,
     );
+    const isMap = (m: ReceivedEvent) => m.sender === s.account.userId && m.content.msgtype === "m.image";
+    const nowMap = await s.officer.waitForMessage(room, isMap);
+    expect(nowMap.body).toMatch(/^Map · col-usa · .* \(COT\) · TLP:AMBER$/);
+    await decryptedMap(s.officer, nowMap);
+    const order = () => s.officer.messagesFrom(room, s.account.userId).map((m) => m.eventId);
+    expect(order().indexOf(nowMap.eventId)).toBeGreaterThan(order().indexOf(digest.eventId));
 
     const set = await s.officer.send(room, '!digest schedule "0 6 * * *" tz=America/Bogota');
     expect((await s.officer.waitForMessage(room, fromBot(set))).body).toMatch(
@@ -67,9 +99,16 @@ describe("the commanders' digest, end to end", () => {
       expect(posted.encrypted).toBe(true);
       expect(posted.body.split("\n")[0]).toMatch(HEADER);
       expect(posted.body).toContain(ref);
+      const map = await s.officer.waitForMessage(room, (m) => isMap(m) && m.eventId !== nowMap.eventId);
+      expect(map.content.filename).toBe(
+        `digest-col-usa-${due.toISOString().slice(0, 16).replace(/[-:]/g, "")}Z.png`,
+      );
+      expect(order().indexOf(map.eventId)).toBeGreaterThan(order().indexOf(posted.eventId));
+      if (restart === 0) await decryptedMap(s.officer, map);
       await again.stop();
     }
     expect(s.officer.messagesFrom(room, s.account.userId).filter(scheduled)).toHaveLength(1);
+    expect(s.officer.messagesFrom(room, s.account.userId).filter(isMap)).toHaveLength(2);
     const runs = await s.db.sql`select trigger, status from digest_runs order by id`;
     expect([...runs]).toEqual([
       { trigger: "command", status: "posted" },

@@ -3,7 +3,12 @@
  * rfis.ts); test/db/repos.contract.test.ts runs the same cases against both, so they cannot drift.
  */
 import { identifierKeys } from "../../src/domain/identifiers.ts";
-import type { DigestPeriod, DigestRfi, DigestSighting } from "../../src/domain/digest.ts";
+import {
+  type DigestPeriod,
+  type DigestRfi,
+  type DigestSighting,
+  digestAlerts,
+} from "../../src/domain/digest.ts";
 import { distanceNm } from "../../src/domain/position.ts";
 import { formatRef } from "../../src/domain/refs.ts";
 import type { Alert, AlertApproval, NewAlert } from "../../src/domain/alert.ts";
@@ -212,13 +217,14 @@ export class MemoryAlerts implements AlertRepo {
 
 const inPeriod = (at: Date | undefined, p: DigestPeriod) => at !== undefined && +at >= +p.from && +at < +p.to;
 
-/** Digest runs and chat schedules in memory, reading the sightings and RFIs of the repos beside it. */
+/** Digest runs and chat schedules in memory, reading the sightings, RFIs and alerts of the repos beside it. */
 export class MemoryDigests implements DigestRepo {
   readonly runs: DigestClaim[] = [];
   readonly schedules = new Map<string, ChatSchedule>();
   constructor(
     private readonly sightings: MemorySightings,
     private readonly rfis: MemoryRfis,
+    private readonly alertRows: MemoryAlerts,
   ) {}
   async items(roomId: string, period: DigestPeriod) {
     const sightings: DigestSighting[] = this.sightings.rows
@@ -234,6 +240,8 @@ export class MemoryDigests implements DigestRepo {
         grading: s.grading,
         tlp: s.tlp,
         corroboratedBy: s.matches.length,
+        received:
+          s.received === undefined ? undefined : { from: s.received.fromRoom, alertRef: s.received.alertRef },
       }));
     const lead = Math.max(...Object.values(REMINDER_LEAD_MS));
     const rfis: DigestRfi[] = this.rfis.rows
@@ -256,6 +264,18 @@ export class MemoryDigests implements DigestRepo {
         ltiov: r.ltiov,
       }));
     return { sightings, rfis };
+  }
+  async alerts(roomId: string, period: DigestPeriod) {
+    return digestAlerts(
+      roomId,
+      period,
+      this.alertRows.rows.map((a) => ({
+        ref: a.ref,
+        roomId: a.roomId,
+        createdAt: a.createdAt,
+        targets: a.targets,
+      })),
+    );
   }
   async lastEnd(roomId: string) {
     const ends = this.runs

@@ -1,11 +1,19 @@
 import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
-import type { DigestPeriod, DigestRfi, DigestSighting } from "../../domain/digest.ts";
+import {
+  type DigestAlertRow,
+  type DigestAlerts,
+  type DigestPeriod,
+  type DigestRfi,
+  type DigestSighting,
+  digestAlerts,
+} from "../../domain/digest.ts";
 import type { Grading, InformationCredibility, SourceReliability } from "../../domain/marking.ts";
 import { formatRef } from "../../domain/refs.ts";
 import { REMINDER_LEAD_MS } from "../../domain/reminders.ts";
 import type { ChatSchedule, DigestClaim, DigestRepo } from "../../domain/repos.ts";
 import { AWAITING_ANSWER } from "../../domain/rfi.ts";
 import type { DbOrTx } from "../client.ts";
+import { alertTargets, alerts } from "../schema/alerts.ts";
 import { digestRuns, digestSchedules } from "../schema/digests.ts";
 import { outbox } from "../schema/events.ts";
 import { rfis } from "../schema/rfis.ts";
@@ -26,8 +34,8 @@ function grading(text: string | null): Grading | undefined {
 
 /**
  * The room's live sightings seen in the period, with only the columns a digest shows (by the
- * sightings_room_seen index). Relayed copies will come with their origin once the alerts part
- * stores them (a received-from column): map it to `received` here.
+ * sightings_room_seen index). A received copy comes as it was stored — already redacted for this
+ * room, its position already coarsened — with where it came from.
  */
 export async function digestSightings(
   db: DbOrTx,
@@ -50,6 +58,8 @@ export async function digestSightings(
       grading: sightings.grading,
       tlp: sightings.tlp,
       matched: sql<number>`cardinality(${sightings.matches})`.mapWith(Number),
+      fromRoom: sightings.receivedFromRoom,
+      alertRef: sightings.receivedAlertRef,
     })
     .from(sightings)
     .where(
@@ -77,6 +87,7 @@ export async function digestSightings(
     grading: grading(r.grading),
     tlp: r.tlp,
     corroboratedBy: r.matched,
+    received: r.fromRoom === null ? undefined : { from: r.fromRoom, alertRef: r.alertRef ?? undefined },
   }));
 }
 
@@ -113,6 +124,70 @@ export async function digestRfis(db: DbOrTx, roomId: string, p: DigestPeriod): P
       ltiov: r.ltiov,
     };
   });
+}
+
+/**
+ * The alert rows a room's digest counts (src/domain/digest.ts digestAlerts decides how): its own
+ * alerts raised in the period with all their targets, its older ones only by their pending targets
+ * (for "awaiting approval"), and the alerts relayed into it in the period.
+ */
+export async function digestAlertRows(
+  db: DbOrTx,
+  roomId: string,
+  p: DigestPeriod,
+): Promise<DigestAlertRow[]> {
+  const own = await db
+    .select({
+      id: alerts.id,
+      roomId: alerts.roomId,
+      createdAt: alerts.createdAt,
+      targetRoomId: alertTargets.roomId,
+      outcome: alertTargets.outcome,
+      decidedAt: alertTargets.decidedAt,
+    })
+    .from(alerts)
+    .leftJoin(alertTargets, eq(alertTargets.alertId, alerts.id))
+    .where(
+      and(
+        eq(alerts.roomId, roomId),
+        lt(alerts.createdAt, p.to),
+        or(gte(alerts.createdAt, p.from), eq(alertTargets.outcome, "pending")),
+      ),
+    );
+  const into = await db
+    .select({
+      id: alerts.id,
+      roomId: alerts.roomId,
+      createdAt: alerts.createdAt,
+      targetRoomId: alertTargets.roomId,
+      outcome: alertTargets.outcome,
+      decidedAt: alertTargets.decidedAt,
+    })
+    .from(alertTargets)
+    .innerJoin(alerts, eq(alerts.id, alertTargets.alertId))
+    .where(
+      and(
+        eq(alertTargets.roomId, roomId),
+        eq(alertTargets.outcome, "relayed"),
+        gte(alertTargets.decidedAt, p.from),
+        lt(alertTargets.decidedAt, p.to),
+      ),
+    );
+  const byId = new Map<number, DigestAlertRow & { targets: DigestAlertRow["targets"][number][] }>();
+  for (const r of [...own, ...into]) {
+    let a = byId.get(r.id);
+    if (a === undefined) {
+      a = { ref: formatRef("A", r.id), roomId: r.roomId, createdAt: r.createdAt, targets: [] };
+      byId.set(r.id, a);
+    }
+    if (r.targetRoomId !== null && r.outcome !== null)
+      a.targets.push({ roomId: r.targetRoomId, outcome: r.outcome, decidedAt: r.decidedAt ?? undefined });
+  }
+  return [...byId.values()];
+}
+
+export async function digestAlertCounts(db: DbOrTx, roomId: string, p: DigestPeriod): Promise<DigestAlerts> {
+  return digestAlerts(roomId, p, await digestAlertRows(db, roomId, p));
 }
 
 /** Claims (room, period end) for a digest or its skip; the run's id, or undefined when already claimed. */
@@ -165,6 +240,7 @@ export function digestRepo(db: DbOrTx): DigestRepo {
       sightings: await digestSightings(db, roomId, period),
       rfis: await digestRfis(db, roomId, period),
     }),
+    alerts: (roomId, period) => digestAlertCounts(db, roomId, period),
     lastEnd: (roomId) => lastDigestEnd(db, roomId),
     claim: async (c) => (await claimDigestRun(db, c)) !== undefined,
     async schedule(roomId) {

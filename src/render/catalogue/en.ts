@@ -253,6 +253,7 @@ export const en = {
   "digest.awaiting": "Awaiting approval: {which}",
   "digest.awaitingMore": "Awaiting approval: {which} and {more} more",
   "digest.awaitingOne": "{ref} (since {since})",
+  "digest.mapCaption": "Map · {room} · {period} · {marking}",
   "digest.next": "{local} ({dtg})",
   "digest.never": "never (the schedule names no date that comes)",
   "digest.setBy": "by {by} {at}",

@@ -5,6 +5,7 @@ import approve from "../../../commands/approve.ts";
 import { decideAlert, expireDue } from "../../../commands/approving.ts";
 import type { ConfigFacts, SharingFacts } from "../../../commands/config.ts";
 import deny from "../../../commands/deny.ts";
+import digest from "../../../commands/digest.ts";
 import rules from "../../../commands/rules.ts";
 import sight from "../../../commands/sight.ts";
 import sightings from "../../../commands/sightings.ts";
@@ -470,5 +471,46 @@ describe("recall and correction", () => {
       "alert.corrected",
       "alert.recalled",
     ]);
+  });
+});
+
+describe("the digests of the rooms an alert touches", () => {
+  it("shows a relayed copy only as relayed: its origin and alert, the coarsened position, no redacted field", async () => {
+    const w = world();
+    const config = { ...BASE, sharing: [rule({ approval: "auto" })] };
+    await sighted(w, config);
+    value(await send(alert, "!alert S-1", ctx(w, ROJAS, COL_USA, config)));
+    const copy = w.sightings.rows[1]!;
+    w.now = new Date(+w.now + 60_000); // periods are half-open: the relay's minute is in the next one
+    const r = value(await send(digest, "!digest now", ctx(w, MILLER, USA_JTF, config)));
+    const body = plain(r.message).split("\n");
+    expect(body).toContain('  S-2 vessel "SIN NOMBRE" 12.6N 079.1W 0714Z B2 ⇐ from col-usa (A-1)');
+    expect(body).toContain("Shared: 0 alerts out · 1 received");
+    expect(r.attachments?.map((a) => a.sightings)).toEqual([
+      [{ ref: "S-2", kind: "vessel", lat: copy.position.lat, lon: copy.position.lon }],
+    ]);
+    const all = JSON.stringify({ ...render(r.message), attachments: r.attachments });
+    for (const gone of ["go-fast", "outboards", ROJAS, "12.51", "-79.17", "S-1 "])
+      expect(all).not.toContain(gone);
+    // The source room counts it as sent and approved, and shows its own S-1, not the copy.
+    const source = plain(value(await send(digest, "!digest now", ctx(w))).message).split("\n");
+    expect(source).toContain("Shared: 1 alerts out (1 approved) · 0 received");
+    expect(source.join("\n")).not.toContain("S-2");
+  });
+
+  it("counts a pending alert and names it awaiting approval, with its local time", async () => {
+    const w = world();
+    await sighted(w);
+    value(await send(alert, "!alert S-1 to=usa-jtf,col-pan", ctx(w)));
+    w.now = new Date(+w.now + 60_000);
+    const body = plain(value(await send(digest, "!digest now", ctx(w))).message, {
+      lang: "en",
+      timeZone: "America/Bogota",
+    }).split("\n");
+    expect(body).toContain("Shared: 1 alerts out (1 pending) · 0 received");
+    expect(body).toContain("Awaiting approval: A-1 (since 02:20)");
+    const target = plain(value(await send(digest, "!digest now", ctx(w, MILLER, USA_JTF))).message);
+    expect(target).toContain("Shared: 0 alerts out · 0 received");
+    expect(target).not.toContain("S-");
   });
 });

@@ -67,7 +67,8 @@ export interface World {
 export function world(now = new Date("2026-11-28T07:20:00Z")): World {
   const sightings = new MemorySightings();
   const rfis = new MemoryRfis();
-  return { sightings, rfis, alerts: new MemoryAlerts(), digests: new MemoryDigests(sightings, rfis), now };
+  const alerts = new MemoryAlerts();
+  return { sightings, rfis, alerts, digests: new MemoryDigests(sightings, rfis, alerts), now };
 }
 
 /** The context for `sender` in `roomId` of the world. */
