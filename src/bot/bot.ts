@@ -146,10 +146,9 @@ export class Bot {
       log,
       txnPrefix: "tl-",
       faults,
-      // Asked after a refusal: the sync's set is empty until the first sync, so "not in it" is
-      // only believed once /joined_rooms agrees.
-      isJoined: async (roomId) =>
-        bot?.sync.joined.has(roomId) === true || (await api.joinedRooms()).includes(roomId),
+      // Asked only after an M_FORBIDDEN refusal, so the homeserver's own answer is affordable; the
+      // sync's set may lag a kick (or be empty before the first sync) and is not asked.
+      isJoined: async (roomId) => (await api.joinedRooms()).includes(roomId),
       now,
     });
     const runtime = async (): Promise<RuntimeInfo> => ({
