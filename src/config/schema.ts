@@ -7,22 +7,16 @@ import { z } from "zod";
 import { checkReferences } from "./references.ts";
 import { describeValue } from "./messages.ts";
 import { PARTNER_CODE, ROOM_ALIAS, ROOM_ID, USER_ID } from "./patterns.ts";
+import { TLP_LEVELS } from "../domain/marking.ts";
+import { REDACT_FIELDS, SHAREABLE_KINDS } from "../domain/sharingRule.ts";
 import { parseDistanceM, parsePeriodMs } from "./units.ts";
 
 export { PARTNER_CODE, ROOM_ALIAS, ROOM_ID, USER_ID };
-export const TLP_MARKINGS = ["clear", "green", "amber", "amber+strict", "red"] as const;
+// The vocabulary of markings and sharing is the domain's: the file can say nothing the rules don't know.
+export const TLP_MARKINGS = TLP_LEVELS;
 export const ROLES = ["liaison", "duty_officer", "approver", "commander", "operator"] as const;
-export const SHARED_KINDS = ["sighting", "rfi", "text"] as const;
-export const REDACT_FIELDS = [
-  "reporter",
-  "remarks",
-  "name",
-  "identifiers",
-  "position",
-  "course",
-  "speed",
-  "grading",
-] as const;
+export const SHARED_KINDS = SHAREABLE_KINDS;
+export { REDACT_FIELDS };
 export const LANGS = ["en", "es", "fr", "pt"] as const;
 
 /** An enum whose error names the offending value and every allowed one. */
