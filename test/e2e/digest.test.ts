@@ -109,7 +109,9 @@ describe("the commanders' digest, end to end", () => {
     }
     expect(s.officer.messagesFrom(room, s.account.userId).filter(scheduled)).toHaveLength(1);
     expect(s.officer.messagesFrom(room, s.account.userId).filter(isMap)).toHaveLength(2);
-    const runs = await s.db.sql`select trigger, status from digest_runs order by id`;
+    // A pass on the real clock may also have claimed this morning's 06:00 as skipped (beyond its
+    // grace) while the bot ran: that depends on when the suite runs, so only posted runs count here.
+    const runs = await s.db.sql`select trigger, status from digest_runs where status = 'posted' order by id`;
     expect([...runs]).toEqual([
       { trigger: "command", status: "posted" },
       { trigger: "schedule", status: "posted" },
