@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { enqueue } from "../../src/db/queries/events.ts";
-import { createScene, type Scene } from "../support/scene.ts";
+import { createScene, reactionsTo, type Scene } from "../support/scene.ts";
 
 /** Polls the bot's database (it has no events to wait on) until `check` gives a value. */
 async function eventually<T>(
@@ -33,6 +33,11 @@ describe("the outbox, for a room the bot was kicked from", () => {
     const kept = await s.encryptedRoom();
     const hello = await s.officer.send(gone, "!status");
     await s.officer.waitForMessage(gone, (m) => m.sender === s.account.userId && m.replyTo === hello);
+    // And its ✅, so nothing of the bot's own is still queued for the room when it is kicked.
+    await s.officer.waitFor(
+      "the ✅ on !status",
+      () => reactionsTo(s.officer, gone, s.account.userId, hello)[0],
+    );
     await s.officer.client.kick(gone, s.account.userId, "testing");
     await s.officer.waitForMembership(gone, s.account.userId, "leave");
 
@@ -51,7 +56,8 @@ describe("the outbox, for a room the bot was kicked from", () => {
     await s.officer.waitForMessage(kept, (m) => m.body === "for the room we are in");
     const dropped = await eventually("the dropped rows", async () => {
       const rows = await s.db.sql<{ attempts: number; last_error: string | null }[]>`
-        select attempts, last_error from outbox where room_id = ${gone} and sent_at is null`;
+        select attempts, last_error from outbox
+        where room_id = ${gone} and sent_at is null and content->>'body' like 'for the room we left%'`;
       return rows.length === 2 && rows.every((r) => r.last_error === "left the room") ? rows : undefined;
     });
     expect(dropped).toHaveLength(2);
