@@ -265,18 +265,7 @@ async function receive(
   if (redacted.kind !== "sighting" || alert.sourceRef === null) return undefined;
   const s = redacted.sighting;
   if (s.position === undefined) return undefined;
-  const report = {
-    kind: s.kind,
-    position: s.position,
-    seenAt: s.seenAt,
-    ids: s.ids,
-    course: s.course,
-    speed: s.speed,
-    tlp: redacted.tlp,
-    rel: redacted.rel === undefined ? undefined : [...redacted.rel],
-    grading: s.grading,
-    remarks: s.remarks,
-  };
+  const report = receivedReport(redacted, s, s.position);
   const keys = identifierKeys(report.ids);
   const candidates =
     keys.length === 0
@@ -459,9 +448,22 @@ async function correctReceived(
   if (redacted.kind !== "sighting") return;
   const s = redacted.sighting;
   if (s.position === undefined) return;
-  const report = {
+  const report = receivedReport(redacted, s, s.position);
+  for (const row of await ctx.repos.sightings.receivedVia(alert.ref)) {
+    if (row.roomId === target.roomId && row.retractedAt === undefined)
+      await ctx.repos.sightings.correct(row.id, report, row.matches, ctx.now);
+  }
+}
+
+/** The report a received sightings row holds: the copy's fields as relayed, nothing more. */
+function receivedReport(
+  redacted: RedactedItem,
+  s: Extract<RedactedItem, { kind: "sighting" }>["sighting"],
+  position: NonNullable<Extract<RedactedItem, { kind: "sighting" }>["sighting"]["position"]>,
+) {
+  return {
     kind: s.kind,
-    position: s.position,
+    position,
     seenAt: s.seenAt,
     ids: s.ids,
     course: s.course,
@@ -471,8 +473,4 @@ async function correctReceived(
     grading: s.grading,
     remarks: s.remarks,
   };
-  for (const row of await ctx.repos.sightings.receivedVia(alert.ref)) {
-    if (row.roomId === target.roomId && row.retractedAt === undefined)
-      await ctx.repos.sightings.correct(row.id, report, row.matches, ctx.now);
-  }
 }
