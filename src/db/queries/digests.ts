@@ -126,6 +126,16 @@ export async function digestRfis(db: DbOrTx, roomId: string, p: DigestPeriod): P
   });
 }
 
+/** An alert with one of its targets, as the digest counts them. */
+const ALERT_ROW = {
+  id: alerts.id,
+  roomId: alerts.roomId,
+  createdAt: alerts.createdAt,
+  targetRoomId: alertTargets.roomId,
+  outcome: alertTargets.outcome,
+  decidedAt: alertTargets.decidedAt,
+};
+
 /**
  * The alert rows a room's digest counts (src/domain/digest.ts digestAlerts decides how): its own
  * alerts raised in the period with all their targets, its older ones only by their pending targets
@@ -137,14 +147,7 @@ export async function digestAlertRows(
   p: DigestPeriod,
 ): Promise<DigestAlertRow[]> {
   const own = await db
-    .select({
-      id: alerts.id,
-      roomId: alerts.roomId,
-      createdAt: alerts.createdAt,
-      targetRoomId: alertTargets.roomId,
-      outcome: alertTargets.outcome,
-      decidedAt: alertTargets.decidedAt,
-    })
+    .select(ALERT_ROW)
     .from(alerts)
     .leftJoin(alertTargets, eq(alertTargets.alertId, alerts.id))
     .where(
@@ -155,14 +158,7 @@ export async function digestAlertRows(
       ),
     );
   const into = await db
-    .select({
-      id: alerts.id,
-      roomId: alerts.roomId,
-      createdAt: alerts.createdAt,
-      targetRoomId: alertTargets.roomId,
-      outcome: alertTargets.outcome,
-      decidedAt: alertTargets.decidedAt,
-    })
+    .select(ALERT_ROW)
     .from(alertTargets)
     .innerJoin(alerts, eq(alerts.id, alertTargets.alertId))
     .where(
