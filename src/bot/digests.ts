@@ -16,7 +16,7 @@ import { enqueue } from "../db/queries/events.ts";
 import { digestMap, digestMessage } from "../render/digest.ts";
 import { mapMessage } from "./attachments.ts";
 import { replyContent } from "./messages.ts";
-import { SCHEDULER_ACTOR } from "./scheduler.ts";
+import { BOT_ACTOR } from "./actor.ts";
 
 /** The structured digest under a namespaced key, for clients and the map that follows it. */
 export const DIGEST_KEY = "org.tearline.digest";
@@ -72,7 +72,7 @@ async function runRoom(
       const detail = { ...periodDetail(period), lateMs: due.lateMs };
       await appendAudit(
         tx,
-        [{ actor: SCHEDULER_ACTOR, action: "digest.skipped", roomId: room.roomId, detail }],
+        [{ actor: BOT_ACTOR, action: "digest.skipped", roomId: room.roomId, detail }],
         now,
       );
       return undefined;
@@ -102,11 +102,7 @@ async function runRoom(
       marking: digest.marking,
       sightings: digest.sightings.total,
     };
-    await appendAudit(
-      tx,
-      [{ actor: SCHEDULER_ACTOR, action: "digest.posted", roomId: room.roomId, detail }],
-      now,
-    );
+    await appendAudit(tx, [{ actor: BOT_ACTOR, action: "digest.posted", roomId: room.roomId, detail }], now);
     return { roomId: room.roomId, alias, outboxId, digest };
   });
 }

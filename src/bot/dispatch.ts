@@ -25,6 +25,7 @@ import {
 } from "./messages.ts";
 import { missedCommands } from "./gapNotice.ts";
 import { holdForKey, PENDING_LIMITS } from "./pending.ts";
+import { BOT_ACTOR } from "./actor.ts";
 import { type CommandMessage, CommandRunner } from "./runner.ts";
 import { sqlRunnerStorage } from "./sqlStorage.ts";
 
@@ -267,7 +268,7 @@ export class Dispatcher {
       const detail = { from: iso(gap.from), to: iso(gap.to), oldestReached: gap.at };
       await appendAudit(
         tx,
-        [{ actor: GAP_ACTOR, action: "sync.gap", roomId: gap.roomId, detail }],
+        [{ actor: BOT_ACTOR, action: "sync.gap", roomId: gap.roomId, detail }],
         this.deps.now(),
       );
       queued = true;
@@ -397,7 +398,6 @@ async function needsEncryptionOnce(tx: Tx, roomId: string): Promise<OutboxMessag
 }
 
 const RETRY_DELAY_MS = 500;
-const GAP_ACTOR = "tearline";
 const NOTICE_WINDOW_MS = 10 * 60_000;
 /** SQLSTATE classes that pass: connection (08), transaction rollback (40), resources (53), operator (57). */
 const TRANSIENT_SQLSTATE = /^(08|40|53|57)/;

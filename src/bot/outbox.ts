@@ -13,7 +13,7 @@ import {
 import type { Logger } from "../log.ts";
 import { MatrixError } from "../matrix/http.ts";
 import type { Faults } from "./faults.ts";
-import { SCHEDULER_ACTOR } from "./scheduler.ts";
+import { BOT_ACTOR } from "./actor.ts";
 
 export interface Sender {
   send(
@@ -214,11 +214,7 @@ export class OutboxSender {
     const ids = await this.o.db.transaction(async (tx) => {
       const ids = await giveUpRoom(tx, roomId, LEFT_THE_ROOM);
       const detail = { count: ids.length, firstId: ids[0], lastId: ids.at(-1), reason: LEFT_THE_ROOM };
-      await appendAudit(
-        tx,
-        [{ actor: SCHEDULER_ACTOR, action: "outbox.dropped", roomId, detail }],
-        this.now(),
-      );
+      await appendAudit(tx, [{ actor: BOT_ACTOR, action: "outbox.dropped", roomId, detail }], this.now());
       return ids;
     });
     this.o.log.warn("dropped the queued messages of a room the bot is no longer in", {

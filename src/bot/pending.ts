@@ -11,7 +11,7 @@ import {
 import type { Logger } from "../log.ts";
 import type { Decrypted } from "../matrix/crypto.ts";
 import type { TimelineItem } from "../matrix/sync.ts";
-import { SCHEDULER_ACTOR } from "./scheduler.ts";
+import { BOT_ACTOR } from "./actor.ts";
 
 /**
  * How much undecryptable traffic the bot keeps. Anyone in a room can send events that never
@@ -54,7 +54,7 @@ export async function holdForKey(
     const detail = { count: dropped, limit: p.perRoom };
     await appendAudit(
       tx,
-      [{ actor: SCHEDULER_ACTOR, action: "decryption.dropped", roomId: item.roomId, detail }],
+      [{ actor: BOT_ACTOR, action: "decryption.dropped", roomId: item.roomId, detail }],
       p.now,
     );
   }
@@ -142,7 +142,7 @@ export class PendingRetry {
     await this.deps.db.transaction(async (tx) => {
       const counts = await expirePending(tx, new Date(now.getTime() - this.limits.expireAfterMs));
       const entries = [...counts].map(([roomId, count]) => ({
-        actor: SCHEDULER_ACTOR,
+        actor: BOT_ACTOR,
         action: "decryption.expired",
         roomId,
         detail: { count, olderThanHours: this.limits.expireAfterMs / 3_600_000 },

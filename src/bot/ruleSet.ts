@@ -3,7 +3,7 @@ import type { SharingFacts } from "../../commands/config.ts";
 import type { Db } from "../db/client.ts";
 import { appendAudit, canonicalJson } from "../db/queries/audit.ts";
 import { getState, setState } from "../db/queries/botState.ts";
-import { SCHEDULER_ACTOR } from "./scheduler.ts";
+import { BOT_ACTOR } from "./actor.ts";
 
 const STATE_KEY = "sharing.rules_hash";
 
@@ -23,7 +23,7 @@ export async function auditRuleSet(db: Db, rules: readonly SharingFacts[], at: D
     const previous = await getState<string>(tx, STATE_KEY);
     if (previous === hash) return;
     const detail = { hash, previous: previous ?? null, rules: rules.map((r) => r.name) };
-    await appendAudit(tx, [{ actor: SCHEDULER_ACTOR, action: "sharing.rules_loaded", detail }], at);
+    await appendAudit(tx, [{ actor: BOT_ACTOR, action: "sharing.rules_loaded", detail }], at);
     await setState(tx, STATE_KEY, hash);
   });
   return hash;

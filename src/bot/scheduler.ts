@@ -3,6 +3,7 @@
  * rooms' digests (src/bot/digests.ts). Runs only
  * in the instance that holds the device lock (it is started by the Bot, which only that one runs).
  */
+import { BOT_ACTOR } from "./actor.ts";
 import cron, { type ScheduledTask } from "node-cron";
 import type { ConfigFacts } from "../../commands/config.ts";
 import type { Db } from "../db/client.ts";
@@ -18,9 +19,6 @@ import type { Logger } from "../log.ts";
 import { reminderMessage } from "../render/rfi.ts";
 import { type QueuedDigest, runDigests } from "./digests.ts";
 import { replyContent } from "./messages.ts";
-
-/** The bot's own actions in the audit log. */
-export const SCHEDULER_ACTOR = "tearline";
 
 export interface QueuedReminder {
   ref: string;
@@ -58,7 +56,7 @@ export async function runReminders(db: Db, now: Date): Promise<QueuedReminder[]>
       };
       await appendAudit(
         tx,
-        [{ actor: SCHEDULER_ACTOR, action: AUDIT_ACTION[reminder.kind], roomId: rfi.roomId, detail }],
+        [{ actor: BOT_ACTOR, action: AUDIT_ACTION[reminder.kind], roomId: rfi.roomId, detail }],
         now,
       );
       await markReminderSent(tx, id, reminder);
@@ -82,7 +80,7 @@ export async function runAlertExpiry(db: Db, now: Date): Promise<string[]> {
       const alert = await getAlert(tx, id);
       if (alert === undefined) return undefined;
       const fx = newEffects();
-      const out = await expireDue({ repos: sqlRunnerStorage.repos(tx), now, sender: SCHEDULER_ACTOR }, alert);
+      const out = await expireDue({ repos: sqlRunnerStorage.repos(tx), now, sender: BOT_ACTOR }, alert);
       notify(fx, out.notices);
       await enqueue(tx, fx.messages);
       await appendAudit(tx, out.audit, now);
