@@ -7,7 +7,8 @@
  * repository ports live in src/domain (both commands/ and src/db may import the domain), so that
  * needs no exception; the crypto store's persistence is owned by src/matrix, and src/db may import
  * exactly that file, type-only (`import type`), to implement it. Only src/main.ts and src/bot/
- * import everything and wire it.
+ * import everything and wire it. src/ops/ (the /health and /metrics listener) is given its checks
+ * and counts by src/bot/ and owns prom-client.
  *
  * Written over the TypeScript AST rather than biome's `noRestrictedImports`, because the rules are
  * about where the imported file is (relative specifiers resolved), whether an import is type-only,
@@ -77,12 +78,20 @@ export const RULES: readonly Rule[] = [
     typeOnly: ["src/matrix/cryptoPersistence.ts"],
   },
   { path: "src/config/", forbidden: ["src/db/", "src/matrix/", "src/bot/", "commands/", "src/main.ts"] },
+  // The operations listener and the metrics: HTTP and prom-client over what it is given (checks,
+  // counts); it reads neither the database nor the homeserver itself.
+  {
+    path: "src/ops/",
+    onlyFrom: ["src/ops/", "src/log.ts"],
+    onlyPackages: ["prom-client", "node:http", "node:net"],
+  },
 ];
 
 /** Packages only their owning layer may import, wherever else in src/ or commands/ they turn up. */
 const OWNED_PACKAGES: ReadonlyArray<{ packages: readonly string[]; owner: string }> = [
   { packages: SQL, owner: "src/db/" },
   { packages: MATRIX, owner: "src/matrix/" },
+  { packages: ["prom-client"], owner: "src/ops/" },
 ];
 
 /** The only file of src/ and commands/ that may read `process.env`. */

@@ -8,6 +8,8 @@ import { readBaseEnv, readEnv, type TearlineEnv } from "./config/env.ts";
 import { formatConfigErrors, loadConfig } from "./config/load.ts";
 import { migrateDatabase, openDatabase } from "./db/client.ts";
 import { acquireDeviceLock } from "./db/lock.ts";
+import { Operations } from "./bot/operations.ts";
+import type { OpsServer } from "./ops/http.ts";
 import { verifyAudit } from "./db/queries/audit.ts";
 import { createLogger } from "./log.ts";
 
@@ -86,48 +88,93 @@ async function checkConfig(path: string): Promise<number> {
   return 0;
 }
 
+/** Resolves on the first SIGTERM or SIGINT; a second one ends the process at once. */
+function stopSignal(log: ReturnType<typeof createLogger>): Promise<string> {
+  return new Promise((resolve) => {
+    let seen = false;
+    const on = (signal: string) => {
+      if (seen) {
+        log.warn("second stop signal; exiting without waiting", { signal });
+        process.exit(1);
+      }
+      seen = true;
+      resolve(signal);
+    };
+    process.on("SIGTERM", on);
+    process.on("SIGINT", on);
+  });
+}
+
 async function run(
   env: TearlineEnv,
   config: Extract<Awaited<ReturnType<typeof loadConfig>>, { ok: true }>["config"],
   log: ReturnType<typeof createLogger>,
 ): Promise<number> {
+  const stopping = stopSignal(log);
   const database = openDatabase(env.databaseUrl);
+  const ops = new Operations(database.db, log);
+  let server: OpsServer;
+  try {
+    server = await ops.listen(env.http);
+  } catch (err) {
+    const code = err instanceof Error && "code" in err ? String(err.code) : "failed";
+    log.error("cannot listen for /health and /metrics; set TEARLINE_HTTP_ADDR to a free host:port", {
+      address: `${env.http.host}:${env.http.port}`,
+      code,
+    });
+    await database.close();
+    return 1;
+  }
+  ops.setPhase("waiting for the device lock");
   log.info("waiting for the device lock (another instance may hold it)");
-  const lock = await acquireDeviceLock(
-    env.databaseUrl,
-    (err) => {
-      log.error("lost the device lock; exiting so that only one instance drives the device", { err });
-      process.exit(1);
-    },
-    () => migrateDatabase(database.db),
-  );
+  // Everything that matters is durable before it leaves the process (write-ahead), so a stop
+  // asked for before the bot runs may simply end the process, like a crash would.
+  const early = stopping.then(() => undefined);
+  const lock = await Promise.race([
+    acquireDeviceLock(
+      env.databaseUrl,
+      (err) => {
+        log.error("lost the device lock; exiting so that only one instance drives the device", { err });
+        process.exit(1);
+      },
+      () => migrateDatabase(database.db),
+    ),
+    early,
+  ]);
+  if (lock === undefined) return stoppedEarly(log, server);
   log.info("holding the device lock; starting", { epoch: lock.epoch });
-  const bot = await Bot.start({
-    database,
-    log,
-    directory: directoryFromConfig(config),
-    trust: {
-      onlyCrossSigned: config.trust.only_cross_signed,
-      ignoreUnverified: config.trust.ignore_unverified,
-    },
-    homeserverUrl: env.homeserverUrl,
-    userId: env.userId,
-    password: env.password,
-    accessToken: env.accessToken,
-    storePassphrase: env.storePassphrase,
-    deviceName: env.deviceName,
-    timelineLimit: env.syncTimelineLimit,
-    maxBackfill: env.syncMaxBackfill,
-    faults: parseFaults(env.fault),
-    runDigestsAt: env.testRunDigestsAt,
-    fence: lock.fence,
-  });
+  ops.setPhase("starting");
+  const bot = await Promise.race([
+    Bot.start({
+      database,
+      log,
+      directory: directoryFromConfig(config),
+      trust: {
+        onlyCrossSigned: config.trust.only_cross_signed,
+        ignoreUnverified: config.trust.ignore_unverified,
+      },
+      homeserverUrl: env.homeserverUrl,
+      userId: env.userId,
+      password: env.password,
+      accessToken: env.accessToken,
+      storePassphrase: env.storePassphrase,
+      deviceName: env.deviceName,
+      timelineLimit: env.syncTimelineLimit,
+      maxBackfill: env.syncMaxBackfill,
+      faults: parseFaults(env.fault),
+      runDigestsAt: env.testRunDigestsAt,
+      fence: lock.fence,
+      metrics: ops.metrics,
+    }),
+    early,
+  ]);
+  if (bot === undefined) return stoppedEarly(log, server);
+  ops.setRunning(bot);
   log.info("bot started", { userId: bot.session.userId, deviceId: bot.session.deviceId });
-  await new Promise<void>((resolve) => {
-    process.once("SIGTERM", resolve);
-    process.once("SIGINT", resolve);
-  });
-  log.info("stopping");
+  const signal = await stopping;
+  const asked = performance.now();
+  ops.setPhase("stopping");
+  log.info("stopping", { signal });
   // A request still being retried (homeserver away) must not hold the process: everything that
   // matters is already durable (write-ahead), so after a grace period we just go.
   const stopped = await Promise.race([bot.stop().then(() => true), sleep(STOP_GRACE_MS).then(() => false)]);
@@ -135,8 +182,16 @@ async function run(
     log.warn("stopping took too long; exiting anyway", { graceMs: STOP_GRACE_MS });
     return 0;
   }
+  await server.close();
   await lock.release();
   await database.close();
+  log.info("stopped", { ms: Math.round(performance.now() - asked) });
+  return 0;
+}
+
+async function stoppedEarly(log: ReturnType<typeof createLogger>, server: OpsServer): Promise<number> {
+  log.info("stopping before start-up finished");
+  await server.close();
   return 0;
 }
 

@@ -7,6 +7,7 @@ import { cryptoStorePersistence, type Fence } from "../db/queries/cryptoStore.ts
 import { getState, setState } from "../db/queries/botState.ts";
 import { knownEventIds } from "../db/queries/events.ts";
 import { unsentCount } from "../db/queries/outbox.ts";
+import { pingDatabase } from "../db/queries/ping.ts";
 import type { Logger } from "../log.ts";
 import { MatrixApi } from "../matrix/api.ts";
 import { CryptoEngine, type TrustOptions } from "../matrix/crypto.ts";
@@ -24,6 +25,10 @@ import { type Faults, noFaults } from "./faults.ts";
 import { OutboxSender } from "./outbox.ts";
 import { PENDING_LIMITS, type PendingLimits, PendingRetry } from "./pending.ts";
 import { auditRuleSet } from "./ruleSet.ts";
+import { botHealthChecks } from "./health.ts";
+import { type BotMetrics, noMetrics } from "./observe.ts";
+import type { CryptoStorePersistence } from "../matrix/cryptoPersistence.ts";
+import { type HealthReport, runChecks } from "../ops/health.ts";
 import { Scheduler } from "./scheduler.ts";
 
 const EXPIRY_INTERVAL_MS = 3_600_000;
@@ -54,6 +59,21 @@ export interface BotOptions {
   pending?: PendingLimits;
   /** Tests only: one digest pass at start-up as if the clock read this (TEARLINE_TEST_RUN_DIGESTS_AT). */
   runDigestsAt?: Date | undefined;
+  /** Where commands, relays, decryption failures and crypto-store flushes are counted. */
+  metrics?: BotMetrics;
+}
+
+/** The persistence, with each write's duration told to the metrics (a flush is one write). */
+function timedPersistence(p: CryptoStorePersistence, metrics: BotMetrics): CryptoStorePersistence {
+  return {
+    load: () => p.load(),
+    write: async (changes) => {
+      const started = performance.now();
+      const rows = await p.write(changes);
+      metrics.cryptoStoreFlushed((performance.now() - started) / 1000);
+      return rows;
+    },
+  };
 }
 
 /** bot_state key of a room's high-water mark (the newest event of its last handled timeline). */
@@ -80,6 +100,7 @@ async function loadSession(db: Db, passphrase: string): Promise<MatrixSession | 
 /** A running bot: sync loop, dispatcher, outbox sender and scheduler over one device and one database. */
 export class Bot {
   private readonly handling = new Mutex();
+  private stopping = false;
 
   private sync!: SyncLoop;
   private scheduler!: Scheduler;
@@ -95,6 +116,8 @@ export class Bot {
     private readonly dispatcher: Dispatcher,
     private readonly log: Logger,
     private readonly faults: Faults,
+    private readonly db: Db,
+    private readonly api: MatrixApi,
   ) {}
 
   static async start(o: BotOptions): Promise<Bot> {
@@ -117,7 +140,11 @@ export class Bot {
     log.info(fresh ? "logged in with a new device" : "reusing the stored device", {
       deviceId: session.deviceId,
     });
-    const store = await DurableCryptoStore.open(cryptoStorePersistence(db, o.fence), log);
+    const metrics = o.metrics ?? noMetrics;
+    const store = await DurableCryptoStore.open(
+      timedPersistence(cryptoStorePersistence(db, o.fence), metrics),
+      log,
+    );
     const crypto = await CryptoEngine.open({
       userId: session.userId,
       deviceId: session.deviceId,
@@ -159,7 +186,7 @@ export class Bot {
       crossSigned: await crypto.isDeviceSignedByOwner(),
       joinedRooms: bot?.sync.joined.size ?? 0,
       lastSyncAt: bot?.sync.lastSyncAt,
-      databaseOk: await o.database.sql`select 1`.then(
+      databaseOk: await pingDatabase(db).then(
         () => true,
         () => false,
       ),
@@ -177,8 +204,9 @@ export class Bot {
       onOutbox: () => outbox.kick(),
       ignoreUnverified: o.trust.ignoreUnverified,
       pendingPerRoom: (o.pending ?? PENDING_LIMITS).perRoom,
+      metrics,
     });
-    const b = new Bot(session, crypto, store, rooms, outbox, dispatcher, log, faults);
+    const b = new Bot(session, crypto, store, rooms, outbox, dispatcher, log, faults, db, api);
     bot = b;
     b.pending = new PendingRetry({
       db,
@@ -245,6 +273,7 @@ export class Bot {
       onOutbox: () => outbox.kick(),
       digests: { facts: o.directory.facts, prefix: o.directory.prefix },
       runDigestsAt: o.runDigestsAt,
+      metrics,
     });
     b.scheduler.start();
     await b.retryPending(undefined);
@@ -276,13 +305,37 @@ export class Bot {
 
   /** Decrypt events that failed earlier (all of them at start-up, or those of arrived sessions). */
   async retryPending(sessionIds: string[] | undefined): Promise<void> {
-    await this.handling.run(() => this.pending.retry(sessionIds));
+    await this.handling.run(async () => {
+      // Keys that arrive while stopping are kept in the store: the next start retries everything.
+      if (!this.stopping) await this.pending.retry(sessionIds);
+    });
   }
 
+  /** Seconds since the last successful /sync; undefined before the first. */
+  syncAgeSeconds(): number | undefined {
+    const at = this.sync.lastSyncAt;
+    return at === undefined ? undefined : (Date.now() - at.getTime()) / 1000;
+  }
+
+  health(): Promise<HealthReport> {
+    return runChecks(
+      botHealthChecks({ db: this.db, api: this.api, syncAgeSeconds: () => this.syncAgeSeconds() }),
+    );
+  }
+
+  /**
+   * Stops as an operator expects of SIGTERM: no new sync batch is taken, the batch in hand is
+   * finished (handled, its marks and token saved), the outbox finishes the message it is sending,
+   * then the crypto store is flushed. The device stays logged in (never /logout): the next start
+   * reuses it.
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.expiryTimer);
     await this.scheduler.stop();
     await this.sync.stop();
+    // A retry of undecryptable messages (keys that came with the last batch) finishes too.
+    await this.handling.run(async () => {});
     await this.outbox.stop();
     await this.store.flush();
     this.crypto.close();

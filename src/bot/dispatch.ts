@@ -26,6 +26,8 @@ import {
 import { missedCommands } from "./gapNotice.ts";
 import { holdForKey, PENDING_LIMITS } from "./pending.ts";
 import { BOT_ACTOR } from "./actor.ts";
+import { type BotMetrics, noMetrics, observeCommitted } from "./observe.ts";
+import type { DecryptionFailure } from "../ops/metrics.ts";
 import { type CommandMessage, CommandRunner } from "./runner.ts";
 import { sqlRunnerStorage } from "./sqlStorage.ts";
 
@@ -45,6 +47,8 @@ export interface DispatchDeps {
   ignoreUnverified?: boolean | undefined;
   /** How many undecryptable events each room keeps (default PENDING_LIMITS.perRoom). */
   pendingPerRoom?: number | undefined;
+  /** Told what each committed event did (commands, relays), what could not be decrypted, and the lag. */
+  metrics?: BotMetrics | undefined;
 }
 
 /**
@@ -54,9 +58,11 @@ export interface DispatchDeps {
  */
 export class Dispatcher {
   private readonly runner: CommandRunner<Tx>;
+  private readonly metrics: BotMetrics;
 
   constructor(private readonly deps: DispatchDeps) {
     this.runner = new CommandRunner({ ...deps, storage: sqlRunnerStorage });
+    this.metrics = deps.metrics ?? noMetrics;
   }
 
   /**
@@ -67,6 +73,14 @@ export class Dispatcher {
    */
   async handleOne(raw: TimelineItem): Promise<void> {
     const item = { ...raw, event: withoutNul(raw.event) };
+    const failure = decryptionFailureOf(item);
+    if (failure !== undefined) this.metrics.decryptionFailed(failure);
+    await this.handleWithRetry(item);
+    const ts = originTs(item.event.origin_server_ts);
+    if (ts !== undefined) this.metrics.eventHandled((this.deps.now().getTime() - ts) / 1000);
+  }
+
+  private async handleWithRetry(item: TimelineItem): Promise<void> {
     try {
       return await this.handleClean(item);
     } catch (first) {
@@ -343,17 +357,25 @@ export class Dispatcher {
       sentAt: originDate(event),
       threadRoot: threadOf(event),
     };
-    let queued = false;
-    await this.deps.db.transaction(async (tx) => {
-      if (!(await claimEvent(tx, origin))) return;
+    const committed = await this.deps.db.transaction(async (tx) => {
+      if (!(await claimEvent(tx, origin))) return undefined;
       const fx = newEffects();
       await fn(tx, fx);
       await enqueue(tx, fx.messages);
       await appendAudit(tx, fx.audit, this.deps.now());
-      queued = fx.messages.length > 0;
+      return fx;
     });
-    if (queued) this.deps.onOutbox();
+    if (committed === undefined) return;
+    observeCommitted(this.metrics, committed);
+    if (committed.messages.length > 0) this.deps.onOutbox();
   }
+}
+
+/** How an item failed to decrypt, if it did. */
+function decryptionFailureOf(item: TimelineItem): DecryptionFailure | undefined {
+  if (item.untrustedSender) return "untrusted";
+  if (item.decryptionError === undefined) return undefined;
+  return item.permanentFailure !== undefined ? "permanent" : "missing_key";
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {

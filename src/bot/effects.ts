@@ -5,16 +5,19 @@ import type { MapFile } from "../render/digest.ts";
 import { type Message, msg } from "../render/message.ts";
 import { plain } from "../render/render.ts";
 import { mapMessage } from "./attachments.ts";
+import type { CommandCount } from "./observe.ts";
 import { reactionContent, replyContent } from "./messages.ts";
 
 /** What handling one event will do, committed with the event's claim. */
 export interface Effects {
   messages: OutboxMessage[];
   audit: AuditEntry[];
+  /** Command outcomes, counted in the metrics once this commits. */
+  counts: CommandCount[];
 }
 
 export function newEffects(): Effects {
-  return { messages: [], audit: [] };
+  return { messages: [], audit: [], counts: [] };
 }
 
 export interface SayOptions {

@@ -17,6 +17,8 @@ import { type Message, msg, ref, user } from "../render/message.ts";
 import { attach, type Effects, errorMessage, notify, say } from "./effects.ts";
 import { notRostered } from "./messages.ts";
 import { parseArguments, resolveCommand } from "./resolve.ts";
+import { readCommand } from "../domain/reader.ts";
+import { type CommandResult, UNKNOWN_COMMAND } from "./observe.ts";
 
 /**
  * What the runner needs of storage inside the event's transaction `T`. The dispatcher gives it
@@ -86,20 +88,37 @@ export class CommandRunner<T> {
         thread: m.thread,
         ref: extra.ref,
       });
-    const found = resolveCommand(this.deps, fx, m, reply);
-    if (!found) return;
+    const count = (command: string, result: CommandResult) => fx.counts.push({ command, result });
+    let refused = false;
+    const found = resolveCommand(this.deps, fx, m, (message, ok) => {
+      refused ||= !ok;
+      reply(message, ok);
+    });
+    if (!found) {
+      if (refused) count(this.knownName(m.body), "refused");
+      return;
+    }
     const { command, tokens, member } = found;
     const now = this.deps.now();
     const args = parseArguments(this.deps, command, tokens, now, command.refused);
-    if (!args.ok) return reply(args.message, false);
+    if (!args.ok) {
+      count(command.name, "refused");
+      return reply(args.message, false);
+    }
     const value = await this.invoke(
       tx,
       fx,
       (sp) => this.context(sp, m, member, now),
-      { command: command.name, eventId: m.eventId, refused: (message) => reply(message, false) },
+      {
+        command: command.name,
+        eventId: m.eventId,
+        refused: (message) => reply(message, false),
+        failed: (result) => count(command.name, result),
+      },
       (c) => command.run(c, args.value),
     );
     if (value === undefined) return;
+    count(command.name, "handled");
     reply(value.message, true, value.mentions, { ref: value.replyRef, reaction: value.reaction });
     this.effects(fx, value, {
       actor: m.sender,
@@ -248,6 +267,13 @@ export class CommandRunner<T> {
     });
   }
 
+  /** The command the message names, if it is one of ours; else `unknown` (metric labels stay bounded). */
+  private knownName(body: string): string {
+    const read = readCommand(body, this.prefix);
+    const name = read?.ok ? read.value.name : undefined;
+    return this.deps.commands.some((c) => c.name === name) ? (name as string) : UNKNOWN_COMMAND;
+  }
+
   /** The room's configured time zone, for times shown in local time too. */
   private zoneOf(roomId: string): string | undefined {
     const alias = this.deps.directory.roomAlias(roomId);
@@ -288,7 +314,13 @@ export class CommandRunner<T> {
     tx: T,
     fx: Effects,
     makeContext: (sp: T) => CommandContext,
-    at: { command: string; eventId: string; refused: (message: Message) => void },
+    at: {
+      command: string;
+      eventId: string;
+      refused: (message: Message) => void;
+      /** Told how the command failed: refused (its own answer) or an internal error. */
+      failed?: (result: "refused" | "error") => void;
+    },
     fn: Invocation,
   ): Promise<Reply | undefined> {
     try {
@@ -301,10 +333,12 @@ export class CommandRunner<T> {
       if (e instanceof Refusal) {
         fx.audit.push(...carriedAudit(e.error, at.eventId));
         at.refused(errorMessage(e.error));
+        at.failed?.("refused");
         return undefined;
       }
       const reference = randomUUID().slice(0, 8);
       this.deps.log.error("command failed", { reference, command: at.command, eventId: at.eventId, err: e });
+      at.failed?.("error");
       at.refused(msg("error.internal", { reference }));
       return undefined;
     }

@@ -13,6 +13,7 @@ import { lockRfiDueNotice, markReminderSent, rfiIdsDueNotice } from "../db/queri
 import { alertIdsExpiring, getAlert, lockAlert } from "../db/queries/alerts.ts";
 import { expireDue } from "../../commands/approving.ts";
 import { newEffects, notify } from "./effects.ts";
+import { type BotMetrics, noMetrics, observeCommitted } from "./observe.ts";
 import { sqlRunnerStorage } from "./sqlStorage.ts";
 import { planReminder, type ReminderKind } from "../domain/reminders.ts";
 import type { Logger } from "../log.ts";
@@ -72,10 +73,10 @@ export async function runReminders(db: Db, now: Date): Promise<QueuedReminder[]>
  * alert locked (skipping one another pass holds), its targets marked expired, a reply to its
  * approval request queued and the expiry audited together. Returns the refs expired.
  */
-export async function runAlertExpiry(db: Db, now: Date): Promise<string[]> {
+export async function runAlertExpiry(db: Db, now: Date, metrics: BotMetrics = noMetrics): Promise<string[]> {
   const done: string[] = [];
   for (const id of await alertIdsExpiring(db, now)) {
-    const ref = await db.transaction(async (tx) => {
+    const expired = await db.transaction(async (tx) => {
       if (!(await lockAlert(tx, id))) return undefined;
       const alert = await getAlert(tx, id);
       if (alert === undefined) return undefined;
@@ -84,9 +85,11 @@ export async function runAlertExpiry(db: Db, now: Date): Promise<string[]> {
       notify(fx, out.notices);
       await enqueue(tx, fx.messages);
       await appendAudit(tx, out.audit, now);
-      return out.audit.length > 0 ? alert.ref : undefined;
+      return out.audit.length > 0 ? { ref: alert.ref, audit: out.audit } : undefined;
     });
-    if (ref !== undefined) done.push(ref);
+    if (expired === undefined) continue;
+    observeCommitted(metrics, { counts: [], audit: expired.audit });
+    done.push(expired.ref);
   }
   return done;
 }
@@ -106,6 +109,8 @@ export interface SchedulerOptions {
    * read this instant, so a scheduled digest is triggered without waiting for wall time.
    */
   runDigestsAt?: Date | undefined;
+  /** Told of the relays that expired. */
+  metrics?: BotMetrics | undefined;
 }
 
 /** Runs the reminder pass every minute; a pass still running when the next is due is not doubled. */
@@ -153,7 +158,7 @@ export class Scheduler {
     const now = (this.o.now ?? (() => new Date()))();
     try {
       const queued = await runReminders(this.o.db, now);
-      const expired = await runAlertExpiry(this.o.db, now);
+      const expired = await runAlertExpiry(this.o.db, now, this.o.metrics);
       if (queued.length > 0)
         this.o.log.info("queued RFI reminders", { reminders: queued.map((q) => `${q.ref} ${q.kind}`) });
       if (expired.length > 0) this.o.log.info("alerts expired without approval", { alerts: expired });

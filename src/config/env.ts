@@ -12,6 +12,13 @@ import { USER_ID } from "./patterns.ts";
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const satisfies readonly Level[];
 export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
 export const DEFAULT_CONFIG_PATH = "./tearline.yaml";
+export const DEFAULT_HTTP_ADDR = "127.0.0.1:8787";
+
+/** Where `/health` and `/metrics` listen. Port 0 asks the system for a free one (tests). */
+export interface HttpAddress {
+  host: string;
+  port: number;
+}
 
 export interface TearlineEnv {
   homeserverUrl: string;
@@ -31,6 +38,8 @@ export interface TearlineEnv {
   fault?: string;
   /** Tests only: one digest pass at start-up as if the clock read this instant; unset in production. */
   testRunDigestsAt?: Date;
+  /** The operations listener (`/health`, `/metrics`), TEARLINE_HTTP_ADDR. */
+  http: HttpAddress;
 }
 
 /** What every subcommand may use (`migrate`, `audit verify`, `check-config`); nothing in it is required. */
@@ -46,6 +55,9 @@ const examples = {
   TEARLINE_ACCESS_TOKEN: "<an access token for the bot account>",
   TEARLINE_STORE_PASSPHRASE: '"$(openssl rand -base64 32)"',
   TEARLINE_STORE_PASSPHRASE_FILE: "/run/secrets/tearline-store-passphrase",
+  TEARLINE_PASSWORD_FILE: "/run/secrets/tearline-password",
+  TEARLINE_ACCESS_TOKEN_FILE: "/run/secrets/tearline-access-token",
+  DATABASE_URL_FILE: "/run/secrets/tearline-database-url",
   DATABASE_URL: "postgres://tearline@127.0.0.1:5432/tearline",
   TEARLINE_CONFIG: "/etc/tearline/tearline.yaml",
   TEARLINE_LOG_LEVEL: "info",
@@ -54,6 +66,7 @@ const examples = {
   TEARLINE_SYNC_MAX_BACKFILL: "1000",
   TEARLINE_FAULT: "crash-after-handled:20",
   TEARLINE_TEST_RUN_DIGESTS_AT: "2026-11-28T11:00:00Z",
+  TEARLINE_HTTP_ADDR: "0.0.0.0:8787",
 } as const;
 type Variable = keyof typeof examples;
 
@@ -76,6 +89,18 @@ function isPostgresUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * `host:port`: an IPv4 address or a host name, or an IPv6 address in brackets (`[::1]:8787`);
+ * port 0–65535 (0: any free port, which the bot then logs).
+ */
+export function parseHttpAddress(text: string): HttpAddress | undefined {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(text.trim());
+  if (!m) return undefined;
+  const port = Number(m[3]);
+  if (port > 65_535) return undefined;
+  return { host: m[1] ?? m[2] ?? "", port };
 }
 
 const BaseSchema = z.object({
@@ -127,6 +152,18 @@ const EnvSchema = z
       .default("1000")
       .transform(Number),
     TEARLINE_FAULT: z.string().optional(),
+    TEARLINE_HTTP_ADDR: z
+      .string()
+      .default(DEFAULT_HTTP_ADDR)
+      .transform((text, ctx) => {
+        const address = parseHttpAddress(text);
+        if (address !== undefined) return address;
+        ctx.addIssue({
+          code: "custom",
+          message: `TEARLINE_HTTP_ADDR=${JSON.stringify(text)} is not host:port (port 0–65535; IPv6 in brackets); ${eg("TEARLINE_HTTP_ADDR")}, or the default ${DEFAULT_HTTP_ADDR}`,
+        });
+        return z.NEVER;
+      }),
     // Strict, like TEARLINE_FAULT: a typo fails start-up instead of silently testing nothing.
     TEARLINE_TEST_RUN_DIGESTS_AT: z
       .string()
@@ -155,48 +192,65 @@ function variable(env: NodeJS.ProcessEnv, name: Variable): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
 }
 
-/** The crypto-store passphrase, from the variable or from a file (Docker/systemd secrets). */
-function readPassphrase(
+/**
+ * Secrets that may come from a file instead (`<NAME>_FILE`, as Docker and systemd secrets hand
+ * them over): the file's text, trimmed. Setting both, or naming a file that cannot be read or is
+ * empty, is an error; the error names the file, never its content.
+ */
+const FROM_FILE = [
+  "TEARLINE_PASSWORD",
+  "TEARLINE_ACCESS_TOKEN",
+  "TEARLINE_STORE_PASSPHRASE",
+  "DATABASE_URL",
+] as const satisfies readonly Variable[];
+type FileVariable = `${(typeof FROM_FILE)[number]}_FILE`;
+
+type Values = Record<Variable, string | undefined>;
+
+function values(
   env: NodeJS.ProcessEnv,
   readTextFile: (path: string) => string,
-): { value: string } | { error: string } {
-  const direct = variable(env, "TEARLINE_STORE_PASSPHRASE");
-  const file = variable(env, "TEARLINE_STORE_PASSPHRASE_FILE");
-  if (file === undefined) {
-    if (direct !== undefined) return { value: direct };
-    return {
-      error: `${notSet("TEARLINE_STORE_PASSPHRASE")} (or TEARLINE_STORE_PASSPHRASE_FILE=${examples.TEARLINE_STORE_PASSPHRASE_FILE}); it encrypts the crypto store at rest`,
-    };
+): { vars: Values; errors: string[] } {
+  const names = Object.keys(examples) as Variable[];
+  const vars = Object.fromEntries(names.map((name) => [name, variable(env, name)])) as Values;
+  const errors: string[] = [];
+  for (const name of FROM_FILE) {
+    const fileVar: FileVariable = `${name}_FILE`;
+    const file = variable(env, fileVar);
+    if (file === undefined) continue;
+    if (vars[name] !== undefined) {
+      errors.push(`${name} and ${fileVar} are both set; set only one`);
+      continue;
+    }
+    let text: string;
+    try {
+      text = readTextFile(file);
+    } catch (e) {
+      const code = e instanceof Error && "code" in e ? String(e.code) : "unreadable";
+      errors.push(`${fileVar}=${file} cannot be read (${code})`);
+      continue;
+    }
+    const value = text.trim();
+    if (value === "") errors.push(`${fileVar}=${file} is empty`);
+    else vars[name] = value;
   }
-  if (direct !== undefined) {
-    return {
-      error: "TEARLINE_STORE_PASSPHRASE and TEARLINE_STORE_PASSPHRASE_FILE are both set; set only one",
-    };
-  }
-  let text: string;
-  try {
-    text = readTextFile(file);
-  } catch (e) {
-    const code = e instanceof Error && "code" in e ? String(e.code) : "unreadable";
-    return { error: `TEARLINE_STORE_PASSPHRASE_FILE=${file} cannot be read (${code})` };
-  }
-  const value = text.trim();
-  if (value === "") return { error: `TEARLINE_STORE_PASSPHRASE_FILE=${file} is empty` };
-  return { value };
+  return { vars, errors };
 }
 
-function values(env: NodeJS.ProcessEnv): Record<Variable, string | undefined> {
-  const names = Object.keys(examples) as Variable[];
-  return Object.fromEntries(names.map((name) => [name, variable(env, name)])) as Record<
-    Variable,
-    string | undefined
-  >;
-}
+const readUtf8 = (path: string) => readFileSync(path, "utf8");
 
 /** The settings every subcommand may use, with their defaults; does not ask for what only `run` needs. */
-export function readBaseEnv(env: NodeJS.ProcessEnv = process.env): BaseEnvResult {
-  const parsed = BaseSchema.safeParse(values(env));
-  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => issue.message) };
+export function readBaseEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  readTextFile: (path: string) => string = readUtf8,
+): BaseEnvResult {
+  const read = values(env, readTextFile);
+  const parsed = BaseSchema.safeParse(read.vars);
+  const errors = [
+    ...read.errors.filter((e) => e.startsWith("DATABASE_URL")),
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => issue.message)),
+  ];
+  if (!parsed.success || errors.length > 0) return { ok: false, errors };
   const vars = parsed.data;
   return {
     ok: true,
@@ -211,13 +265,19 @@ export function readBaseEnv(env: NodeJS.ProcessEnv = process.env): BaseEnvResult
 /** Everything `tearline run` needs. */
 export function readEnv(
   env: NodeJS.ProcessEnv = process.env,
-  readTextFile: (path: string) => string = (path) => readFileSync(path, "utf8"),
+  readTextFile: (path: string) => string = readUtf8,
 ): EnvResult {
-  const parsed = EnvSchema.safeParse(values(env));
-  const passphrase = readPassphrase(env, readTextFile);
+  const read = values(env, readTextFile);
+  const parsed = EnvSchema.safeParse(read.vars);
   const errors = parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
-  if ("error" in passphrase) errors.push(passphrase.error);
-  if (!parsed.success || "error" in passphrase) return { ok: false, errors };
+  errors.push(...read.errors);
+  const passphrase = read.vars.TEARLINE_STORE_PASSPHRASE;
+  const passphraseRead = !read.errors.some((e) => e.includes("TEARLINE_STORE_PASSPHRASE"));
+  if (passphrase === undefined && passphraseRead)
+    errors.push(
+      `${notSet("TEARLINE_STORE_PASSPHRASE")} (or TEARLINE_STORE_PASSPHRASE_FILE=${examples.TEARLINE_STORE_PASSPHRASE_FILE}); it encrypts the crypto store at rest`,
+    );
+  if (!parsed.success || passphrase === undefined || errors.length > 0) return { ok: false, errors };
 
   const vars = parsed.data;
   return {
@@ -227,7 +287,7 @@ export function readEnv(
       userId: vars.TEARLINE_USER_ID,
       password: vars.TEARLINE_PASSWORD,
       accessToken: vars.TEARLINE_ACCESS_TOKEN,
-      storePassphrase: passphrase.value,
+      storePassphrase: passphrase,
       databaseUrl: vars.DATABASE_URL,
       configPath: vars.TEARLINE_CONFIG,
       logLevel: vars.TEARLINE_LOG_LEVEL,
@@ -235,6 +295,7 @@ export function readEnv(
       syncTimelineLimit: vars.TEARLINE_SYNC_TIMELINE_LIMIT,
       syncMaxBackfill: vars.TEARLINE_SYNC_MAX_BACKFILL,
       fault: vars.TEARLINE_FAULT,
+      http: vars.TEARLINE_HTTP_ADDR,
       ...(vars.TEARLINE_TEST_RUN_DIGESTS_AT !== undefined && {
         testRunDigestsAt: vars.TEARLINE_TEST_RUN_DIGESTS_AT,
       }),

@@ -116,6 +116,15 @@ export class MatrixApi {
     return this.http.request("GET", `${V3}/account/whoami`, WhoAmI);
   }
 
+  /** Whether the homeserver answers at all (`/versions`, no auth, one attempt): for `/health`. */
+  async versions(signal: AbortSignal): Promise<void> {
+    await this.http.request("GET", "/_matrix/client/versions", AnyJson, {
+      auth: false,
+      maxAttempts: 1,
+      signal,
+    });
+  }
+
   async joinedRooms(): Promise<string[]> {
     return (await this.http.request("GET", `${V3}/joined_rooms`, JoinedRooms)).joined_rooms;
   }

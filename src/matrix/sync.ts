@@ -126,7 +126,8 @@ export class SyncLoop {
         failures++;
         const wait = Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
         this.log.error("sync failed; retrying", { err, waitMs: wait });
-        await sleep(wait).catch(() => undefined);
+        // Cut short by stop(): a homeserver away for long must not hold up a SIGTERM.
+        await sleep(wait, undefined, { signal: this.abort.signal }).catch(() => undefined);
       }
     }
   }

@@ -76,6 +76,8 @@ export class BotProcess {
         DATABASE_URL: o.databaseUrl,
         TEARLINE_CONFIG: configPath,
         TEARLINE_LOG_LEVEL: "info",
+        // Many bots run at once: each asks for a free port and logs it (`http listening`).
+        TEARLINE_HTTP_ADDR: "127.0.0.1:0",
         ...o.env,
       },
     });
@@ -109,6 +111,13 @@ export class BotProcess {
       this.child.once("exit", onExit);
       check();
     });
+  }
+
+  /** The base URL of its `/health` and `/metrics`, from its `http listening` log line. */
+  async httpUrl(timeoutMs = 60_000): Promise<string> {
+    const line = await this.waitForLog(/"msg":"http listening"/, timeoutMs);
+    const { address } = JSON.parse(line) as { address: string };
+    return `http://${address}`;
   }
 
   /** Started, holding the device lock, first sync done. */

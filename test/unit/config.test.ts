@@ -553,8 +553,68 @@ describe("environment", () => {
         syncTimelineLimit: 50,
         syncMaxBackfill: 1000,
         fault: undefined,
+        http: { host: "127.0.0.1", port: 8787 },
       },
     });
+  });
+
+  it.each([
+    ["0.0.0.0:8787", { host: "0.0.0.0", port: 8787 }],
+    ["127.0.0.1:0", { host: "127.0.0.1", port: 0 }],
+    ["localhost:9100", { host: "localhost", port: 9100 }],
+    ["[::1]:8787", { host: "::1", port: 8787 }],
+  ])("reads TEARLINE_HTTP_ADDR=%s", (value, http) => {
+    expect(readEnv({ ...minimal, TEARLINE_HTTP_ADDR: value }, noFiles)).toMatchObject({
+      ok: true,
+      env: { http },
+    });
+  });
+
+  it.each(["8787", "127.0.0.1", "127.0.0.1:65536", "http://127.0.0.1:8787", "::1:8787", "host:port"])(
+    "refuses TEARLINE_HTTP_ADDR=%s with an example",
+    (value) => {
+      expect(readEnv({ ...minimal, TEARLINE_HTTP_ADDR: value }, noFiles)).toEqual({
+        ok: false,
+        errors: [
+          `TEARLINE_HTTP_ADDR=${JSON.stringify(value)} is not host:port (port 0–65535; IPv6 in brackets); e.g. TEARLINE_HTTP_ADDR=0.0.0.0:8787, or the default 127.0.0.1:8787`,
+        ],
+      });
+    },
+  );
+
+  it("reads the password, the access token and the database URL from files (Docker secrets)", () => {
+    const files: Record<string, string> = {
+      "/run/secrets/pw": "file-password\n",
+      "/run/secrets/db": "postgres://tearline:db-secret@postgres:5432/tearline\n",
+    };
+    const read = (path: string) => files[path] ?? noFiles(path);
+    const env = {
+      ...minimal,
+      TEARLINE_PASSWORD: undefined,
+      TEARLINE_PASSWORD_FILE: "/run/secrets/pw",
+      DATABASE_URL_FILE: "/run/secrets/db",
+    };
+    expect(readEnv(env, read)).toMatchObject({
+      ok: true,
+      env: { password: "file-password", databaseUrl: "postgres://tearline:db-secret@postgres:5432/tearline" },
+    });
+    expect(readBaseEnv({ DATABASE_URL_FILE: "/run/secrets/db" }, read)).toMatchObject({
+      ok: true,
+      env: { databaseUrl: "postgres://tearline:db-secret@postgres:5432/tearline" },
+    });
+    const broken = readEnv({ ...minimal, TEARLINE_ACCESS_TOKEN_FILE: "/run/secrets/token" }, read);
+    expect(broken).toEqual({
+      ok: false,
+      errors: ["TEARLINE_ACCESS_TOKEN_FILE=/run/secrets/token cannot be read (ENOENT)"],
+    });
+    const both = readEnv({ ...minimal, TEARLINE_PASSWORD_FILE: "/run/secrets/pw" }, read);
+    expect(both).toEqual({
+      ok: false,
+      errors: ["TEARLINE_PASSWORD and TEARLINE_PASSWORD_FILE are both set; set only one"],
+    });
+    const badUrl = readBaseEnv({ DATABASE_URL_FILE: "/run/secrets/pw" }, read);
+    expect(JSON.stringify(badUrl)).not.toContain("file-password");
+    expect(badUrl.ok).toBe(false);
   });
 
   it("reads the crash tests' knobs, and refuses a timeline limit that is not a count", () => {

@@ -139,3 +139,24 @@ export async function refOfSentEvent(
     .where(and(eq(outbox.sentEventId, eventId), eq(outbox.roomId, roomId)));
   return row?.ref ?? undefined;
 }
+
+/**
+ * What the outbox still has to send (not sent, not given up) and how long its oldest has waited,
+ * by the database's clock (like the backoff), for `/health` and `/metrics`.
+ */
+export async function outboxBacklog(
+  db: DbOrTx,
+): Promise<{ depth: number; oldestAgeSeconds: number | undefined }> {
+  const [row] = await db
+    .select({
+      depth: sql<number>`count(*)::int`,
+      oldest: sql<number | null>`extract(epoch from now() - min(${outbox.createdAt}))::float8`,
+    })
+    .from(outbox)
+    .where(pending());
+  const oldest = row?.oldest;
+  return {
+    depth: row?.depth ?? 0,
+    oldestAgeSeconds: oldest === null || oldest === undefined ? undefined : Number(oldest),
+  };
+}
