@@ -1,5 +1,4 @@
 /** The export formats: CoT a TAK library reads, STIX that OASIS's validator passes, RFC 4180 CSV. */
-import CoT from "@tak-ps/node-cot";
 import { describe, expect, it } from "vitest";
 import { xml2js } from "xml-js";
 import type { Sighting } from "../../src/domain/sighting.ts";
@@ -10,6 +9,7 @@ import { stixBundle, TLP2_MARKINGS, toStix } from "../../src/export/stix.ts";
 import { uuidV5 } from "../../src/export/uuid.ts";
 import { ownSighting, receivedSighting } from "../support/exportFixtures.ts";
 import { validateStix } from "../support/stixValidator.ts";
+import { loadTakCoT } from "../support/takCot.ts";
 
 const META = {
   room: "col-usa",
@@ -78,7 +78,8 @@ describe("Cursor-on-Target", () => {
     }
   });
 
-  it("is read back by a TAK library (@tak-ps/node-cot): uid, type and point", () => {
+  it("is read back by a TAK library (@tak-ps/node-cot): uid, type and point", async () => {
+    const CoT = await loadTakCoT();
     const back = lines.map((l) => new CoT(l));
     expect(back.map((c) => c.raw.event._attributes.uid)).toEqual([
       "tearline-col-usa-S-12",
