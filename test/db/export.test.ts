@@ -4,11 +4,16 @@
  * is anywhere in any of the three files — and the file that the outbox sender uploads, encrypted,
  * decrypts to exactly the queued text.
  */
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 import { commands } from "../../commands/index.ts";
 import { ATTACHMENT_KEY, materialise } from "../../src/bot/attachments.ts";
 import { directoryFromConfig } from "../../src/bot/configDirectory.ts";
 import { Dispatcher } from "../../src/bot/dispatch.ts";
+import { CLI_ACTOR, exportCli } from "../../src/bot/exportCli.ts";
 import { TearlineConfigSchema } from "../../src/config/schema.ts";
 import { createLogger } from "../../src/log.ts";
 import { downloadDecrypted } from "../../src/matrix/attachments.ts";
@@ -23,7 +28,7 @@ const HAYES = "@lo.jtf:example.org";
 const T0 = Date.parse("2026-11-28T07:14:00Z");
 const SECRET_REMARKS = "informant aboard, do not board";
 
-const config = TearlineConfigSchema.parse({
+const CONFIG_FILE = {
   partners: { COL: { name: "Colombian Navy" }, USA: { name: "US Coast Guard" }, JTF: { name: "JTF" } },
   rooms: {
     "col-usa": { room: COL_USA, partners: ["COL", "USA"] },
@@ -45,7 +50,8 @@ const config = TearlineConfigSchema.parse({
       position_precision: "10km",
     },
   ],
-});
+};
+const config = TearlineConfigSchema.parse(CONFIG_FILE);
 
 interface ExportRow {
   kind: string;
@@ -207,5 +213,38 @@ describe("!export over PostgreSQL", () => {
     expect(bodies[1]).toContain('"text=" is not an option of !export. Options: since, kind, near, radius.');
     expect(bodies[2]).toContain("I only act on commands from its partners here");
     expect(await exported(USA_JTF)).toEqual([]);
+  });
+
+  it("writes the same file from the command line (tearline export), and audits it", async () => {
+    await relayOne();
+    await say(SMITH, "!export stix", USA_JTF);
+    const [chat] = await exported(USA_JTF);
+    const dir = await mkdtemp(join(tmpdir(), "tearline-export-"));
+    try {
+      const configPath = join(dir, "tearline.yaml");
+      await writeFile(configPath, stringify(CONFIG_FILE));
+      const out = join(dir, "out.json");
+      const err: string[] = [];
+      const io = { stdout: () => {}, stderr: (t: string) => void err.push(t), now: () => now };
+      const env = { databaseUrl: db.url, configPath };
+      const argv = ["--room", "usa-jtf", "--format", "stix", "--since", "24h", "--out", out];
+      expect(await exportCli(argv, env, io)).toBe(0);
+      expect(await readFile(out, "utf8")).toBe(chat!.text);
+      expect((await stat(out)).mode & 0o077).toBe(0);
+      const printed: string[] = [];
+      const csvArgs = ["--room", "col-usa", "--format", "csv", "--kind", "vessel"];
+      expect(await exportCli(csvArgs, env, { ...io, stdout: (t) => void printed.push(t) })).toBe(0);
+      expect(printed.join("")).toContain(SECRET_REMARKS);
+      expect(await exportCli(["--room", "nowhere", "--format", "csv"], env, io)).toBe(2);
+      expect(await exportCli(["--room", "usa-jtf", "--format", "kml"], env, io)).toBe(2);
+      expect(err.join("")).toContain('"nowhere" is not a room of');
+      expect(err.join("")).toContain('"kml" is not an export format');
+      const audit = await db.sql<
+        { actor: string }[]
+      >`select actor from audit_log where action = 'export.created' order by id`;
+      expect(audit.map((a) => a.actor)).toEqual([SMITH, CLI_ACTOR, CLI_ACTOR]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
