@@ -163,7 +163,7 @@ describe("!export over PostgreSQL", () => {
       select content from outbox where room_id = ${USA_JTF} and event_type = 'm.room.message' order by id`;
     const bodies = replies.map((r) => r.content.body).filter((b) => b !== undefined);
     expect(bodies.at(-1)).toMatch(
-      /^📎 tearline-usa-jtf-\d{8}T\d{4}Z\.cot: 2 sightings \(1 received\) · last 24h · up to TLP:AMBER\./,
+      /^📎 tearline-usa-jtf-\d{8}T\d{4}Z\.cot: 2 of this room's sightings \(1 received\) · last 24h · up to TLP:AMBER\./,
     );
     const [file] = await exported(USA_JTF);
     expect(file!.text.trim().split("\n")).toHaveLength(2);

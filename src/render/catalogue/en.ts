@@ -111,7 +111,7 @@ export const en = {
 
   // !export
   "export.posted":
-    "📎 {file}: {count} sightings ({received} received) · {filters} · up to {marking}. The file follows, encrypted.",
+    "📎 {file}: {count} of this room's sightings ({received} received) · {filters} · up to {marking}. The file follows, encrypted.",
   "export.none": "Nothing to export: no sightings in this room · {filters}.",
   "export.capped": "Only the newest {count} of {total} are in it: narrow it with since=, kind= or near=.",
 
