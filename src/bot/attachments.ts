@@ -100,7 +100,8 @@ export function exportMessage(roomId: string, f: ExportFile): OutboxMessage {
     mimetype: f.mimetype,
     text: f.text,
   };
-  return { roomId, eventType: "m.room.message", content: { [ATTACHMENT_KEY]: attachment } };
+  // `body` names the queued file to whoever reads the outbox; the sent content is made anew.
+  return { roomId, eventType: "m.room.message", content: { body: f.filename, [ATTACHMENT_KEY]: attachment } };
 }
 
 /** The content to send for a queued attachment: rendered, encrypted, uploaded now. */

@@ -159,9 +159,12 @@ describe("!export over PostgreSQL", () => {
     await say(SMITH, "!sight vessel 13.2,-78.3 time=280731ZNOV26", USA_JTF);
     await say(SMITH, "!retract S-4", USA_JTF);
     await say(HAYES, "!export cot", USA_JTF);
-    const replies = await db.sql<{ content: { body?: string } }[]>`
+    const replies = await db.sql<{ content: { body?: string } & Record<string, unknown> }[]>`
       select content from outbox where room_id = ${USA_JTF} and event_type = 'm.room.message' order by id`;
-    const bodies = replies.map((r) => r.content.body).filter((b) => b !== undefined);
+    const bodies = replies
+      .filter((r) => !(ATTACHMENT_KEY in r.content))
+      .map((r) => r.content.body)
+      .filter((b) => b !== undefined);
     expect(bodies.at(-1)).toMatch(
       /^📎 tearline-usa-jtf-\d{8}T\d{4}Z\.cot: 2 of this room's sightings \(1 received\) · last 24h · up to TLP:AMBER\./,
     );
