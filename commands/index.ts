@@ -2,6 +2,7 @@ import alert from "./alert.ts";
 import approve from "./approve.ts";
 import deny from "./deny.ts";
 import digest from "./digest.ts";
+import exportCommand from "./export.ts";
 import help from "./help.ts";
 import retract from "./retract.ts";
 import rules from "./rules.ts";
@@ -24,4 +25,5 @@ export const commands: readonly AnyCommand[] = [
   deny,
   rules,
   digest,
+  exportCommand,
 ];

@@ -14,7 +14,7 @@ export interface SightingsArgs {
   text?: string | undefined;
 }
 
-const OPTIONS = ["since", "kind", "near", "radius", "text"] as const;
+export const OPTIONS = ["since", "kind", "near", "radius", "text"] as const;
 export const DEFAULT_SINCE = "24h";
 export const DEFAULT_RADIUS = "25nm";
 export const LIST_LIMIT = 20;
@@ -33,18 +33,30 @@ export function parseRadius(text: string, field = "radius"): Result<number> {
 }
 
 export function parseSightingsArgs(t: Tokens): Result<SightingsArgs> {
+  return parseSightingFilters(t, "sightings", OPTIONS);
+}
+
+/**
+ * The filters of `!sightings` (and of `!export`, which offers all but text=): `command` names the
+ * command in errors, `options` are the ones it takes.
+ */
+export function parseSightingFilters(
+  t: Tokens,
+  command: string,
+  options: readonly (typeof OPTIONS)[number][],
+): Result<SightingsArgs> {
   const o = t.options;
-  const unknown = Object.keys(o).find((k) => !(OPTIONS as readonly string[]).includes(k));
+  const unknown = Object.keys(o).find((k) => !(options as readonly string[]).includes(k));
   if (unknown !== undefined) {
-    const guess = didYouMean(unknown, OPTIONS);
+    const guess = didYouMean(unknown, options);
     const hint = guess === undefined ? "" : ` Did you mean ${guess}=?`;
-    return err(`"${unknown}=" is not an option of !sightings. Options: ${OPTIONS.join(", ")}.${hint}`);
+    return err(`"${unknown}=" is not an option of !${command}. Options: ${options.join(", ")}.${hint}`);
   }
   // `!sightings vessels` is read as kind=vessels.
   if (t.positional.length > 1 || (t.positional.length === 1 && o.kind !== undefined)) {
     return err(
       `${quote(t.positional.join(" "))} is not understood: give filters as key=value.`,
-      "!sightings since=24h kind=vessel",
+      `!${command} since=24h kind=vessel`,
     );
   }
   const sinceText = o.since ?? DEFAULT_SINCE;
@@ -70,7 +82,7 @@ export function parseSightingsArgs(t: Tokens): Result<SightingsArgs> {
 }
 
 /** The filters as understood, so the officer sees what the list is of. */
-function describeFilters(a: SightingsArgs): Piece {
+export function describeFilters(a: SightingsArgs): Piece {
   const parts: Message[] = [msg("sightings.since", { since: { kind: "line", text: a.since.text } })];
   if (a.kind !== undefined) parts.push(msg("sightings.kind", { kind: a.kind }));
   if (a.near !== undefined) {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { AuditEntry } from "../src/domain/audit.ts";
 import type { CommandRecord, Repositories } from "../src/domain/repos.ts";
 import type { Result, UserError } from "../src/domain/result.ts";
+import type { ExportFile } from "../src/export/file.ts";
 import type { MapFile } from "../src/render/digest.ts";
 import type { Message } from "../src/render/message.ts";
 import type { ConfigFacts } from "./config.ts";
@@ -79,8 +80,8 @@ export interface Reply {
   /** Users the reply mentions (pinged through `m.mentions`). */
   mentions?: string[];
   notices?: Notice[];
-  /** Files the bot makes and sends in the command's room after the reply (a digest's map). */
-  attachments?: MapFile[];
+  /** Files the bot makes and sends in the command's room after the reply (a digest's map, an export). */
+  attachments?: (MapFile | ExportFile)[];
   /** A name for the reply itself (the approval request of an alert: `alert:31:request`). */
   replyRef?: string;
   /** The reaction on the command, when it is not ✅ (an alert that went nowhere). */

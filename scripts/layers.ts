@@ -50,6 +50,9 @@ export const RULES: readonly Rule[] = [
     forbiddenPackages: [...SQL, ...MATRIX],
   },
   { path: "src/domain/", onlyFrom: ["src/domain/"], onlyPackages: ["zod", "mgrs"] },
+  // Export formats (CoT, STIX, CSV): pure too, sightings in, file text out; node:crypto only for
+  // the SHA-1 of STIX's name-based (UUIDv5) ids.
+  { path: "src/export/", onlyFrom: ["src/export/", "src/domain/"], onlyPackages: ["node:crypto"] },
   // Rendering is pure too: data and the catalogue in, text out.
   { path: "src/render/", onlyFrom: ["src/render/", "src/domain/"], onlyPackages: [] },
   // The period map: pure too, but it needs its renderer, its geometry and its font, which it reads

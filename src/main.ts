@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** Composition root: `tearline run | migrate | check-config | audit verify`. */
+/** Composition root: `tearline run | migrate | check-config | audit verify | export`. */
 import { setTimeout as sleep } from "node:timers/promises";
 import { directoryFromConfig } from "./bot/configDirectory.ts";
 import { Bot } from "./bot/bot.ts";
@@ -10,6 +10,7 @@ import { migrateDatabase, openDatabase } from "./db/client.ts";
 import { acquireDeviceLock } from "./db/lock.ts";
 import { Operations } from "./bot/operations.ts";
 import type { OpsServer } from "./ops/http.ts";
+import { exportCli } from "./bot/exportCli.ts";
 import { verifyAudit } from "./db/queries/audit.ts";
 import { createLogger } from "./log.ts";
 
@@ -19,7 +20,9 @@ const USAGE = `usage: tearline <command>
   run            start the bot (waits as a hot standby while another instance holds the device)
   migrate        apply database migrations
   check-config [file]  validate tearline.yaml (default: $TEARLINE_CONFIG or ./tearline.yaml)
-  audit verify   check the audit log's hash chain`;
+  audit verify   check the audit log's hash chain
+  export --room <key> --format cot|stix|csv [--since 24h] [--kind …] [--near … --radius …] [--out file]
+                 the file !export posts, for the room's key in tearline.yaml (stdout by default)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, sub] = argv;
@@ -45,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   if (command === "check-config") return checkConfig(sub ?? base.env.configPath);
+  if (command === "export") return exportCli(argv.slice(1), base.env);
   if (command !== "run") {
     console.error(USAGE);
     return 2;

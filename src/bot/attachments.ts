@@ -17,8 +17,9 @@ import { z } from "zod";
 import { SIGHTING_KINDS } from "../domain/kinds.ts";
 import { renderMap } from "../map/render.ts";
 import type { MatrixApi } from "../matrix/api.ts";
-import { imageContent, uploadEncrypted } from "../matrix/attachments.ts";
+import { fileContent, imageContent, uploadEncrypted } from "../matrix/attachments.ts";
 import type { OutboxMessage } from "../db/queries/events.ts";
+import type { ExportFile } from "../export/file.ts";
 import type { MapFile } from "../render/digest.ts";
 import type { Sender } from "./outbox.ts";
 
@@ -44,8 +45,15 @@ const MapPng = z.object({
 });
 export type MapPng = z.infer<typeof MapPng>;
 
-/** New kinds (an export's CSV/CoT/STIX file) join this union. */
-const Attachment = z.discriminatedUnion("kind", [MapPng]);
+/** An export (CoT, STIX, CSV): made when it was asked for (what the room could see then), sent as is. */
+const ExportText = z.object({
+  kind: z.literal("export-file"),
+  filename: z.string().min(1),
+  mimetype: z.string().min(1),
+  text: z.string(),
+});
+
+const Attachment = z.discriminatedUnion("kind", [MapPng, ExportText]);
 export type Attachment = z.infer<typeof Attachment>;
 
 /** The outbox content for a map of the period: queue it as an `m.room.message` row. */
@@ -84,12 +92,28 @@ export function mapMessage(roomId: string, m: MapFile): OutboxMessage {
   };
 }
 
+/** The outbox row of an export file, for `roomId`: an `m.file` once it is sent. */
+export function exportMessage(roomId: string, f: ExportFile): OutboxMessage {
+  const attachment: z.infer<typeof ExportText> = {
+    kind: "export-file",
+    filename: f.filename,
+    mimetype: f.mimetype,
+    text: f.text,
+  };
+  // `body` names the queued file to whoever reads the outbox; the sent content is made anew.
+  return { roomId, eventType: "m.room.message", content: { body: f.filename, [ATTACHMENT_KEY]: attachment } };
+}
+
 /** The content to send for a queued attachment: rendered, encrypted, uploaded now. */
 export async function materialise(
   api: Pick<MatrixApi, "upload">,
   raw: unknown,
 ): Promise<Record<string, unknown>> {
   const a = Attachment.parse(raw);
+  if (a.kind === "export-file") {
+    const upload = await uploadEncrypted(api, Buffer.from(a.text, "utf8"));
+    return fileContent({ filename: a.filename, upload, mimetype: a.mimetype });
+  }
   const { map } = a;
   const rendered = renderMap({
     sightings: map.sightings,

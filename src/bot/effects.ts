@@ -1,11 +1,12 @@
 import type { Notice } from "../../commands/types.ts";
 import type { AuditEntry } from "../domain/audit.ts";
 import type { OutboxMessage } from "../db/queries/events.ts";
+import type { ExportFile } from "../export/file.ts";
 import type { MapFile } from "../render/digest.ts";
 import { type Message, msg } from "../render/message.ts";
 import { plain } from "../render/render.ts";
-import { mapMessage } from "./attachments.ts";
 import type { CommandCount } from "./observe.ts";
+import { exportMessage, mapMessage } from "./attachments.ts";
 import { reactionContent, replyContent } from "./messages.ts";
 
 /** What handling one event will do, committed with the event's claim. */
@@ -67,8 +68,8 @@ export function notify(
 }
 
 /** Files made from `files` at send time (src/bot/attachments.ts), queued after what came before. */
-export function attach(fx: Effects, roomId: string, files: readonly MapFile[]): void {
-  for (const f of files) fx.messages.push(mapMessage(roomId, f));
+export function attach(fx: Effects, roomId: string, files: readonly (MapFile | ExportFile)[]): void {
+  for (const f of files) fx.messages.push("kind" in f ? exportMessage(roomId, f) : mapMessage(roomId, f));
 }
 
 /** "The time…" → "the time…" after a lead-in; acronyms (MGRS, LTIOV) stay. */

@@ -109,6 +109,12 @@ export const en = {
   "sightings.near": "within {radius} of {position}",
   "sightings.text": "text {text}",
 
+  // !export
+  "export.posted":
+    "📎 {file}: {count} of this room's sightings ({received} received) · {filters} · up to {marking}. The file follows, encrypted.",
+  "export.none": "Nothing to export: no sightings in this room · {filters}.",
+  "export.capped": "Only the newest {count} of {total} are in it: narrow it with since=, kind= or near=.",
+
   // RFIs
   "rfi.raised": "✅ {ref} raised for {to} · {priority} · {due}",
   "rfi.corrected": "✅ {ref} corrected · for {to} · {priority} · {due}",

@@ -486,7 +486,7 @@ describe("the digests of the rooms an alert touches", () => {
     const body = plain(r.message).split("\n");
     expect(body).toContain('  S-2 vessel "SIN NOMBRE" 12.6N 079.1W 0714Z B2 ⇐ from col-usa (A-1)');
     expect(body).toContain("Shared: 0 alerts out · 1 received");
-    expect(r.attachments?.map((a) => a.sightings)).toEqual([
+    expect(r.attachments?.map((a) => "sightings" in a && a.sightings)).toEqual([
       [{ ref: "S-2", kind: "vessel", lat: copy.position.lat, lon: copy.position.lon }],
     ]);
     const all = JSON.stringify({ ...render(r.message), attachments: r.attachments });
