@@ -1,21 +1,21 @@
 /**
- * `node --import tsx bench/keys/cli.ts [--sizes 1000,10000,30000] [--runs 2]`: the "a year of
+ * `node --import tsx bench/keys/cli.ts [--sizes 1000,10000,30000] [--runs 1] [--keep]`: the "a year of
  * keys" benchmark on its own (bench/run.ts runs it with its defaults), printing its rows.
  */
 import { parseArgs } from "node:util";
-import { measureKeys, keysRows } from "./measure.ts";
+import { keysRows, keysSizes, measureKeys } from "./measure.ts";
 
 const { values } = parseArgs({
-  options: { sizes: { type: "string", default: "1000,10000,30000" }, runs: { type: "string", default: "2" } },
+  options: {
+    sizes: { type: "string", default: "1000,10000,30000" },
+    runs: { type: "string", default: "1" },
+    keep: { type: "boolean", default: false },
+  },
 });
-const sizes = values.sizes
-  .split(",")
-  .map(Number)
-  .filter((n) => Number.isInteger(n) && n > 0)
-  .sort((a, b) => a - b);
+const sizes = keysSizes(values.sizes);
 const say = (s: string): void => void process.stderr.write(`[keys] ${s}\n`);
 const started = performance.now();
-measureKeys(say, sizes, Number(values.runs)).then(
+measureKeys(say, sizes, { runs: Number(values.runs), keep: values.keep }).then(
   (results) => {
     for (const r of keysRows(results)) process.stdout.write(`| ${r.metric} | ${r.value} | ${r.how} |\n`);
     process.stdout.write(`${JSON.stringify(results)}\n`);

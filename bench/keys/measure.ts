@@ -23,7 +23,12 @@ export interface KeysRun {
   sessions: number;
   weeks: number;
   firstSyncMs: number;
+  /** CPU seconds (user + system) of the process up to then: less shaken by a busy machine than wall time */
+  firstSyncCpuMs: number;
+  modulesMs: number;
+  modulesCpuMs: number;
   storeMs: number;
+  storeCpuMs: number;
   firstSyncRss: number;
   steadyRss: number;
   maxRss: number;
@@ -33,6 +38,7 @@ export interface KeysRun {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const WEEK_MS = 7 * 24 * 3600_000;
+const CHILD_TIMEOUT_MS = 5 * 60_000;
 
 /** A small deterministic generator, so every run decrypts the same picks. */
 function picker(seed: number): (n: number) => number {
@@ -69,8 +75,11 @@ function runChild(url: string, file: string): Promise<KeysRun & Record<string, u
     child.stderr.on("data", (d: Buffer) => {
       err += d.toString();
     });
+    // A start-up that hangs must not hang the benchmark.
+    const timer = setTimeout(() => child.kill("SIGKILL"), CHILD_TIMEOUT_MS);
     child.on("error", reject);
     child.on("exit", (code) => {
+      clearTimeout(timer);
       if (code !== 0) reject(new Error(`start.ts exited ${code}: ${err.slice(-2000)}`));
       else resolve(JSON.parse(out.trim().split("\n").pop() ?? "{}") as KeysRun & Record<string, unknown>);
     });
@@ -84,8 +93,9 @@ function runChild(url: string, file: string): Promise<KeysRun & Record<string, u
 export async function measureKeys(
   say: (s: string) => void,
   sizes: readonly number[],
-  runs = 2,
+  opts: { runs?: number; keep?: boolean } = {},
 ): Promise<KeysRun[]> {
+  const runs = opts.runs ?? 1;
   const database = await createTestDatabase("bench_keys");
   const results: KeysRun[] = [];
   const file = join(tmpdir(), `${database.name}.samples.json`);
@@ -114,7 +124,7 @@ export async function measureKeys(
         for (let r = 0; r < runs; r++) {
           const res = await runChild(database.url, file);
           say(
-            `  run ${r + 1}: first sync ${ms(res.firstSyncMs)} (store open ${ms(res.storeMs - (res.modulesMs as number))}), rss ${bytes(res.firstSyncRss)} → steady ${bytes(res.steadyRss)}, ${res.decrypted} decrypted, ${res.failed.length} failed`,
+            `  run ${r + 1}: first sync ${ms(res.firstSyncMs)} (CPU ${ms(res.firstSyncCpuMs)}, of it store open ${ms(res.storeCpuMs - res.modulesCpuMs)}; modules ${ms(res.modulesMs)}, store open ${ms(res.storeMs - res.modulesMs)}), rss ${bytes(res.firstSyncRss)} → steady ${bytes(res.steadyRss)}, ${res.decrypted} decrypted, ${res.failed.length} failed`,
           );
           results.push({ ...res, sessions: generator.sessions, weeks: generator.week });
         }
@@ -123,9 +133,20 @@ export async function measureKeys(
       generator.close();
     }
   } finally {
-    await database.drop();
+    if (opts.keep) say(`kept ${database.url} (samples: ${file})`);
+    else await database.drop();
   }
   return results;
+}
+
+/** Sizes from `TEARLINE_BENCH_KEYS` ("1000,10000,30000,100000"; "off" skips), ascending; default 1k/10k/30k. */
+export function keysSizes(env: string | undefined): number[] {
+  if (env === "off" || env === "0") return [];
+  return (env ?? "1000,10000,30000")
+    .split(",")
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0)
+    .sort((a, b) => a - b);
 }
 
 export function keysRows(results: readonly KeysRun[]): Row[] {

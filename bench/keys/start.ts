@@ -30,6 +30,11 @@ const api = {
 } as unknown as MatrixApi;
 
 const rss = (): number => process.memoryUsage().rss;
+/** CPU milliseconds (user + system) of this process so far. */
+const cpuMs = (): number => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
 
 async function main(): Promise<void> {
   // Everything the bot process loads, so its baseline memory is in the figures.
@@ -43,10 +48,12 @@ async function main(): Promise<void> {
   const { BOT_DEVICE, BOT_USER } = await import("../../test/support/keyExchange.ts");
   const plan = JSON.parse(readFileSync(samplesFile as string, "utf8")) as Plan;
   const modulesMs = performance.now();
+  const modulesCpuMs = cpuMs();
   const log = createLogger("error", {}, () => {});
   const database = openDatabase(url as string);
   const store = await DurableCryptoStore.open(cryptoStorePersistence(database.db), log);
   const storeMs = performance.now();
+  const storeCpuMs = cpuMs();
   const crypto = await CryptoEngine.open({
     userId: BOT_USER,
     deviceId: BOT_DEVICE,
@@ -68,6 +75,7 @@ async function main(): Promise<void> {
   await decryptAll(plan.firstSync);
   await store.flush();
   const firstSyncMs = performance.now();
+  const firstSyncCpuMs = cpuMs();
   const firstSyncRss = rss();
   let steadyRss = 0;
   for (const round of plan.steady) {
@@ -78,9 +86,12 @@ async function main(): Promise<void> {
   }
   const out = {
     modulesMs,
+    modulesCpuMs,
     storeMs,
+    storeCpuMs,
     machineMs,
     firstSyncMs,
+    firstSyncCpuMs,
     firstSyncRss,
     steadyRss,
     maxRss: process.resourceUsage().maxRSS * 1024,
