@@ -9,6 +9,7 @@ import { fanoutFailedSection, fanoutSection, measureFanout } from "./alerts.ts";
 import { Cleanup } from "./cleanup.ts";
 import { benchFlush } from "./cryptoStore.ts";
 import { benchDigest } from "./digest.ts";
+import { keysRows, keysSizes, measureKeys } from "./keys/measure.ts";
 import { measureE2e } from "./e2e.ts";
 import { e2eSections } from "./e2eReport.ts";
 import { benchMap } from "./map.ts";
@@ -59,6 +60,15 @@ async function main(): Promise<void> {
   say("digest over a big database");
   sections.push({ title: "Digest (in-process, PostgreSQL)", rows: await benchDigest(say) });
   clearTimeout(watchdog);
+  // After the watchdog: minutes of key generation of its own (each start it measures is bounded).
+  const keySizes = keysSizes(process.env.TEARLINE_BENCH_KEYS);
+  if (keySizes.length > 0) {
+    say(`a year of keys: ${keySizes.join(", ")} inbound group sessions`);
+    sections.push({
+      title: "A year of keys (crypto store start-up and memory)",
+      rows: keysRows(await measureKeys(say, keySizes)),
+    });
+  }
 
   const text = await writeReport(out, {
     date,

@@ -20,11 +20,19 @@ import {
 import type { Logger } from "../log.ts";
 import type { MatrixApi, RawEvent, SyncResponse } from "./api.ts";
 import { MatrixError } from "./http.ts";
+import { CRYPTO_STORE_PREFIX } from "./cryptoStore.ts";
 import { KeyedMutex, Mutex } from "./lock.ts";
 
 /** What the engine needs from the durable store: flush committed crypto writes to PostgreSQL. */
 export interface CryptoPersistence {
   flush(): Promise<number>;
+  /**
+   * Brings back room keys the last lookups missed in memory (kept in storage only); returns how
+   * many came back. Optional: a store that keeps every key in memory has nothing to recall.
+   */
+  recall?(): Promise<number>;
+  /** Changes whenever `recall` (by anyone) brought keys back. */
+  readonly recallGeneration?: number;
 }
 
 export interface TrustOptions {
@@ -75,7 +83,6 @@ export function classifyDecryptionError(code: DecryptionErrorCode | undefined): 
   return label === undefined ? { permanent: false, label: "missing key" } : { permanent: true, label };
 }
 
-const STORE_NAME = "tearline";
 const CLAIM_CHUNK = 50;
 
 /**
@@ -107,7 +114,7 @@ export class CryptoEngine {
     const machine = await OlmMachine.initialize(
       new UserId(p.userId),
       new DeviceId(p.deviceId),
-      STORE_NAME,
+      CRYPTO_STORE_PREFIX,
       p.passphrase,
     );
     const engine = new CryptoEngine(machine, p.api, p.store, p.log, p.trust);
@@ -262,7 +269,24 @@ export class CryptoEngine {
     });
   }
 
+  /**
+   * Decrypts a room event. A room key not in memory may be in storage only (old room keys are
+   * not kept in memory): on a missing key, what the lookup missed is recalled and, if that (or a
+   * concurrent recall) brought anything back, the decrypt is tried once more.
+   */
   async decrypt(roomId: string, event: RawEvent): Promise<Decrypted> {
+    const generation = this.store.recallGeneration;
+    const first = await this.decryptOnce(roomId, event);
+    if (first.ok || !first.missingKey || !this.store.recall) return first.result;
+    const recalled = await this.store.recall();
+    if (recalled === 0 && this.store.recallGeneration === generation) return first.result;
+    return (await this.decryptOnce(roomId, event)).result;
+  }
+
+  private async decryptOnce(
+    roomId: string,
+    event: RawEvent,
+  ): Promise<{ ok: boolean; missingKey: boolean; result: Decrypted }> {
     const sessionId = typeof event.content.session_id === "string" ? event.content.session_id : undefined;
     const settings = new DecryptionSettings(
       this.trust.ignoreUnverified ? TrustRequirement.CrossSigned : TrustRequirement.Untrusted,
@@ -279,14 +303,15 @@ export class CryptoEngine {
         content["m.relates_to"] = event.content["m.relates_to"];
       }
       const merged = { ...event, type: String(clear.type), content };
-      return { ok: true, event: merged, senderDevice };
+      return { ok: true, missingKey: false, result: { ok: true, event: merged, senderDevice } };
     } catch (err) {
       const megolm = err instanceof MegolmDecryptionError;
       const untrusted = megolm && UNTRUSTED.has(err.code);
       const reason = megolm ? err.description : String(err);
       // Anything else (not a Megolm error) is treated as retryable: expiry bounds how long it waits.
       const { permanent, label } = classifyDecryptionError(megolm && !untrusted ? err.code : undefined);
-      return { ok: false, reason, sessionId, untrusted, permanent, label };
+      const missingKey = megolm && err.code === DecryptionErrorCode.MissingRoomKey;
+      return { ok: false, missingKey, result: { ok: false, reason, sessionId, untrusted, permanent, label } };
     } finally {
       settings.free();
       room.free();

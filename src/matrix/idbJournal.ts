@@ -158,6 +158,11 @@ export class IdbJournal {
     if (journals.size === 0) unpatch();
   }
 
+  /** Stops journaling this connection's writes (for records put back from, or dropped to, storage). */
+  release(db: IDBDatabase): void {
+    if (owners.get(db) === this) owners.delete(db);
+  }
+
   /** @internal */
   static ownerOf(db: IDBDatabase): IdbJournal | undefined {
     const journal = owners.get(db);

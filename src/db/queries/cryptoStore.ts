@@ -1,7 +1,9 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, not, sql } from "drizzle-orm";
 import type {
   CryptoStoreChanges,
   CryptoStorePersistence,
+  LazyStore,
+  StoreRef,
   StoredRecordRow,
   StoredSchemaRow,
 } from "../../matrix/cryptoPersistence.ts";
@@ -22,23 +24,89 @@ export type Fence = (tx: Tx) => Promise<void>;
 
 /** The crypto store's persistence in PostgreSQL, every write checked by `fence` (if given). */
 export function cryptoStorePersistence(db: Db, fence?: Fence): CryptoStorePersistence {
-  return { load: () => loadCryptoStore(db), write: (changes) => writeCryptoStore(db, changes, fence) };
+  return {
+    load: (opts, onSchemas, onBatch) => loadCryptoStore(db, opts, onSchemas, onBatch),
+    fetch: (ref, keys) => fetchCryptoRecords(db, ref, keys),
+    write: (changes) => writeCryptoStore(db, changes, fence),
+  };
 }
 
-/** Everything stored, read in one consistent snapshot. */
-export function loadCryptoStore(db: Db): Promise<{ schemas: StoredSchemaRow[]; records: StoredRecordRow[] }> {
-  return db.transaction(
-    async (tx) => ({
-      schemas: await tx.select().from(cryptoStoreSchema),
-      records: await tx.select().from(cryptoStoreRecords),
-    }),
+const R = cryptoStoreRecords;
+const record = { dbName: R.dbName, storeName: R.storeName, key: R.key, value: R.value };
+const inStore = (ref: StoreRef) => and(eq(R.dbName, ref.db), eq(R.storeName, ref.store));
+
+/**
+ * Everything stored, in one consistent snapshot (repeatable read), read in pages of `batch` rows
+ * (keyset on the primary key) so no more than a page is held at once; of each lazy store only
+ * its `recent` most recently used records.
+ */
+export async function loadCryptoStore(
+  db: Db,
+  opts: { lazy: readonly LazyStore[]; batch: number },
+  onSchemas: (schemas: StoredSchemaRow[]) => Promise<void>,
+  onBatch: (records: StoredRecordRow[]) => Promise<void>,
+): Promise<void> {
+  const notLazy = opts.lazy.map((l) => not(inStore(l) ?? sql`false`));
+  await db.transaction(
+    async (tx) => {
+      await onSchemas(await tx.select().from(cryptoStoreSchema));
+      let after: StoredRecordRow | undefined;
+      for (;;) {
+        // A row comparison, so PostgreSQL walks the primary key from where the last page ended.
+        const past = after
+          ? sql`(${R.dbName}, ${R.storeName}, ${R.key}) > (${after.dbName}, ${after.storeName}, ${after.key})`
+          : undefined;
+        const page = await tx
+          .select(record)
+          .from(R)
+          .where(and(past, ...notLazy))
+          .orderBy(R.dbName, R.storeName, R.key)
+          .limit(opts.batch);
+        if (page.length > 0) await onBatch(page);
+        if (page.length < opts.batch) break;
+        after = page[page.length - 1];
+      }
+      for (const lazy of opts.lazy) {
+        if (lazy.recent <= 0) continue;
+        const recent = await tx
+          .select({ key: R.key })
+          .from(R)
+          .where(inStore(lazy))
+          .orderBy(desc(R.lastUsedAt), R.key)
+          .limit(lazy.recent);
+        const keys = recent.map((r) => r.key);
+        for (let i = 0; i < keys.length; i += opts.batch) {
+          const page = await tx
+            .select(record)
+            .from(R)
+            .where(and(inStore(lazy), inArray(R.key, keys.slice(i, i + opts.batch))));
+          await onBatch(page);
+        }
+      }
+    },
     { isolationLevel: "repeatable read", accessMode: "read only" },
   );
 }
 
+/** The records of one store with these keys (those that exist). */
+export async function fetchCryptoRecords(
+  db: Db,
+  ref: StoreRef,
+  keys: readonly Buffer[],
+): Promise<StoredRecordRow[]> {
+  const out: StoredRecordRow[] = [];
+  for (const chunk of chunks([...keys]))
+    out.push(
+      ...(await db
+        .select(record)
+        .from(R)
+        .where(and(inStore(ref), inArray(R.key, chunk)))),
+    );
+  return out;
+}
+
 /** Applies changes in one transaction, after `fence` (if given) has accepted it; returns rows written. */
 export async function writeCryptoStore(db: Db, changes: CryptoStoreChanges, fence?: Fence): Promise<number> {
-  const R = cryptoStoreRecords;
   let rows = 0;
   await db.transaction(async (tx) => {
     await fence?.(tx);
@@ -56,26 +124,32 @@ export async function writeCryptoStore(db: Db, changes: CryptoStoreChanges, fenc
         });
     }
     for (const p of changes.stores) {
-      const inStore = and(eq(R.dbName, p.db), eq(R.storeName, p.store));
-      if (p.cleared) await tx.delete(R).where(inStore);
+      const ref = inStore(p);
+      if (p.cleared) await tx.delete(R).where(ref);
       const writes = [...p.writes];
       const deletes = writes.flatMap((w) => (w.value === null ? [w.key] : []));
       const puts = writes.flatMap((w) =>
         w.value === null ? [] : [{ dbName: p.db, storeName: p.store, key: w.key, value: w.value }],
       );
       if (!p.cleared)
-        for (const keys of chunks(deletes)) await tx.delete(R).where(and(inStore, inArray(R.key, keys)));
+        for (const keys of chunks(deletes)) await tx.delete(R).where(and(ref, inArray(R.key, keys)));
       for (const values of chunks(puts)) {
         await tx
           .insert(R)
           .values(values)
           .onConflictDoUpdate({
             target: [R.dbName, R.storeName, R.key],
-            set: { value: sql`excluded.value` },
+            set: { value: sql`excluded.value`, lastUsedAt: sql`excluded.last_used_at` },
           });
       }
       rows += writes.length;
     }
+    for (const u of changes.used ?? [])
+      for (const keys of chunks(u.keys))
+        await tx
+          .update(R)
+          .set({ lastUsedAt: sql`now()` })
+          .where(and(inStore(u), inArray(R.key, keys)));
   });
   return rows;
 }

@@ -1,0 +1,2 @@
+ALTER TABLE "crypto_store_records" ADD COLUMN "last_used_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
+CREATE INDEX "crypto_store_records_last_used" ON "crypto_store_records" USING btree ("db_name","store_name","last_used_at");
