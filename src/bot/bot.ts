@@ -52,6 +52,8 @@ export interface BotOptions {
   fence?: Fence;
   /** Bounds on messages waiting for their key (default PENDING_LIMITS). */
   pending?: PendingLimits;
+  /** Benchmarks and tests: the homeserver behind another fetch (default: the global one). */
+  fetchImpl?: typeof fetch;
   /** Tests only: one digest pass at start-up as if the clock read this (TEARLINE_TEST_RUN_DIGESTS_AT). */
   runDigestsAt?: Date | undefined;
 }
@@ -102,7 +104,7 @@ export class Bot {
     const log = o.log;
     const now = o.now ?? (() => new Date());
     const startedAt = now();
-    const api = new MatrixApi({ baseUrl: o.homeserverUrl, log, maxAttempts: 0 });
+    const api = new MatrixApi({ baseUrl: o.homeserverUrl, log, maxAttempts: 0, fetchImpl: o.fetchImpl });
     const { session, fresh } = await establishSession({
       api,
       store: {
