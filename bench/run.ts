@@ -7,6 +7,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fanoutFailedSection, fanoutSection, measureFanout } from "./alerts.ts";
 import { Cleanup } from "./cleanup.ts";
+import { cpuRows, measureCpu } from "./cpu.ts";
+import { flushRows, measurePipeline, pipelineRows } from "./pipeline.ts";
 import { benchFlush } from "./cryptoStore.ts";
 import { benchDigest } from "./digest.ts";
 import { keysRows, keysSizes, measureKeys } from "./keys/measure.ts";
@@ -23,7 +25,51 @@ const say = (s: string): void => {
   process.stderr.write(`[bench] ${s}\n`);
 };
 
+/** `--only cpu,flush`: just those sections, printed, BENCHMARKS.md left alone. */
+function onlyArg(argv: string[]): Set<string> | undefined {
+  const i = argv.indexOf("--only");
+  const list = i >= 0 ? argv[i + 1] : undefined;
+  return list ? new Set(list.split(",")) : undefined;
+}
+
+const CPU_BURST = 200;
+const PIPELINE = { commands: 10_000, sequential: 300, statusEvery: 10 };
+
+async function only(names: Set<string>): Promise<Section[]> {
+  const sections: Section[] = [];
+  if (names.has("pipeline")) {
+    const commands = Number(process.env.BENCH_PIPELINE_N ?? PIPELINE.commands);
+    const r = await measurePipeline(say, { ...PIPELINE, commands });
+    sections.push({
+      title: "Pipeline, homeserver cut at the HTTP client (in-process)",
+      rows: pipelineRows(r),
+    });
+    sections.push({ title: "Crypto store flushes in the pipeline burst", rows: flushRows(r) });
+  }
+  const cleanup = new Cleanup();
+  cleanup.onSignals(say);
+  try {
+    if (names.has("cpu")) {
+      const r = await measureCpu(cleanup, say, { n: CPU_BURST, profileDir: process.env.BENCH_CPU_PROFILE });
+      sections.push({ title: "Bot CPU per command (through Synapse)", rows: cpuRows(r) });
+    }
+  } finally {
+    await cleanup.run(say);
+  }
+  if (names.has("flush"))
+    sections.push({ title: "Crypto store flush (in-process, PostgreSQL)", rows: await benchFlush() });
+  return sections;
+}
+
 async function main(): Promise<void> {
+  const names = onlyArg(process.argv.slice(2));
+  if (names) {
+    for (const s of await only(names)) {
+      process.stdout.write(`\n## ${s.title}\n`);
+      for (const r of s.rows) process.stdout.write(`| ${r.metric} | ${r.value} | ${r.how} |\n`);
+    }
+    return;
+  }
   const started = performance.now();
   const date = new Date();
   const loadAtStart = load1();
@@ -89,7 +135,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(process.exitCode ?? 0),
   (err: unknown) => {
-    say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : JSON.stringify(err)}`);
     process.exit(1);
   },
 );

@@ -57,6 +57,8 @@ export interface BotOptions {
   fence?: Fence;
   /** Bounds on messages waiting for their key (default PENDING_LIMITS). */
   pending?: PendingLimits;
+  /** Benchmarks and tests: the homeserver behind another fetch (default: the global one). */
+  fetchImpl?: typeof fetch;
   /** Tests only: one digest pass at start-up as if the clock read this (TEARLINE_TEST_RUN_DIGESTS_AT). */
   runDigestsAt?: Date | undefined;
   /** Where commands, relays, decryption failures and crypto-store flushes are counted. */
@@ -66,7 +68,8 @@ export interface BotOptions {
 /** The persistence, with each write's duration told to the metrics (a flush is one write). */
 function timedPersistence(p: CryptoStorePersistence, metrics: BotMetrics): CryptoStorePersistence {
   return {
-    load: () => p.load(),
+    load: (opts, onSchemas, onBatch) => p.load(opts, onSchemas, onBatch),
+    fetch: (ref, keys) => p.fetch(ref, keys),
     write: async (changes) => {
       const started = performance.now();
       const rows = await p.write(changes);
@@ -125,7 +128,7 @@ export class Bot {
     const log = o.log;
     const now = o.now ?? (() => new Date());
     const startedAt = now();
-    const api = new MatrixApi({ baseUrl: o.homeserverUrl, log, maxAttempts: 0 });
+    const api = new MatrixApi({ baseUrl: o.homeserverUrl, log, maxAttempts: 0, fetchImpl: o.fetchImpl });
     const { session, fresh } = await establishSession({
       api,
       store: {

@@ -92,6 +92,14 @@ const CLAIM_CHUNK = 50;
 export class CryptoEngine {
   private readonly machineLock = new Mutex();
   private readonly roomLocks = new KeyedMutex();
+  /** The one-time key counts (and fallback key types) last fed to the machine. */
+  private fedKeyCounts: string | undefined;
+  /** Users passed to updateTrackedUsers since start. */
+  private readonly tracked = new Set<string>();
+  /** Bumped whenever what the machine knows of devices may have changed. */
+  private deviceEpoch = 0;
+  /** Per room: the epoch and members for which getMissingSessions found nothing to claim. */
+  private readonly complete = new Map<string, string>();
 
   private constructor(
     readonly machine: OlmMachine,
@@ -137,27 +145,44 @@ export class CryptoEngine {
     return b64;
   }
 
-  /** Feed one /sync's crypto parts to the machine, then send what it wants sent. */
+  /**
+   * Feed one /sync's crypto parts to the machine, then send what it wants sent. A sync with no
+   * to-device events, no device-list changes and the same key counts as the last one fed tells the
+   * machine nothing, and is not fed: each `receiveSyncChanges` re-reads the whole Olm account from
+   * its pickle (re-deriving the public key of every unpublished one-time key, curve25519 work) and
+   * writes it back, which was most of the bot's crypto CPU per command (a command's reply and
+   * reaction come back as syncs of their own).
+   */
   async receiveSync(sync: SyncResponse): Promise<void> {
     await this.machineLock.run(async () => {
-      const toDevice = JSON.stringify(sync.to_device?.events ?? []);
-      const lists = new DeviceLists(
-        this.userIds(sync.device_lists?.changed ?? []),
-        this.userIds(sync.device_lists?.left ?? []),
-      );
-      const counts = new Map(Object.entries(sync.device_one_time_keys_count ?? {}));
+      const events = sync.to_device?.events ?? [];
+      const changed = sync.device_lists?.changed ?? [];
+      const left = sync.device_lists?.left ?? [];
       const fallback =
         sync.device_unused_fallback_key_types ?? sync["org.matrix.msc2732.device_unused_fallback_key_types"];
+      const keyCounts = keyCountsOf(sync.device_one_time_keys_count, fallback);
+      const news = events.length > 0 || changed.length > 0 || left.length > 0;
+      if (!news && keyCounts === this.fedKeyCounts) return;
+      const lists = new DeviceLists(this.userIds(changed), this.userIds(left));
+      const counts = new Map(Object.entries(sync.device_one_time_keys_count ?? {}));
       const processed = await this.machine.receiveSyncChanges(
-        toDevice,
+        JSON.stringify(events),
         lists,
         counts,
         fallback ? new Set(fallback) : undefined,
       );
       for (const p of processed) p.free();
+      this.fedKeyCounts = keyCounts;
+      // New or changed devices, or an Olm message (which may mark a session wedged): check sessions again.
+      if (news) this.devicesChanged();
       await this.store.flush();
     });
     await this.sendOutgoingRequests();
+  }
+
+  /** Something about the devices the machine knows changed: per-room "nothing missing" is stale. */
+  private devicesChanged(): void {
+    this.deviceEpoch++;
   }
 
   /** Send every queued outgoing request and report each response back to the machine. */
@@ -196,14 +221,21 @@ export class CryptoEngine {
         response = {};
     }
     if (req.id) await this.machine.markRequestAsSent(req.id, req.type, JSON.stringify(response));
+    if (req.type === RequestType.KeysQuery) this.devicesChanged();
     await this.store.flush();
   }
 
-  /** Tell the machine about users whose devices it must know (room members). */
+  /**
+   * Tell the machine about users whose devices it must know (room members). Users already told in
+   * this process are skipped: the machine keeps them tracked (in its store) until told otherwise,
+   * and device-list changes reach it through sync.
+   */
   async trackUsers(userIds: string[]): Promise<void> {
-    const ids = this.userIds(userIds);
+    const ids = this.userIds(userIds.filter((u) => !this.tracked.has(u)));
     if (ids.length === 0) return;
+    const names = ids.map((u) => u.toString());
     await this.machine.updateTrackedUsers(ids);
+    for (const n of names) this.tracked.add(n);
   }
 
   /**
@@ -240,11 +272,7 @@ export class CryptoEngine {
       });
       await this.trackUsers(members);
       await this.sendOutgoingRequests();
-      for (let i = 0; i < members.length; i += CLAIM_CHUNK) {
-        const chunk = members.slice(i, i + CLAIM_CHUNK).map((u) => new UserId(u));
-        const claim = await this.machine.getMissingSessions(chunk);
-        if (claim) await this.machineLock.run(() => this.sendRequest(claim));
-      }
+      await this.claimMissingSessions(roomId, members);
       const settings = new EncryptionSettings();
       settings.historyVisibility = toHistoryVisibility(historyVisibility);
       settings.sharingStrategy = this.trust.onlyCrossSigned
@@ -267,6 +295,28 @@ export class CryptoEngine {
         room.free();
       }
     });
+  }
+
+  /**
+   * Claims one-time keys for members' devices that have no Olm session yet. Once the machine said
+   * nothing is missing for exactly these members, the answer holds until a device changes (a keys
+   * query answered, a device-list change or to-device message in sync): until then it is not asked.
+   */
+  private async claimMissingSessions(roomId: string, members: string[]): Promise<void> {
+    const epoch = this.deviceEpoch;
+    const key = `${epoch}\u0000${members.join("\u0000")}`;
+    if (this.complete.get(roomId) === key) return;
+    let claimed = false;
+    for (let i = 0; i < members.length; i += CLAIM_CHUNK) {
+      const chunk = members.slice(i, i + CLAIM_CHUNK).map((u) => new UserId(u));
+      const claim = await this.machine.getMissingSessions(chunk);
+      if (claim) {
+        claimed = true;
+        await this.machineLock.run(() => this.sendRequest(claim));
+      }
+    }
+    // After a claim, ask again next time (a device may have had no key to claim).
+    if (!claimed && epoch === this.deviceEpoch) this.complete.set(roomId, key);
   }
 
   /**
@@ -379,6 +429,12 @@ export class CryptoEngine {
   close(): void {
     this.machine.close();
   }
+}
+
+/** A canonical string of the one-time key counts and unused fallback key types (order-free). */
+function keyCountsOf(counts: Record<string, number> | undefined, fallback: string[] | undefined): string {
+  const c = Object.entries(counts ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([c, fallback ? [...fallback].sort() : null]);
 }
 
 /** Longest user id the spec allows (bytes; ids are ASCII in practice). */

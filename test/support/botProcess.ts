@@ -41,6 +41,8 @@ export interface BotProcessOptions {
   config: Record<string, unknown>;
   env?: Record<string, string>;
   passphrase?: string;
+  /** Extra node flags before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
 }
 
 export class BotProcess {
@@ -63,7 +65,7 @@ export class BotProcess {
     const dir = mkdtempSync(join(tmpdir(), "tearline-bot-"));
     const configPath = join(dir, "tearline.yaml");
     writeFileSync(configPath, stringify(o.config));
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "run"], {
+    const child = spawn(process.execPath, [...(o.nodeArgs ?? []), "--import", "tsx", "src/main.ts", "run"], {
       cwd: repoRoot,
       stdio: ["ignore", "pipe", "pipe"],
       env: {

@@ -1,0 +1,109 @@
+/**
+ * Benchmark 7: the bot's own CPU per `!sight`, end to end through Synapse. CPU seconds of the bot's
+ * process (/proc/<pid>/stat utime + stime) over a burst, minus what the same process burns idle
+ * (its long-poll and timers) over as long. `BENCH_CPU_PROFILE=<dir>` also writes a V8 CPU profile
+ * of the bot (`--cpu-prof`), written when it exits.
+ */
+import { readFile } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+import { BotProcess, registerBot, rosterConfig } from "../test/support/botProcess.ts";
+import { createTestDatabase } from "../test/support/database.ts";
+import { startHomeserver } from "../test/support/homeserver.ts";
+import { Officer } from "../test/support/officer.ts";
+import type { Cleanup } from "./cleanup.ts";
+import { burst, type Chat, now, roundTrip } from "./latency.ts";
+import { ms, type Row } from "./report.ts";
+
+/** Kernel clock ticks per second (`getconf CLK_TCK`; 100 on every Linux we run on). */
+const TICKS_PER_S = 100;
+const IDLE_WINDOW_MS = 5_000;
+
+export const SIGHT =
+  '!sight vessel 12.51,-79.17 "GO FAST 1" time=280714ZNOV26 course=045 speed=32kt -- two outboards';
+
+/** CPU ms the process has used so far (user + system), from /proc/<pid>/stat. */
+export async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces) start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return ((utime + stime) * 1000) / TICKS_PER_S;
+}
+
+export interface CpuResult {
+  n: number;
+  burstMs: number;
+  burstCpuMs: number;
+  idleCpuPerS: number;
+  perCommandMs: number;
+}
+
+export async function measureCpu(
+  cleanup: Cleanup,
+  say: (s: string) => void,
+  opts: { n: number; profileDir?: string | undefined },
+): Promise<CpuResult> {
+  const hs = await startHomeserver();
+  cleanup.add("stop synapse", () => hs.stop());
+  const db = await createTestDatabase("benchcpu");
+  cleanup.add("drop database", () => db.drop());
+  const account = await registerBot(hs);
+  const officer = await Officer.create(hs);
+  cleanup.add("stop officer", () => officer.stop());
+  const env: Record<string, string> = { TEARLINE_LOG_LEVEL: "info" };
+  const bot = BotProcess.start({
+    homeserverUrl: hs.url,
+    databaseUrl: db.url,
+    account,
+    config: rosterConfig([officer.userId]),
+    env,
+    nodeArgs: opts.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${opts.profileDir}`] : [],
+  });
+  cleanup.add("stop bot", () => bot.stop());
+  await bot.ready();
+  const pid = bot.child.pid;
+  if (pid === undefined) throw new Error("bot has no pid");
+  const room = await officer.createRoom({ encrypted: true, invite: [account.userId] });
+  await officer.waitForMembership(room, account.userId, "join");
+  const chat: Chat = { officer, room, bot: account.userId };
+  // Warm up: first room key, sessions, JIT.
+  for (let i = 0; i < 5; i++) await roundTrip(chat, SIGHT);
+
+  const idleFrom = await cpuMs(pid);
+  const idleAt = now();
+  await sleep(IDLE_WINDOW_MS);
+  const idleCpuPerS = ((await cpuMs(pid)) - idleFrom) / ((now() - idleAt) / 1000);
+
+  const before = await cpuMs(pid);
+  const t = now();
+  const b = await burst(chat, opts.n, SIGHT, 600_000);
+  const burstMs = now() - t;
+  const burstCpuMs = (await cpuMs(pid)) - before;
+  const perCommandMs = (burstCpuMs - (idleCpuPerS * burstMs) / 1000) / opts.n;
+  say(
+    `cpu: ${opts.n} × !sight in ${ms(b.allReactionsMs)}: bot ${ms(burstCpuMs)} CPU → ${perCommandMs.toFixed(2)} ms each`,
+  );
+  await bot.stop();
+  return { n: opts.n, burstMs, burstCpuMs, idleCpuPerS, perCommandMs };
+}
+
+export function cpuRows(r: CpuResult): Row[] {
+  return [
+    {
+      metric: "bot CPU per `!sight` (goal ≤ 3 ms)",
+      value: `${r.perCommandMs.toFixed(2)} ms`,
+      how: `burst of ${r.n} through Synapse; /proc/<pid>/stat utime+stime, idle subtracted`,
+    },
+    {
+      metric: "bot CPU over the burst",
+      value: ms(r.burstCpuMs),
+      how: `wall ${ms(r.burstMs)} (reply and ✅ each)`,
+    },
+    {
+      metric: "bot CPU idle",
+      value: `${r.idleCpuPerS.toFixed(1)} ms/s`,
+      how: `${IDLE_WINDOW_MS / 1000} s window after warm-up`,
+    },
+  ];
+}
