@@ -16,7 +16,10 @@ export class Cleanup {
           log(`cleanup: ${step.name} failed: ${err instanceof Error ? err.message : String(err)}`);
         }
       }
-    })();
+    })().finally(() => {
+      // Done: steps added from now on (a later part of the benchmark) get a run of their own.
+      this.running = undefined;
+    });
     return this.running;
   }
 

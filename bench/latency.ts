@@ -76,6 +76,10 @@ export async function sequential(c: Chat, n: number, body = "!status"): Promise<
 
 export interface Burst {
   n: number;
+  /** The commands' event ids, in the order they were sent. */
+  ids: string[];
+  /** Epoch ms the first send started; the other times are relative to it. */
+  startedAt: number;
   /** All n PUTs acknowledged. */
   sentMs: number;
   firstReplyMs: number;
@@ -115,6 +119,8 @@ export async function burst(c: Chat, n: number, body = "!status", timeoutMs = 15
   const replies = since(replyAt);
   return {
     n,
+    ids,
+    startedAt: start,
     sentMs,
     firstReplyMs: Math.min(...replies),
     allRepliesMs: Math.max(...replies),

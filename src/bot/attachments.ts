@@ -145,8 +145,20 @@ export class AttachingSender implements Sender {
     txnId: string,
     opts: { plaintextOk: boolean },
   ): Promise<string> {
+    const deliver = await this.prepare(roomId, eventType, content, txnId, opts);
+    return deliver();
+  }
+
+  async prepare(
+    roomId: string,
+    eventType: string,
+    content: Record<string, unknown>,
+    txnId: string,
+    opts: { plaintextOk: boolean },
+  ): Promise<() => Promise<string>> {
     const queued = content[ATTACHMENT_KEY];
     const real = queued === undefined ? content : await materialise(this.api, queued);
-    return this.inner.send(roomId, eventType, real, txnId, opts);
+    if (this.inner.prepare) return this.inner.prepare(roomId, eventType, real, txnId, opts);
+    return () => this.inner.send(roomId, eventType, real, txnId, opts);
   }
 }

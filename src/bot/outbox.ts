@@ -23,6 +23,29 @@ export interface Sender {
     txnId: string,
     opts: { plaintextOk: boolean },
   ): Promise<string>;
+  /**
+   * Optional: everything `send` does but the PUT (encryption, with the crypto store flushed),
+   * returning the PUT. The outbox then prepares a room's next row while the row before it is
+   * still being PUT; the PUTs themselves stay one at a time, in order.
+   */
+  prepare?(
+    roomId: string,
+    eventType: string,
+    content: Record<string, unknown>,
+    txnId: string,
+    opts: { plaintextOk: boolean },
+  ): Promise<() => Promise<string>>;
+}
+
+/** A row made ready to PUT, or why it could not be (reported when its turn comes). */
+type Prepared = { ok: true; deliver: () => Promise<string> } | { ok: false; err: unknown };
+
+type Outcome = "sent" | "failed" | { dropped: number };
+
+interface Next {
+  row: OutboxRow;
+  /** Undefined for a row that must wait until the one before it was sent (a reply by ref). */
+  prepared: Promise<Prepared> | undefined;
 }
 
 export interface OutboxOptions {
@@ -51,6 +74,8 @@ export interface DrainResult {
 }
 
 const DEFAULT_LANES = 8;
+/** Rows a lane sends before it lets a waiting room have its place (dueRoomHeads: longest waiting first). */
+const LANE_TURN = 20;
 const IDLE_POLL_MS = 2_000;
 const FAILURE_BACKOFF_MS = 1_000;
 export const LEFT_THE_ROOM = "left the room";
@@ -58,6 +83,8 @@ export const LEFT_THE_ROOM = "left the room";
 /**
  * Sends outbox rows, each room in its own lane: strictly in order within a room, rooms side by
  * side (a bounded number at once), so a room whose head keeps failing holds back only itself.
+ * Within a lane the next row is encrypted while the row before it is being PUT, so the homeserver
+ * is not left waiting on the bot's crypto and database work between two messages of a room.
  * Transient failures (network, 429, 5xx) are retried inside the HTTP layer; a refusal (4xx) is
  * recorded on the row and retried with backoff, then left for the operator with its error.
  */
@@ -90,23 +117,26 @@ export class OutboxSender {
   }
 
   /**
-   * Sends what is due now. Each room with a due head gets one lane for this pass, which sends its
-   * rows one after the other until the room is empty, a row fails (recorded with its backoff; the
-   * room waits for a later pass) or the room is found left (its rows dropped). A lane that ends
-   * frees its place for the next waiting room. Returns once no lane is left.
+   * Sends what is due now. Each room with a due head gets a lane, which sends its rows one after
+   * the other until the room is empty, a row fails (recorded with its backoff: the room is not due
+   * again before it), the room is found left (its rows dropped) or it has had its turn. A lane
+   * that ends frees its place for the next waiting room — the same room again if it got more
+   * rows meanwhile. Returns once no lane is left.
    */
   async drain(): Promise<DrainResult> {
     const tally: DrainResult = { sent: 0, failed: 0, dropped: 0 };
-    // A room gets one lane per pass: a head read while its lane was running may be stale.
-    const seen = new Set<string>();
     const lanes = new Map<string, Promise<void>>();
     let error: unknown;
     try {
       for (;;) {
         if (!this.stopped && lanes.size < this.lanes) {
-          const heads = await dueRoomHeads(this.o.db, { except: [...seen], limit: this.lanes - lanes.size });
+          // Rooms with a running lane are left out: a head read while its lane runs may be stale.
+          // A lane's writes are committed before it leaves `lanes`, so a later read is not.
+          const heads = await dueRoomHeads(this.o.db, {
+            except: [...lanes.keys()],
+            limit: this.lanes - lanes.size,
+          });
           for (const head of heads) {
-            seen.add(head.roomId);
             const lane = this.runLane(head, tally)
               .catch((err: unknown) => {
                 error ??= err;
@@ -131,25 +161,66 @@ export class OutboxSender {
 
   private async runLane(first: OutboxRow, tally: DrainResult): Promise<void> {
     let row: OutboxRow | undefined = first;
-    while (row && !this.stopped) {
-      const outcome = await this.sendOne(row);
-      if (outcome !== "sent") {
-        if (outcome === "failed") tally.failed++;
-        else tally.dropped += outcome.dropped;
-        return;
+    let prepared: Promise<Prepared> | undefined = this.prepare(first);
+    let next: Next | undefined;
+    try {
+      for (let turn = 1; row && !this.stopped; turn++) {
+        const ready = await (prepared ?? this.prepare(row));
+        const current: OutboxRow = row;
+        // While this row is PUT, find the next one and encrypt it: its PUT still waits for this one.
+        const ahead = turn < LANE_TURN ? this.lookAhead(current) : Promise.resolve(undefined);
+        let outcome: Outcome;
+        try {
+          outcome = await this.sendOne(current, ready);
+        } finally {
+          next = await ahead;
+        }
+        if (outcome !== "sent") {
+          if (outcome === "failed") tally.failed++;
+          else tally.dropped += outcome.dropped;
+          return;
+        }
+        tally.sent++;
+        row = next?.row;
+        prepared = next?.prepared;
+        next = undefined;
       }
-      tally.sent++;
-      row = await dueRoomHead(this.o.db, row.roomId);
+    } finally {
+      // A row prepared for nothing (this one failed, the lane stopped) is never PUT; its
+      // encryption is not left running past the lane, which may be the room's next lane's.
+      await next?.prepared;
+      await prepared;
     }
   }
 
-  private async sendOne(row: OutboxRow): Promise<"sent" | "failed" | { dropped: number }> {
-    let eventId: string;
+  /** The room's row after `row`, being prepared unless it needs `row`'s event id first. */
+  private async lookAhead(row: OutboxRow): Promise<Next | undefined> {
+    const next = await dueRoomHead(this.o.db, row.roomId, row.id);
+    if (!next) return undefined;
+    return { row: next, prepared: next.replyToRef === null ? this.prepare(next) : undefined };
+  }
+
+  /** Everything but the PUT; never rejects (a failure is the row's, reported at its turn). */
+  private async prepare(row: OutboxRow): Promise<Prepared> {
     try {
       const content = await this.withReplyTo(row);
-      eventId = await this.o.sender.send(row.roomId, row.eventType, content, `${this.o.txnPrefix}${row.id}`, {
-        plaintextOk: row.plaintextOk,
-      });
+      const txnId = `${this.o.txnPrefix}${row.id}`;
+      const opts = { plaintextOk: row.plaintextOk };
+      const { sender } = this.o;
+      const deliver = sender.prepare
+        ? await sender.prepare(row.roomId, row.eventType, content, txnId, opts)
+        : () => sender.send(row.roomId, row.eventType, content, txnId, opts);
+      return { ok: true, deliver };
+    } catch (err) {
+      return { ok: false, err };
+    }
+  }
+
+  private async sendOne(row: OutboxRow, ready: Prepared): Promise<Outcome> {
+    let eventId: string;
+    try {
+      if (!ready.ok) throw ready.err;
+      eventId = await ready.deliver();
     } catch (err) {
       const refused = err instanceof MatrixError;
       if (

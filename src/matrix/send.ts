@@ -25,15 +25,30 @@ export class RoomSender {
     txnId: string,
     opts: { plaintextOk: boolean },
   ): Promise<string> {
+    const deliver = await this.prepare(roomId, eventType, content, txnId, opts);
+    return deliver();
+  }
+
+  /**
+   * Everything but the PUT: the room's encryption (keys shared, the event encrypted, the crypto
+   * store flushed, so the write-ahead rule holds whenever the PUT happens). Returns the PUT.
+   */
+  async prepare(
+    roomId: string,
+    eventType: string,
+    content: Record<string, unknown>,
+    txnId: string,
+    opts: { plaintextOk: boolean },
+  ): Promise<() => Promise<string>> {
     if (!(await this.rooms.isEncrypted(roomId))) {
       if (!opts.plaintextOk) throw new PlaintextRefused(roomId);
-      return (await this.api.send(roomId, eventType, txnId, content)).event_id;
+      return async () => (await this.api.send(roomId, eventType, txnId, content)).event_id;
     }
     const [members, hv] = await Promise.all([
       this.rooms.recipients(roomId),
       this.rooms.historyVisibility(roomId),
     ]);
     const encrypted = await this.crypto.encrypt(roomId, eventType, content, members, hv);
-    return (await this.api.send(roomId, "m.room.encrypted", txnId, encrypted)).event_id;
+    return async () => (await this.api.send(roomId, "m.room.encrypted", txnId, encrypted)).event_id;
   }
 }

@@ -14,6 +14,7 @@ import {
   type MatrixClient,
   type MatrixEvent,
   MatrixEventEvent,
+  MatrixScheduler,
   MsgType,
   Preset,
   RelationType,
@@ -42,6 +43,14 @@ export interface ReceivedEvent {
   thread?: string; // the thread root, when content["m.relates_to"].rel_type is m.thread
 }
 
+export interface OfficerOptions {
+  /**
+   * One send queue per room instead of the SDK's default single queue for every message of every
+   * room (MatrixScheduler.QUEUE_MESSAGES): rooms send side by side, each still in order.
+   */
+  sendQueuePerRoom?: boolean;
+}
+
 export type EventPredicate = (ev: ReceivedEvent) => boolean;
 
 const debug = Boolean(process.env.DEBUG_OFFICER);
@@ -62,7 +71,7 @@ if (!debug && hasFn(sdkLogger, "rebuild")) {
  * initRustCrypto turns the wasm's tracing on at DEBUG (thousands of lines). On the SDK's own wasm
  * instance (its nested copy, not ours), make every turnOn() lower the level to ERROR first.
  */
-const quietRustTracing: Promise<void> = (async () => {
+export const quietRustTracing: Promise<void> = (async () => {
   if (debug) return;
   const sdkEntry = createRequire(import.meta.url).resolve("matrix-js-sdk");
   const wasmCjs = createRequire(sdkEntry).resolve("@matrix-org/matrix-sdk-crypto-wasm"); // <pkg>/node.cjs
@@ -96,13 +105,22 @@ export class Officer {
   ) {}
 
   /** Registers a fresh user and logs in a fresh device for it. */
-  static async create(hs: HomeserverInfo, localpart = uniqueName("officer")): Promise<Officer> {
+  static async create(
+    hs: HomeserverInfo,
+    localpart = uniqueName("officer"),
+    opts: OfficerOptions = {},
+  ): Promise<Officer> {
     const user = await registerUser(hs, localpart);
-    return Officer.login(hs, user.userId, user.password);
+    return Officer.login(hs, user.userId, user.password, opts);
   }
 
   /** Logs in a new device of an existing user (password login), with crypto, synced. */
-  static async login(hs: HomeserverInfo, user: string, password: string): Promise<Officer> {
+  static async login(
+    hs: HomeserverInfo,
+    user: string,
+    password: string,
+    opts: OfficerOptions = {},
+  ): Promise<Officer> {
     const res = await createClient({ baseUrl: hs.url }).loginRequest({
       type: "m.login.password",
       identifier: { type: "m.id.user", user },
@@ -114,6 +132,14 @@ export class Officer {
       userId: res.user_id,
       deviceId: res.device_id,
       accessToken: res.access_token,
+      ...(opts.sendQueuePerRoom
+        ? {
+            scheduler: new MatrixScheduler(
+              MatrixScheduler.RETRY_BACKOFF_RATELIMIT,
+              (ev) => ev.getRoomId() ?? null,
+            ),
+          }
+        : {}),
     });
     const officer = new Officer(client, res.user_id, res.device_id, password);
     await quietRustTracing;

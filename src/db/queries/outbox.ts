@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lt, notInArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, lt, notInArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.ts";
 import { outbox } from "../schema/events.ts";
 
@@ -59,12 +59,19 @@ export async function dueRoomHeads(
     .limit(opts.limit);
 }
 
-/** One room's head if it is due now; undefined when the room has nothing (due) to send. */
-export async function dueRoomHead(db: DbOrTx, roomId: string): Promise<OutboxRow | undefined> {
+/**
+ * One room's head if it is due now; undefined when the room has nothing (due) to send. With
+ * `after`, the oldest pending row behind that one (what follows it once it is sent).
+ */
+export async function dueRoomHead(
+  db: DbOrTx,
+  roomId: string,
+  after?: number,
+): Promise<OutboxRow | undefined> {
   const rows = await db
     .select(rowColumns)
     .from(outbox)
-    .where(and(pending(), eq(outbox.roomId, roomId)))
+    .where(and(pending(), eq(outbox.roomId, roomId), after === undefined ? undefined : gt(outbox.id, after)))
     .orderBy(asc(outbox.id))
     .limit(1);
   const head = rows[0];

@@ -1,0 +1,199 @@
+/**
+ * The outbox's lanes with a sender that prepares (encrypts) apart from its PUT: the next row of a
+ * room is prepared while the row before it is PUT, the PUTs stay one at a time and in order, and
+ * a room whose lane ended gets a new one as soon as it has work, whatever other rooms are doing.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { noFaults } from "../../src/bot/faults.ts";
+import { type OutboxOptions, OutboxSender, type Sender } from "../../src/bot/outbox.ts";
+import { enqueue } from "../../src/db/queries/events.ts";
+import { createLogger } from "../../src/log.ts";
+import { MatrixError } from "../../src/matrix/http.ts";
+import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+
+const A = "!a:x";
+const B = "!b:x";
+const msg = (roomId: string, body: string) => ({ roomId, eventType: "m.room.message", content: { body } });
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+/** Resolves when `check` holds, re-checked whenever `notify` is called; bounded so a bug fails, not hangs. */
+function waiter() {
+  const checks = new Set<() => void>();
+  return {
+    notify: () => {
+      for (const c of [...checks]) c();
+    },
+    until: (what: string, check: () => boolean, timeoutMs = 10_000) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`never happened: ${what}`)), timeoutMs);
+        const c = () => {
+          if (!check()) return;
+          clearTimeout(timer);
+          checks.delete(c);
+          resolve();
+        };
+        checks.add(c);
+        c();
+      }),
+  };
+}
+
+describe("the outbox's lanes, with a sender that prepares apart from its PUT", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase("outbox_pipeline");
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+  beforeEach(async () => {
+    await db.sql`truncate outbox, audit_log, bot_state restart identity`;
+  });
+  const log = createLogger("error", {}, () => {});
+  const outboxWith = (sender: Sender, o: Partial<OutboxOptions> = {}) =>
+    new OutboxSender({
+      db: db.db,
+      sender,
+      log,
+      txnPrefix: "tl-",
+      faults: noFaults,
+      isJoined: () => true,
+      ...o,
+    });
+
+  /** Logs `prepare <body>`, `put <body>` and `done <body>`; a PUT waits while its body is held. */
+  function steppedSender() {
+    const steps: string[] = [];
+    const held = new Map<string, () => Promise<void>>();
+    const w = waiter();
+    const note = (s: string) => {
+      steps.push(s);
+      w.notify();
+    };
+    let putting = 0;
+    let maxPutting = 0;
+    const sender: Sender = {
+      send: () => Promise.reject(new Error("prepare is used")),
+      async prepare(_room, _type, content) {
+        const body = String(content.body);
+        note(`prepare ${body}`);
+        return async () => {
+          putting++;
+          maxPutting = Math.max(maxPutting, putting);
+          note(`put ${body}`);
+          await held.get(body)?.();
+          putting--;
+          note(`done ${body}`);
+          return `$${body}`;
+        };
+      },
+    };
+    return { sender, steps, held, until: w.until, maxPutting: () => maxPutting };
+  }
+
+  it("prepares a room's next row while the row before it is PUT, and PUTs them one at a time, in order", async () => {
+    await enqueue(db.db, [msg(A, "a1"), msg(A, "a2"), msg(A, "a3")]);
+    const s = steppedSender();
+    const a1 = deferred();
+    s.held.set("a1", () => a1.promise);
+    const draining = outboxWith(s.sender).drain();
+    // a1's PUT is held: a2 gets encrypted meanwhile, but its PUT waits for a1's.
+    await s.until("a2 prepared", () => s.steps.includes("prepare a2"));
+    expect(s.steps).toEqual(["prepare a1", "put a1", "prepare a2"]);
+    a1.resolve();
+    expect(await draining).toEqual({ sent: 3, failed: 0, dropped: 0 });
+    const puts = s.steps.filter((x) => x.startsWith("put"));
+    expect(puts).toEqual(["put a1", "put a2", "put a3"]);
+    expect(s.maxPutting()).toBe(1);
+    expect(s.steps.indexOf("put a2")).toBeGreaterThan(s.steps.indexOf("done a1"));
+    const sent = await db.sql<{ body: string; ev: string }[]>`
+      select content->>'body' as body, sent_event_id as ev from outbox order by id`;
+    expect([...sent]).toEqual([
+      { body: "a1", ev: "$a1" },
+      { body: "a2", ev: "$a2" },
+      { body: "a3", ev: "$a3" },
+    ]);
+  });
+
+  it("never PUTs a row prepared behind a row that failed, and sends it in order later", async () => {
+    await enqueue(db.db, [msg(A, "a1"), msg(A, "a2")]);
+    const steps: string[] = [];
+    let refuse = true;
+    const sender: Sender = {
+      send: () => Promise.reject(new Error("prepare is used")),
+      async prepare(_room, _type, content) {
+        const body = String(content.body);
+        steps.push(`prepare ${body}`);
+        return async () => {
+          if (body === "a1" && refuse) {
+            // Not before a2 was prepared behind it, so the failure leaves a prepared row behind.
+            for (let i = 0; i < 400 && !steps.includes("prepare a2"); i++) await sleep(5);
+            throw new MatrixError(500, "M_UNKNOWN", "internal error", "/send");
+          }
+          steps.push(`put ${body}`);
+          return `$${body}`;
+        };
+      },
+    };
+    const outbox = outboxWith(sender);
+    expect(await outbox.drain()).toEqual({ sent: 0, failed: 1, dropped: 0 });
+    expect(steps).toEqual(["prepare a1", "prepare a2"]);
+    refuse = false;
+    await db.sql`update outbox set next_attempt_at = now() - interval '1 second' where next_attempt_at is not null`;
+    expect(await outbox.drain()).toEqual({ sent: 2, failed: 0, dropped: 0 });
+    expect(steps.filter((x) => x.startsWith("put"))).toEqual(["put a1", "put a2"]);
+  });
+
+  it("prepares a reply by ref only once the row it replies to was sent", async () => {
+    await enqueue(db.db, [
+      { ...msg(A, "copy"), ref: "alert:1:to:a" },
+      { ...msg(A, "recall"), replyToRef: "alert:1:to:a" },
+    ]);
+    const s = steppedSender();
+    // The copy's PUT takes a while: time enough for a look-ahead to read the recall too early.
+    s.held.set("copy", () => sleep(200));
+    const contents: Record<string, unknown>[] = [];
+    const prepare = s.sender.prepare?.bind(s.sender);
+    const sender: Sender = {
+      send: s.sender.send,
+      prepare: (room, type, content, txn, opts) => {
+        contents.push(content);
+        if (!prepare) throw new Error("unreachable");
+        return prepare(room, type, content, txn, opts);
+      },
+    };
+    expect(await outboxWith(sender).drain()).toEqual({ sent: 2, failed: 0, dropped: 0 });
+    expect(s.steps.indexOf("prepare recall")).toBeGreaterThan(s.steps.indexOf("done copy"));
+    expect(contents[1]?.["m.relates_to"]).toEqual({ "m.in_reply_to": { event_id: "$copy" } });
+  });
+
+  it("gives a room whose lane ended a new one for its next row, while another room's PUT is still held", async () => {
+    await enqueue(db.db, [msg(B, "b1"), msg(A, "a1")]);
+    const s = steppedSender();
+    const b1 = deferred();
+    s.held.set("b1", () => b1.promise);
+    // a1's PUT ends after A's look-ahead found nothing more, so A's lane ends with it.
+    s.held.set("a1", () => sleep(100));
+    const outbox = outboxWith(s.sender);
+    const draining = outbox.drain();
+    await s.until("a1 sent", () => s.steps.includes("done a1"));
+    // a1 is marked sent right after its PUT; then A's lane is over.
+    const sentA1 = async () =>
+      (await db.sql`select 1 from outbox where id = 2 and sent_at is not null`).length === 1;
+    for (let i = 0; i < 500 && !(await sentA1()); i++) await sleep(10);
+    await enqueue(db.db, [msg(A, "a2")]);
+    outbox.kick();
+    await s.until("a2 sent while b1 is held", () => s.steps.includes("done a2"));
+    expect(s.steps).not.toContain("done b1");
+    b1.resolve();
+    expect(await draining).toEqual({ sent: 3, failed: 0, dropped: 0 });
+  });
+});
