@@ -10,7 +10,8 @@ import type { Level } from "../log.ts";
 import { USER_ID } from "./patterns.ts";
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const satisfies readonly Level[];
-export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
+/** Without DATABASE_URL, the embedded database (PGlite) keeps its files here. */
+export const DEFAULT_DATA_DIR = "./.tearline";
 export const DEFAULT_CONFIG_PATH = "./tearline.yaml";
 
 export interface TearlineEnv {
@@ -19,7 +20,9 @@ export interface TearlineEnv {
   password?: string;
   accessToken?: string;
   storePassphrase: string;
-  databaseUrl: string;
+  /** A PostgreSQL server; undefined: the embedded database in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
   configPath: string;
   logLevel: Level;
   deviceName?: string;
@@ -34,7 +37,7 @@ export interface TearlineEnv {
 }
 
 /** What every subcommand may use (`migrate`, `audit verify`, `check-config`); nothing in it is required. */
-export type BaseEnv = Pick<TearlineEnv, "databaseUrl" | "configPath" | "logLevel">;
+export type BaseEnv = Pick<TearlineEnv, "databaseUrl" | "dataDir" | "configPath" | "logLevel">;
 
 export type EnvResult = { ok: true; env: TearlineEnv } | { ok: false; errors: string[] };
 export type BaseEnvResult = { ok: true; env: BaseEnv } | { ok: false; errors: string[] };
@@ -47,6 +50,7 @@ const examples = {
   TEARLINE_STORE_PASSPHRASE: '"$(openssl rand -base64 32)"',
   TEARLINE_STORE_PASSPHRASE_FILE: "/run/secrets/tearline-store-passphrase",
   DATABASE_URL: "postgres://tearline@127.0.0.1:5432/tearline",
+  TEARLINE_DATA_DIR: "/var/lib/tearline",
   TEARLINE_CONFIG: "/etc/tearline/tearline.yaml",
   TEARLINE_LOG_LEVEL: "info",
   TEARLINE_DEVICE_NAME: "Tearline",
@@ -81,8 +85,12 @@ function isPostgresUrl(value: string): boolean {
 const BaseSchema = z.object({
   DATABASE_URL: z
     .string()
-    .refine(isPostgresUrl, { error: () => `DATABASE_URL is not a postgres:// URL; ${eg("DATABASE_URL")}` })
-    .default(DEFAULT_DATABASE_URL),
+    .refine(isPostgresUrl, {
+      error: () =>
+        `DATABASE_URL is not a postgres:// URL; ${eg("DATABASE_URL")} (or leave it unset for the embedded database)`,
+    })
+    .optional(),
+  TEARLINE_DATA_DIR: z.string().default(DEFAULT_DATA_DIR),
   TEARLINE_CONFIG: z.string().default(DEFAULT_CONFIG_PATH),
   TEARLINE_LOG_LEVEL: z
     .enum(LOG_LEVELS, {
@@ -202,6 +210,7 @@ export function readBaseEnv(env: NodeJS.ProcessEnv = process.env): BaseEnvResult
     ok: true,
     env: {
       databaseUrl: vars.DATABASE_URL,
+      dataDir: vars.TEARLINE_DATA_DIR,
       configPath: vars.TEARLINE_CONFIG,
       logLevel: vars.TEARLINE_LOG_LEVEL,
     },
@@ -229,6 +238,7 @@ export function readEnv(
       accessToken: vars.TEARLINE_ACCESS_TOKEN,
       storePassphrase: passphrase.value,
       databaseUrl: vars.DATABASE_URL,
+      dataDir: vars.TEARLINE_DATA_DIR,
       configPath: vars.TEARLINE_CONFIG,
       logLevel: vars.TEARLINE_LOG_LEVEL,
       deviceName: vars.TEARLINE_DEVICE_NAME,
