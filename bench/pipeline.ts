@@ -10,6 +10,7 @@ import postgres from "postgres";
 import * as schema from "../src/db/schema/index.ts";
 import { directoryFromConfig } from "../src/bot/configDirectory.ts";
 import { Bot } from "../src/bot/bot.ts";
+import type { PostgresDatabase } from "../src/db/client.ts";
 import { TearlineConfigSchema } from "../src/config/schema.ts";
 import { createLogger } from "../src/log.ts";
 import { createTestDatabase } from "../test/support/database.ts";
@@ -110,7 +111,15 @@ export async function measurePipeline(
   // The bot's own pool, counting statements (postgres.js `debug` sees every query it sends).
   const statements: string[] = [];
   const sql = postgres(db.url, { max: 5, onnotice: () => {}, debug: (_c, q) => statements.push(q) });
-  const database = { db: drizzle(sql, { schema }), sql, close: () => sql.end({ timeout: 5 }) };
+  const database: PostgresDatabase = {
+    engine: "postgres",
+    db: drizzle(sql, { schema }),
+    sql,
+    url: db.url,
+    description: "PostgreSQL (bench, counting statements)",
+    migrate: async () => {},
+    close: () => sql.end({ timeout: 5 }),
+  };
   const bot = await Bot.start({
     database,
     log,

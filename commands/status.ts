@@ -31,7 +31,11 @@ export default defineCommand({
       message: msg("status.version", { version: r.version, userId: user(r.userId) }, [
         msg("status.device", { deviceId: r.deviceId, fingerprint: formatFingerprint(r.fingerprint), signed }),
         msg("status.rooms", { rooms: r.joinedRooms, sync: ago(r.lastSyncAt, ctx.now) }),
-        msg("status.database", { database, backlog: r.outboxBacklog }),
+        msg("status.database", {
+          database,
+          engine: msg(r.databaseEngine === "pglite" ? "status.databaseEmbedded" : "status.databaseServer"),
+          backlog: r.outboxBacklog,
+        }),
         msg("status.up", { since: time(r.startedAt, ctx.now, "utc") }),
       ]),
     });

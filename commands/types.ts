@@ -34,6 +34,8 @@ export interface RuntimeInfo {
   joinedRooms: number;
   lastSyncAt: Date | undefined;
   databaseOk: boolean;
+  /** A PostgreSQL server, or the embedded PGlite (one process, no hot standby). */
+  databaseEngine: "postgres" | "pglite";
   outboxBacklog: number;
   startedAt: Date;
 }

@@ -1,11 +1,15 @@
 /**
  * `npm run demo [-- --keep]`: Tearline end to end on this machine, nothing to set up by hand.
- * Starts a local Synapse (the test harness: a cached virtualenv, no Docker), a fresh PostgreSQL
- * database, the bot as a child process and an officer ("Lt. Rojas", matrix-js-sdk with Rust
+ * Starts a local Synapse (the test harness: a cached virtualenv, no Docker), the bot as a child
+ * process on the embedded database (PGlite in a temp folder; a fresh PostgreSQL database instead
+ * when DATABASE_URL is set) and an officer ("Lt. Rojas", matrix-js-sdk with Rust
  * crypto), then plays a short conversation in an encrypted room and prints it as a transcript.
  * Without --keep everything is torn down at the end; with --keep it stays up for a Matrix client.
  */
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import postgres from "postgres";
 import { formatDtg } from "../src/domain/dtg.ts";
 import { BotProcess } from "../test/support/botProcess.ts";
@@ -14,6 +18,7 @@ import { registerUser, startHomeserver } from "../test/support/homeserver.ts";
 import { Officer, type ReceivedEvent } from "../test/support/officer.ts";
 
 const keep = process.argv.includes("--keep");
+const onServer = process.env.DATABASE_URL !== undefined && process.env.DATABASE_URL !== "";
 const OFFICER_NAME = "Lt. Rojas";
 const REPLY_TIMEOUT_MS = 45_000;
 
@@ -42,7 +47,7 @@ function cleanup(): Promise<void> {
 }
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
-    note(`${signal}: stopping the bot, the officer and Synapse, dropping the demo database…`);
+    note(`${signal}: stopping the bot, the officer and Synapse, removing the demo database…`);
     void cleanup().finally(() => process.exit(keep ? 0 : 130));
   });
 }
@@ -75,14 +80,29 @@ function reactionKey(e: ReceivedEvent, commandId: string): string | undefined {
   return r.event_id === commandId && typeof r.key === "string" ? r.key : undefined;
 }
 
+/** A fresh PostgreSQL database if DATABASE_URL is set, else an embedded one in a temp folder. */
+async function demoDatabase(): Promise<{ databaseUrl: string } | { dataDir: string }> {
+  if (onServer) {
+    await checkPostgres();
+    const db = await createTestDatabase("demo");
+    steps.push({ name: "drop the demo database", fn: () => db.drop() });
+    note(`PostgreSQL database ${db.name} created and migrated`);
+    return { databaseUrl: db.url };
+  }
+  const dataDir = join(mkdtempSync(join(tmpdir(), "tearline-demo-")), "data");
+  steps.push({
+    name: "remove the demo data",
+    fn: async () => rmSync(join(dataDir, ".."), { recursive: true }),
+  });
+  note(`embedded database (PGlite) in ${dataDir}; no PostgreSQL needed`);
+  return { dataDir };
+}
+
 async function main(): Promise<void> {
-  await checkPostgres();
+  const database = await demoDatabase();
   note("starting Synapse on 127.0.0.1 (the first run installs it into ~/.cache/tearline: a minute or two)");
   const hs = await startHomeserver({ log: note });
   steps.push({ name: "stop Synapse", fn: () => hs.stop() });
-  const db = await createTestDatabase("demo");
-  steps.push({ name: "drop the demo database", fn: () => db.drop() });
-  note(`database ${db.name} created and migrated`);
 
   const botUser = await registerUser(hs, "tearline");
   const password = `rojas-${randomBytes(4).toString("hex")}`;
@@ -98,7 +118,7 @@ async function main(): Promise<void> {
   };
   const bot = BotProcess.start({
     homeserverUrl: hs.url,
-    databaseUrl: db.url,
+    ...database,
     account: { userId: botUser.userId, password: botUser.password },
     config,
     passphrase: randomBytes(16).toString("hex"),
@@ -110,7 +130,9 @@ async function main(): Promise<void> {
     print(bot.lines.slice(-20).join("\n"));
     throw err;
   }
-  note("bot started (logged in, crypto store in PostgreSQL, first sync done)");
+  note(
+    `bot started (logged in, crypto store in the ${onServer ? "PostgreSQL" : "embedded"} database, first sync done)`,
+  );
 
   const room = await officer.createRoom({ encrypted: true, invite: [botUser.userId], name: "Tearline demo" });
   await officer.waitForMembership(room, botUser.userId, "join");
@@ -142,7 +164,7 @@ async function main(): Promise<void> {
   } else {
     note("!sight is not in the bot's command list yet (commands/index.ts): skipping the sighting");
   }
-  note("every message above was end-to-end encrypted (Megolm); the bot's keys live in PostgreSQL");
+  note("every message above was end-to-end encrypted (Megolm); the bot's keys live in its database");
 
   if (!keep) {
     note("tearing down (run `npm run demo -- --keep` to keep it up and log in yourself)");

@@ -40,7 +40,7 @@ interface Rule {
 }
 
 /** Packages that are SQL or Matrix: only src/db and src/matrix may use them (see `OWNED_PACKAGES`). */
-const SQL = ["drizzle-orm", "postgres"];
+const SQL = ["drizzle-orm", "postgres", "@electric-sql/pglite"];
 const MATRIX = ["@matrix-org/matrix-sdk-crypto-wasm", "fake-indexeddb", "matrix-js-sdk"];
 
 export const RULES: readonly Rule[] = [

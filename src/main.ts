@@ -6,7 +6,8 @@ import { Bot } from "./bot/bot.ts";
 import { parseFaults } from "./bot/faults.ts";
 import { readBaseEnv, readEnv, type TearlineEnv } from "./config/env.ts";
 import { formatConfigErrors, loadConfig } from "./config/load.ts";
-import { migrateDatabase, openDatabase } from "./db/client.ts";
+import { type Database, migrateDatabase, openDatabase } from "./db/client.ts";
+import { DataDirBusy } from "./db/dataDirLock.ts";
 import { acquireDeviceLock } from "./db/lock.ts";
 import { Operations } from "./bot/operations.ts";
 import type { OpsServer } from "./ops/http.ts";
@@ -17,8 +18,8 @@ import { createLogger } from "./log.ts";
 const STOP_GRACE_MS = 15_000;
 
 const USAGE = `usage: tearline <command>
-  run            start the bot (waits as a hot standby while another instance holds the device)
-  migrate        apply database migrations
+  run            start the bot (on PostgreSQL, waits as a hot standby while another instance holds the device)
+  migrate        apply database migrations (DATABASE_URL, or the embedded database in TEARLINE_DATA_DIR)
   check-config [file]  validate tearline.yaml (default: $TEARLINE_CONFIG or ./tearline.yaml)
   audit verify   check the audit log's hash chain
   export --room <key> --format cot|stix|csv [--since 24h] [--kind …] [--near … --radius …] [--out file]
@@ -29,11 +30,15 @@ async function main(argv: string[]): Promise<number> {
   const base = readBaseEnv();
   if (!base.ok) return unusable(base.errors);
   if (command === "migrate" || (command === "audit" && sub === "verify")) {
-    const database = openDatabase(base.env.databaseUrl, { max: 1 });
+    const opened = await openOrRefuse(base.env, (why) => console.error(`tearline ${command}: ${why}`), {
+      max: 1,
+    });
+    if (opened === undefined) return 1;
+    const database = opened;
     try {
-      await migrateDatabase(database.db);
+      await migrateDatabase(database);
       if (command === "migrate") {
-        console.log("database is up to date");
+        console.log(`database is up to date (${database.description})`);
         return 0;
       }
       const res = await verifyAudit(database.db);
@@ -63,6 +68,21 @@ async function main(argv: string[]): Promise<number> {
   const log = createLogger(env.env.logLevel);
   for (const w of loaded.warnings) log.warn("configuration warning", { warning: formatConfigErrors([w]) });
   return run(env.env, loaded.config, log);
+}
+
+/** Opens the configured database; a data folder held by another process is said plainly, not thrown. */
+async function openOrRefuse(
+  target: { databaseUrl: string | undefined; dataDir: string },
+  refuse: (why: string, holderPid: number | undefined) => void,
+  opts: { max?: number } = {},
+): Promise<Database | undefined> {
+  try {
+    return await openDatabase(target, opts);
+  } catch (err) {
+    if (!(err instanceof DataDirBusy)) throw err;
+    refuse(err.message, err.holder?.pid);
+    return undefined;
+  }
 }
 
 function unusable(errors: readonly string[]): number {
@@ -115,7 +135,11 @@ async function run(
   log: ReturnType<typeof createLogger>,
 ): Promise<number> {
   const stopping = stopSignal(log);
-  const database = openDatabase(env.databaseUrl);
+  const database = await openOrRefuse(env, (why, holderPid) =>
+    log.error(`not starting: ${why}`, { holderPid, dataDir: env.dataDir }),
+  );
+  if (database === undefined) return 1;
+  log.info(`database: ${database.description}`, { engine: database.engine });
   const ops = new Operations(database.db, log);
   let server: OpsServer;
   try {
@@ -130,18 +154,18 @@ async function run(
     return 1;
   }
   ops.setPhase("waiting for the device lock");
-  log.info("waiting for the device lock (another instance may hold it)");
+  if (database.engine === "postgres") log.info("waiting for the device lock (another instance may hold it)");
   // Everything that matters is durable before it leaves the process (write-ahead), so a stop
   // asked for before the bot runs may simply end the process, like a crash would.
   const early = stopping.then(() => undefined);
   const lock = await Promise.race([
     acquireDeviceLock(
-      env.databaseUrl,
+      database,
       (err) => {
         log.error("lost the device lock; exiting so that only one instance drives the device", { err });
         process.exit(1);
       },
-      () => migrateDatabase(database.db),
+      () => migrateDatabase(database),
     ),
     early,
   ]);

@@ -47,7 +47,7 @@ const cpuMs = (): number => {
 async function main(): Promise<void> {
   // Everything the bot process loads, so its baseline memory is in the figures.
   await import("../../src/bot/bot.ts");
-  const { openDatabase } = await import("../../src/db/client.ts");
+  const { openPostgres } = await import("../../src/db/client.ts");
   const { cryptoStorePersistence } = await import("../../src/db/queries/cryptoStore.ts");
   const { createLogger } = await import("../../src/log.ts");
   const { DurableCryptoStore } = await import("../../src/matrix/cryptoStore.ts");
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const modulesMs = performance.now();
   const modulesCpuMs = cpuMs();
   const log = createLogger("error", {}, () => {});
-  const database = openDatabase(url as string);
+  const database = openPostgres(url as string);
   const store = await DurableCryptoStore.open(cryptoStorePersistence(database.db), log);
   const storeMs = performance.now();
   const storeCpuMs = cpuMs();

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { commands } from "../../commands/index.ts";
 import type { RuntimeInfo } from "../../commands/types.ts";
-import type { Database, Db } from "../db/client.ts";
+import { type Database, type Db, type DbOrTx, isReachable } from "../db/client.ts";
 import { appendAudit } from "../db/queries/audit.ts";
 import { cryptoStorePersistence, type Fence } from "../db/queries/cryptoStore.ts";
 import { getState, setState } from "../db/queries/botState.ts";
@@ -181,7 +181,9 @@ export class Bot {
       isJoined: async (roomId) => (await api.joinedRooms()).includes(roomId),
       now,
     });
-    const runtime = async (): Promise<RuntimeInfo> => ({
+    // Asked inside the command's transaction (`q`): the embedded database has one connection, and
+    // a query beside an open transaction would wait for it forever.
+    const runtime = async (q: DbOrTx = db): Promise<RuntimeInfo> => ({
       version: VERSION,
       userId: session.userId,
       deviceId: session.deviceId,
@@ -189,11 +191,9 @@ export class Bot {
       crossSigned: await crypto.isDeviceSignedByOwner(),
       joinedRooms: bot?.sync.joined.size ?? 0,
       lastSyncAt: bot?.sync.lastSyncAt,
-      databaseOk: await pingDatabase(db).then(
-        () => true,
-        () => false,
-      ),
-      outboxBacklog: await unsentCount(db),
+      databaseOk: await isReachable(q),
+      databaseEngine: o.database.engine,
+      outboxBacklog: await unsentCount(q),
       startedAt,
     });
     const dispatcher = new Dispatcher({

@@ -39,7 +39,7 @@ export interface DispatchDeps {
   directory: Directory;
   commands: readonly AnyCommand[];
   isEncrypted(roomId: string): Promise<boolean>;
-  runtime(): Promise<RuntimeInfo>;
+  runtime(tx: Tx): Promise<RuntimeInfo>;
   now(): Date;
   /** Called after a transaction that queued messages has committed. */
   onOutbox(): void;

@@ -7,7 +7,8 @@ import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { composeExport, parseExportArgs } from "../../commands/export.ts";
 import { formatConfigErrors, loadConfig } from "../config/load.ts";
-import { openDatabase } from "../db/client.ts";
+import { type Database, openDatabase } from "../db/client.ts";
+import { DataDirBusy } from "../db/dataDirLock.ts";
 import { appendAudit } from "../db/queries/audit.ts";
 import { sightingRepo } from "../db/queries/sightings.ts";
 import { configFacts } from "./configDirectory.ts";
@@ -32,7 +33,7 @@ const defaultIo: ExportCliIo = {
 
 export async function exportCli(
   argv: readonly string[],
-  env: { databaseUrl: string; configPath: string },
+  env: { databaseUrl: string | undefined; dataDir: string; configPath: string },
   io: ExportCliIo = defaultIo,
 ): Promise<number> {
   let values: Record<string, string | undefined>;
@@ -80,7 +81,14 @@ export async function exportCli(
     io.stderr(`"${room}" is not a room of ${env.configPath}: ${Object.keys(facts.rooms).join(", ")}.\n`);
     return 2;
   }
-  const database = openDatabase(env.databaseUrl, { max: 1 });
+  let database: Database;
+  try {
+    database = await openDatabase(env, { max: 1 });
+  } catch (err) {
+    if (!(err instanceof DataDirBusy)) throw err;
+    io.stderr(`tearline export: ${err.message}\n`);
+    return 1;
+  }
   try {
     const now = io.now();
     const { file, total } = await composeExport(sightingRepo(database.db), {

@@ -37,7 +37,8 @@ export interface RunnerDeps<T = unknown> {
   log: Logger;
   directory: Directory;
   commands: readonly AnyCommand[];
-  runtime(): Promise<RuntimeInfo>;
+  /** Health facts, read through the command's transaction `tx`. */
+  runtime(tx: T): Promise<RuntimeInfo>;
   now(): Date;
   storage: RunnerStorage<T>;
 }
@@ -295,7 +296,7 @@ export class CommandRunner<T> {
       now,
       sentAt: m.sentAt,
       prefix: this.prefix,
-      runtime: this.deps.runtime,
+      runtime: () => this.deps.runtime(tx),
       commands: this.deps.commands,
       config: this.deps.directory.facts,
       repos: this.deps.storage.repos(tx),

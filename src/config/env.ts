@@ -10,7 +10,8 @@ import type { Level } from "../log.ts";
 import { USER_ID } from "./patterns.ts";
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const satisfies readonly Level[];
-export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
+/** Without DATABASE_URL, the embedded database (PGlite) keeps its files here. */
+export const DEFAULT_DATA_DIR = "./.tearline";
 export const DEFAULT_CONFIG_PATH = "./tearline.yaml";
 export const DEFAULT_HTTP_ADDR = "127.0.0.1:8787";
 
@@ -26,7 +27,9 @@ export interface TearlineEnv {
   password?: string;
   accessToken?: string;
   storePassphrase: string;
-  databaseUrl: string;
+  /** A PostgreSQL server; undefined: the embedded database in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
   configPath: string;
   logLevel: Level;
   deviceName?: string;
@@ -43,7 +46,7 @@ export interface TearlineEnv {
 }
 
 /** What every subcommand may use (`migrate`, `audit verify`, `check-config`); nothing in it is required. */
-export type BaseEnv = Pick<TearlineEnv, "databaseUrl" | "configPath" | "logLevel">;
+export type BaseEnv = Pick<TearlineEnv, "databaseUrl" | "dataDir" | "configPath" | "logLevel">;
 
 export type EnvResult = { ok: true; env: TearlineEnv } | { ok: false; errors: string[] };
 export type BaseEnvResult = { ok: true; env: BaseEnv } | { ok: false; errors: string[] };
@@ -59,6 +62,7 @@ const examples = {
   TEARLINE_ACCESS_TOKEN_FILE: "/run/secrets/tearline-access-token",
   DATABASE_URL_FILE: "/run/secrets/tearline-database-url",
   DATABASE_URL: "postgres://tearline@127.0.0.1:5432/tearline",
+  TEARLINE_DATA_DIR: "/var/lib/tearline",
   TEARLINE_CONFIG: "/etc/tearline/tearline.yaml",
   TEARLINE_LOG_LEVEL: "info",
   TEARLINE_DEVICE_NAME: "Tearline",
@@ -106,8 +110,12 @@ export function parseHttpAddress(text: string): HttpAddress | undefined {
 const BaseSchema = z.object({
   DATABASE_URL: z
     .string()
-    .refine(isPostgresUrl, { error: () => `DATABASE_URL is not a postgres:// URL; ${eg("DATABASE_URL")}` })
-    .default(DEFAULT_DATABASE_URL),
+    .refine(isPostgresUrl, {
+      error: () =>
+        `DATABASE_URL is not a postgres:// URL; ${eg("DATABASE_URL")} (or leave it unset for the embedded database)`,
+    })
+    .optional(),
+  TEARLINE_DATA_DIR: z.string().default(DEFAULT_DATA_DIR),
   TEARLINE_CONFIG: z.string().default(DEFAULT_CONFIG_PATH),
   TEARLINE_LOG_LEVEL: z
     .enum(LOG_LEVELS, {
@@ -256,6 +264,7 @@ export function readBaseEnv(
     ok: true,
     env: {
       databaseUrl: vars.DATABASE_URL,
+      dataDir: vars.TEARLINE_DATA_DIR,
       configPath: vars.TEARLINE_CONFIG,
       logLevel: vars.TEARLINE_LOG_LEVEL,
     },
@@ -289,6 +298,7 @@ export function readEnv(
       accessToken: vars.TEARLINE_ACCESS_TOKEN,
       storePassphrase: passphrase,
       databaseUrl: vars.DATABASE_URL,
+      dataDir: vars.TEARLINE_DATA_DIR,
       configPath: vars.TEARLINE_CONFIG,
       logLevel: vars.TEARLINE_LOG_LEVEL,
       deviceName: vars.TEARLINE_DEVICE_NAME,

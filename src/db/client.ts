@@ -1,28 +1,137 @@
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
-import { migrate } from "drizzle-orm/postgres-js/migrator";
+import { PGlite } from "@electric-sql/pglite";
+import { sql as dsql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { type DataDirLock, lockDataDir } from "./dataDirLock.ts";
 import * as schema from "./schema/index.ts";
 
-export type Db = PostgresJsDatabase<typeof schema>;
+const migrationsFolder = fileURLToPath(new URL("../../migrations", import.meta.url));
+
+/** What both drivers share (postgres.js for a server, PGlite embedded): every query is written against this. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** A transaction handle; queries accept either. */
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type DbOrTx = Db | Tx;
 
-export interface Database {
+interface DatabaseCommon {
   db: Db;
-  sql: postgres.Sql;
+  /** For logs and `!status`: which database, never a password. */
+  description: string;
+  /** Applies migrations/ with this driver's drizzle migrator. */
+  migrate(): Promise<void>;
   close(): Promise<void>;
 }
 
-export function openDatabase(url: string, opts: { max?: number } = {}): Database {
-  const sql = postgres(url, { max: opts.max ?? 5, onnotice: () => {} });
-  const db = drizzle(sql, { schema });
-  return { db, sql, close: () => sql.end({ timeout: 5 }) };
+/** A PostgreSQL server (DATABASE_URL): many connections, several processes, a hot standby. */
+export interface PostgresDatabase extends DatabaseCommon {
+  engine: "postgres";
+  url: string;
+  /** postgres.js itself, for the device lock's own connection and for tests. */
+  sql: postgres.Sql;
 }
 
-const migrationsFolder = fileURLToPath(new URL("../../migrations", import.meta.url));
+/** PGlite in this process: one connection (queries queue), one process per data folder. */
+export interface EmbeddedDatabase extends DatabaseCommon {
+  engine: "pglite";
+  /** The folder (TEARLINE_DATA_DIR), or undefined for an in-memory database (tests). */
+  dataDir: string | undefined;
+  client: PGlite;
+}
 
-export async function migrateDatabase(db: Db): Promise<void> {
-  await migrate(db, { migrationsFolder });
+export type Database = PostgresDatabase | EmbeddedDatabase;
+
+/** `PostgreSQL host:port/db`: the URL without user or password. */
+export function describePostgres(url: string): string {
+  try {
+    const u = new URL(url);
+    return `PostgreSQL ${u.host || "localhost"}${u.pathname || "/"}`;
+  } catch {
+    return "PostgreSQL";
+  }
+}
+
+export function openPostgres(url: string, opts: { max?: number } = {}): PostgresDatabase {
+  const sql = postgres(url, { max: opts.max ?? 5, onnotice: () => {} });
+  const db = drizzlePostgres(sql, { schema });
+  return {
+    engine: "postgres",
+    db,
+    sql,
+    url,
+    description: describePostgres(url),
+    migrate: () => migratePostgres(db, { migrationsFolder }),
+    close: () => sql.end({ timeout: 5 }),
+  };
+}
+
+/** Where PGlite keeps its files inside TEARLINE_DATA_DIR (the folder also holds the lock). */
+export const PGLITE_SUBDIR = "pglite";
+
+/**
+ * Opens PGlite with its files in `dataDir` (created if missing), after taking the folder's lock:
+ * PGlite itself would let a second process open the same files and corrupt them. Throws
+ * `DataDirBusy` if another live process holds it. Without `dataDir`, an in-memory database.
+ */
+export async function openEmbedded(dataDir?: string): Promise<EmbeddedDatabase> {
+  let lock: DataDirLock | undefined;
+  let client: PGlite;
+  const dir = dataDir === undefined ? undefined : resolve(dataDir);
+  if (dir === undefined) {
+    client = await PGlite.create();
+  } else {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    lock = lockDataDir(dir);
+    try {
+      client = await PGlite.create(join(dir, PGLITE_SUBDIR));
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  }
+  const db = drizzlePglite(client, { schema });
+  return {
+    engine: "pglite",
+    db,
+    client,
+    dataDir: dir,
+    description: `embedded PGlite ${dir === undefined ? "in memory" : `at ${dir}`}`,
+    migrate: () => migratePglite(db, { migrationsFolder }),
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}
+
+/** DATABASE_URL set: that server; otherwise PGlite in the data folder. */
+export function openDatabase(
+  target: { databaseUrl?: string | undefined; dataDir: string },
+  opts: { max?: number } = {},
+): Promise<Database> {
+  return target.databaseUrl === undefined
+    ? openEmbedded(target.dataDir)
+    : Promise.resolve(openPostgres(target.databaseUrl, opts));
+}
+
+/** The same drizzle migrations on either engine, through that driver's migrator. */
+export function migrateDatabase(database: Database): Promise<void> {
+  return database.migrate();
+}
+
+/** `select 1` answered: the database is there (through a transaction's handle too). */
+export function isReachable(q: DbOrTx): Promise<boolean> {
+  return q.execute(dsql`select 1`).then(
+    () => true,
+    () => false,
+  );
 }

@@ -1,6 +1,8 @@
-import { sql as dsql } from "drizzle-orm";
+import { eq, sql as dsql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import type { DbOrTx } from "./client.ts";
+import type { Database, DbOrTx, EmbeddedDatabase, PostgresDatabase } from "./client.ts";
+import { botState } from "./schema/botState.ts";
 
 /** Only one instance may drive the device; the key is per database (one bot per database). */
 const DEVICE_LOCK = 0x7465_726c; // "terl"
@@ -19,28 +21,78 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
+const epochValue = dsql<number>`(${botState.value} #>> '{}')::int`;
+
+/** Takes the next epoch: the fencing token of the instance that now holds the device. */
+async function claimEpoch(q: DbOrTx): Promise<number> {
+  const rows = await q
+    .insert(botState)
+    .values({ key: EPOCH_KEY, value: 1 })
+    .onConflictDoUpdate({
+      target: botState.key,
+      set: { value: dsql`to_jsonb((${botState.value} #>> '{}')::int + 1)`, updatedAt: dsql`now()` },
+    })
+    .returning({ epoch: epochValue });
+  return Number(rows[0]?.epoch ?? 0);
+}
+
+function fencing(epoch: number, report: (err: unknown) => void): HeldLock["fence"] {
+  return async (tx) => {
+    const rows = await tx
+      .select({ epoch: epochValue })
+      .from(botState)
+      .where(eq(botState.key, EPOCH_KEY))
+      .for("share");
+    const current = Number(rows[0]?.epoch);
+    if (current !== epoch) {
+      const err = new FencedOut(`instance epoch ${epoch} was superseded by ${current}`);
+      report(err);
+      throw err;
+    }
+  };
+}
+
 /**
- * Blocks until this process holds the device lock: a session-level advisory lock on a connection
- * of its own. A second instance waits here as a hot standby; PostgreSQL frees the lock the moment
+ * Blocks until this process holds the device lock. On PostgreSQL, a second instance waits here as
+ * a hot standby; on the embedded database there is no second instance to wait (the data folder's
+ * lock refused it when it opened the database), so the lock is held at once.
+ * `prepare` runs once the lock is held and before the epoch is claimed (migrations: one instance
+ * at a time).
+ */
+export function acquireDeviceLock(
+  database: Database,
+  onLost: (err: unknown) => void,
+  prepare: () => Promise<void> = async () => {},
+): Promise<HeldLock> {
+  return database.engine === "postgres"
+    ? acquireAdvisoryLock(database, onLost, prepare)
+    : acquireEmbeddedLock(database, onLost, prepare);
+}
+
+function lossReporter(onLost: (err: unknown) => void) {
+  const state = { releasing: false, lost: false };
+  const report = (err: unknown) => {
+    if (state.releasing || state.lost) return;
+    state.lost = true;
+    onLost(err);
+  };
+  return { state, report };
+}
+
+/**
+ * A session-level advisory lock on a connection of its own. PostgreSQL frees the lock the moment
  * the holder's connection dies, however it died. Losing that connection means we can no longer be
  * sure we are alone, so `onLost` is called at once (the caller exits). The epoch is a fencing
  * token: crypto-store flushes check it, so an instance that has not yet noticed its loss cannot
  * overwrite the keys of the one that took over.
  */
-export async function acquireDeviceLock(
-  url: string,
+async function acquireAdvisoryLock(
+  database: PostgresDatabase,
   onLost: (err: unknown) => void,
-  /** Runs once the lock is held and before the epoch is claimed (migrations: one instance at a time). */
-  prepare: () => Promise<void> = async () => {},
+  prepare: () => Promise<void>,
 ): Promise<HeldLock> {
-  let releasing = false;
-  let lost = false;
-  const report = (err: unknown) => {
-    if (releasing || lost) return;
-    lost = true;
-    onLost(err);
-  };
-  const conn = postgres(url, {
+  const { state, report } = lossReporter(onLost);
+  const conn = postgres(database.url, {
     max: 1,
     idle_timeout: 0,
     max_lifetime: null,
@@ -49,11 +101,7 @@ export async function acquireDeviceLock(
   });
   await conn`select pg_advisory_lock(${DEVICE_LOCK})`;
   await prepare();
-  const rows = await conn<{ epoch: number }[]>`
-    insert into bot_state (key, value) values (${EPOCH_KEY}, '1'::jsonb)
-    on conflict (key) do update set value = to_jsonb((bot_state.value #>> '{}')::int + 1), updated_at = now()
-    returning (value #>> '{}')::int as epoch`;
-  const epoch = rows[0]?.epoch ?? 0;
+  const epoch = await claimEpoch(drizzle(conn));
   // A heartbeat, for the rare dead connection that no close event reports (e.g. a silent network partition).
   const timer = setInterval(() => {
     conn`select 1`.catch((err: unknown) => report(err));
@@ -61,22 +109,30 @@ export async function acquireDeviceLock(
   timer.unref();
   return {
     epoch,
-    async fence(tx) {
-      const res = await tx.execute(
-        dsql`select (value #>> '{}')::int as epoch from bot_state where key = ${EPOCH_KEY} for share`,
-      );
-      const current = Number((res as unknown as { epoch: number }[])[0]?.epoch);
-      if (current !== epoch) {
-        const err = new FencedOut(`instance epoch ${epoch} was superseded by ${current}`);
-        report(err);
-        throw err;
-      }
-    },
+    fence: fencing(epoch, report),
     async release() {
-      releasing = true;
+      state.releasing = true;
       clearInterval(timer);
       await conn`select pg_advisory_unlock(${DEVICE_LOCK})`.catch(() => undefined);
       await conn.end({ timeout: 5 });
+    },
+  };
+}
+
+/** The data folder's lock (taken when the database opened) is the device lock; the epoch still fences. */
+async function acquireEmbeddedLock(
+  database: EmbeddedDatabase,
+  onLost: (err: unknown) => void,
+  prepare: () => Promise<void>,
+): Promise<HeldLock> {
+  const { state, report } = lossReporter(onLost);
+  await prepare();
+  const epoch = await claimEpoch(database.db);
+  return {
+    epoch,
+    fence: fencing(epoch, report),
+    async release() {
+      state.releasing = true;
     },
   };
 }

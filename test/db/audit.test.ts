@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { appendAudit, verifyAudit } from "../../src/db/queries/audit.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { type DbUnderTest, ENGINES } from "../support/database.ts";
 
-describe("the audit log's hash chain", () => {
-  let db: TestDatabase;
+describe.each(ENGINES)("the audit log's hash chain ($name)", (engine) => {
+  let db: DbUnderTest;
   beforeAll(async () => {
-    db = await createTestDatabase("audit");
+    db = await engine.open("audit");
   });
   afterAll(async () => {
     await db.drop();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ConfigFacts } from "../../commands/config.ts";
 import { ATTACHMENT_KEY } from "../../src/bot/attachments.ts";
 import { runDigests } from "../../src/bot/digests.ts";
-import { openDatabase } from "../../src/db/client.ts";
+import { openPostgres } from "../../src/db/client.ts";
 import { verifyAudit } from "../../src/db/queries/audit.ts";
 import { alertRepo } from "../../src/db/queries/alerts.ts";
 import { digestRepo } from "../../src/db/queries/digests.ts";
@@ -201,7 +201,7 @@ describe("scheduled digests in PostgreSQL", () => {
 
   it("gives two schedulers racing for the same room and period one digest", async () => {
     // Two pools on one database stand for two processes (a hot standby that took over, say).
-    const second = openDatabase(db.url);
+    const second = openPostgres(db.url);
     try {
       const passes = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>

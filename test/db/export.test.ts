@@ -229,7 +229,7 @@ describe("!export over PostgreSQL", () => {
       const out = join(dir, "out.json");
       const err: string[] = [];
       const io = { stdout: () => {}, stderr: (t: string) => void err.push(t), now: () => now };
-      const env = { databaseUrl: db.url, configPath };
+      const env = { databaseUrl: db.url, dataDir: join(dir, "data"), configPath };
       const argv = ["--room", "usa-jtf", "--format", "stix", "--since", "24h", "--out", out];
       expect(await exportCli(argv, env, io)).toBe(0);
       expect(await readFile(out, "utf8")).toBe(chat!.text);

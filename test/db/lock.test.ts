@@ -13,10 +13,10 @@ describe("the device lock", () => {
 
   it("gives each holder a new epoch and fences out an older holder's writes", async () => {
     const lost: unknown[] = [];
-    const first = await acquireDeviceLock(db.url, (e) => lost.push(e));
+    const first = await acquireDeviceLock(db, (e) => lost.push(e));
     await db.db.transaction((tx) => first.fence(tx)); // current holder: allowed
     await first.release();
-    const second = await acquireDeviceLock(db.url, () => {});
+    const second = await acquireDeviceLock(db, () => {});
     expect(second.epoch).toBe(first.epoch + 1);
     await expect(db.db.transaction((tx) => first.fence(tx))).rejects.toBeInstanceOf(FencedOut);
     await db.db.transaction((tx) => second.fence(tx));
@@ -29,9 +29,9 @@ describe("the device lock", () => {
     const lostAt = new Promise<number>((resolve) => {
       lost = resolve;
     });
-    const first = await acquireDeviceLock(db.url, () => lost(Date.now()));
+    const first = await acquireDeviceLock(db, () => lost(Date.now()));
     let secondHeld = false;
-    const second = acquireDeviceLock(db.url, () => {}).then((l) => {
+    const second = acquireDeviceLock(db, () => {}).then((l) => {
       secondHeld = true;
       return l;
     });

@@ -1,6 +1,6 @@
 /**
  * One contract for the repositories (src/domain/repos.ts), run against the SQL ones over a real
- * PostgreSQL and the in-memory ones the command tests use, so a command test can never pass on
+ * PostgreSQL and over the embedded PGlite, and the in-memory ones the command tests use, so a command test can never pass on
  * memory behaviour that PostgreSQL does not have. What only SQL can show (concurrent numbering,
  * stored columns, constraints) stays in sightings.test.ts and rfis.test.ts.
  */
@@ -13,7 +13,7 @@ import type { Position } from "../../src/domain/position.ts";
 import type { AlertApproval, NewAlert } from "../../src/domain/alert.ts";
 import type { NewRfi, NewSighting, Repositories, SightingRepo } from "../../src/domain/repos.ts";
 import type { ShareableItem } from "../../src/domain/sharingRule.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { type DbUnderTest, ENGINES } from "../support/database.ts";
 import { MemoryAlerts, MemoryDigests, MemoryRfis, MemorySightings } from "../support/memoryRepos.ts";
 
 interface Backend {
@@ -36,12 +36,13 @@ const memory: Backend = {
   close: async () => {},
 };
 
-function postgres(): Backend {
-  let db: TestDatabase;
+/** The SQL repositories, on a PostgreSQL server and on the embedded PGlite. */
+function sql(engine: (typeof ENGINES)[number]): Backend {
+  let db: DbUnderTest;
   return {
-    name: "PostgreSQL",
+    name: engine.name,
     open: async () => {
-      db = await createTestDatabase("repos");
+      db = await engine.open("repos");
     },
     fresh: async () => {
       await db.sql`truncate sightings, rfis, alerts, alert_targets, alert_approvals, digest_runs, digest_schedules restart identity`;
@@ -114,7 +115,7 @@ const FULL: Partial<NewSighting> = {
   matches: ["S-9"],
 };
 
-describe.each([memory, postgres()])("repositories ($name)", (backend) => {
+describe.each([memory, ...ENGINES.map(sql)])("repositories ($name)", (backend) => {
   let repos: Repositories;
   beforeAll(() => backend.open());
   afterAll(() => backend.close());

@@ -36,7 +36,9 @@ export function rosterConfig(people: string[], extra: Record<string, unknown> = 
 
 export interface BotProcessOptions {
   homeserverUrl: string;
-  databaseUrl: string;
+  /** A PostgreSQL database; without it, the embedded PGlite in `dataDir` (and no DATABASE_URL at all). */
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
   account: BotAccount;
   config: Record<string, unknown>;
   env?: Record<string, string>;
@@ -75,7 +77,8 @@ export class BotProcess {
         TEARLINE_USER_ID: o.account.userId,
         TEARLINE_PASSWORD: o.account.password,
         TEARLINE_STORE_PASSPHRASE: o.passphrase ?? "test passphrase, not secret",
-        DATABASE_URL: o.databaseUrl,
+        ...(o.databaseUrl !== undefined && { DATABASE_URL: o.databaseUrl }),
+        ...(o.dataDir !== undefined && { TEARLINE_DATA_DIR: o.dataDir }),
         TEARLINE_CONFIG: configPath,
         TEARLINE_LOG_LEVEL: "info",
         // Many bots run at once: each asks for a free port and logs it (`http listening`).

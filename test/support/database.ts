@@ -1,10 +1,17 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { type Database, migrateDatabase, openDatabase } from "../../src/db/client.ts";
+import {
+  type Db,
+  type EmbeddedDatabase,
+  migrateDatabase,
+  openEmbedded,
+  openPostgres,
+  type PostgresDatabase,
+} from "../../src/db/client.ts";
 
 export const baseDatabaseUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
-export interface TestDatabase extends Database {
+export interface TestDatabase extends PostgresDatabase {
   url: string;
   name: string;
   /** Closes the pool and drops the database. */
@@ -27,8 +34,8 @@ export async function createTestDatabase(prefix = "tl"): Promise<TestDatabase> {
     await admin.end();
   }
   const url = withDatabase(baseDatabaseUrl, name);
-  const database = openDatabase(url);
-  await migrateDatabase(database.db);
+  const database = openPostgres(url);
+  await migrateDatabase(database);
   return {
     ...database,
     url,
@@ -44,3 +51,46 @@ export async function createTestDatabase(prefix = "tl"): Promise<TestDatabase> {
     },
   };
 }
+
+/** Rows of a plain tagged query (`${value}` parameters only), on either engine; typed like postgres.js's. */
+export type RowsTag = <T extends readonly unknown[] = Record<string, unknown>[]>(
+  strings: TemplateStringsArray,
+  ...values: unknown[]
+) => Promise<T>;
+
+/** What a test that runs on both engines needs: the drizzle handle, raw SQL for set-up, and a way out. */
+export interface DbUnderTest {
+  engine: "postgres" | "pglite";
+  db: Db;
+  sql: RowsTag;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated PGlite in memory (the embedded default, without a folder). */
+export async function createEmbeddedTestDatabase(): Promise<EmbeddedDatabase & DbUnderTest> {
+  const database = await openEmbedded();
+  await migrateDatabase(database);
+  const client = database.client;
+  return {
+    ...database,
+    sql: async <T extends readonly unknown[]>(strings: TemplateStringsArray, ...values: unknown[]) =>
+      (await client.sql(strings, ...values)).rows as unknown as T,
+    drop: () => database.close(),
+  };
+}
+
+/** The two engines, for `describe.each(ENGINES)("… ($name)", ({ open }) => …)`. */
+export const ENGINES: readonly { name: string; open(prefix?: string): Promise<DbUnderTest> }[] = [
+  {
+    name: "PostgreSQL",
+    open: async (prefix) => {
+      const t = await createTestDatabase(prefix);
+      const sql: RowsTag = async <T extends readonly unknown[]>(
+        strings: TemplateStringsArray,
+        ...values: unknown[]
+      ) => (await t.sql(strings, ...(values as postgres.ParameterOrFragment<never>[]))) as unknown as T;
+      return { engine: "postgres", db: t.db, sql, drop: () => t.drop() };
+    },
+  },
+  { name: "embedded PGlite", open: () => createEmbeddedTestDatabase() },
+];

@@ -546,7 +546,8 @@ describe("environment", () => {
         password: "hunter2-secret",
         accessToken: undefined,
         storePassphrase: "store-secret",
-        databaseUrl: "postgres://postgres@127.0.0.1:5432/test",
+        databaseUrl: undefined,
+        dataDir: "./.tearline",
         configPath: "./tearline.yaml",
         logLevel: "info",
         deviceName: undefined,
@@ -651,7 +652,8 @@ describe("environment", () => {
     expect(readBaseEnv({})).toEqual({
       ok: true,
       env: {
-        databaseUrl: "postgres://postgres@127.0.0.1:5432/test",
+        databaseUrl: undefined,
+        dataDir: "./.tearline",
         configPath: "./tearline.yaml",
         logLevel: "info",
       },
@@ -659,7 +661,7 @@ describe("environment", () => {
     expect(readBaseEnv({ DATABASE_URL: "mysql://x", TEARLINE_LOG_LEVEL: "loud" })).toEqual({
       ok: false,
       errors: [
-        "DATABASE_URL is not a postgres:// URL; e.g. DATABASE_URL=postgres://tearline@127.0.0.1:5432/tearline",
+        "DATABASE_URL is not a postgres:// URL; e.g. DATABASE_URL=postgres://tearline@127.0.0.1:5432/tearline (or leave it unset for the embedded database)",
         'TEARLINE_LOG_LEVEL="loud" is not a log level; allowed: debug, info, warn, error',
       ],
     });
@@ -719,7 +721,7 @@ describe("environment", () => {
       errors: [
         'TEARLINE_HOMESERVER_URL="matrix.example.org" is not an http(s) URL; e.g. TEARLINE_HOMESERVER_URL=https://matrix.example.org',
         'TEARLINE_USER_ID="tearline" is not a Matrix user ID; e.g. TEARLINE_USER_ID=@tearline:example.org',
-        "DATABASE_URL is not a postgres:// URL; e.g. DATABASE_URL=postgres://tearline@127.0.0.1:5432/tearline",
+        "DATABASE_URL is not a postgres:// URL; e.g. DATABASE_URL=postgres://tearline@127.0.0.1:5432/tearline (or leave it unset for the embedded database)",
         'TEARLINE_LOG_LEVEL="verbose" is not a log level; allowed: debug, info, warn, error',
       ],
     });

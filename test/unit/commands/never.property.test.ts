@@ -48,7 +48,14 @@ const runtime = async (): Promise<RuntimeInfo> => ({
     fingerprint: "q83vEjRWeJA",
     crossSigned: true,
   },
-  ...{ joinedRooms: 2, lastSyncAt: UP, databaseOk: true, outboxBacklog: 0, startedAt: UP },
+  ...{
+    joinedRooms: 2,
+    lastSyncAt: UP,
+    databaseOk: true,
+    databaseEngine: "postgres",
+    outboxBacklog: 0,
+    startedAt: UP,
+  },
 });
 
 /** The world is the "transaction": its repositories, and the records the runner keeps of commands. */
