@@ -35,9 +35,11 @@ function printLogins(st: Stage): void {
 async function main(): Promise<void> {
   const t0 = Date.now();
   const st = await setUp();
-  await playStory(st);
+  const { shown, encrypted } = await playStory(st);
+  if (encrypted !== shown)
+    throw new Error(`${shown - encrypted} of the bot's ${shown} messages came unencrypted`);
   note(
-    `every message above was end-to-end encrypted (Megolm); story played in ${Math.round((Date.now() - t0) / 1000)} s`,
+    `all ${shown} of the bot's messages above arrived end-to-end encrypted (Megolm); ${Math.round((Date.now() - t0) / 1000)} s in all`,
   );
   if (!keep) {
     note("tearing down (run `npm run demo -- --keep` to keep it up and log in yourself)");

@@ -14,8 +14,14 @@ import { print, reacted, remark, say } from "./transcript.ts";
 const WAIT_MS = 120_000;
 const BOT = "Tearline";
 
-export async function playStory(st: Stage): Promise<void> {
+/** Plays the story; resolves with how many of the bot's messages were printed and how many came encrypted. */
+export async function playStory(st: Stage): Promise<{ shown: number; encrypted: number }> {
   const fromBot = (m: ReceivedEvent): boolean => m.sender === st.botId;
+  const tally = { shown: 0, encrypted: 0 };
+  const count = (m: ReceivedEvent): void => {
+    tally.shown += 1;
+    if (m.encrypted) tally.encrypted += 1;
+  };
 
   /** Prints and sends a command, then prints the bot's reply to it (and its reaction, if any). */
   async function command(p: Person, room: RoomAlias, text: string) {
@@ -24,6 +30,7 @@ export async function playStory(st: Stage): Promise<void> {
     const id = await p.officer.send(roomId, text);
     const reply = await p.officer.waitForMessage(roomId, (m) => fromBot(m) && m.replyTo === id, WAIT_MS);
     say(room, BOT, reply.body);
+    count(reply);
     const reaction = await p.officer
       .waitForEvent(
         roomId,
@@ -40,6 +47,7 @@ export async function playStory(st: Stage): Promise<void> {
   async function botSays(p: Person, room: RoomAlias, what: string, check: () => ReceivedEvent | undefined) {
     const m = await p.officer.waitFor(what, check, WAIT_MS);
     say(room, BOT, m.body);
+    count(m);
     return m;
   }
 
@@ -117,6 +125,7 @@ export async function playStory(st: Stage): Promise<void> {
     (m) => fromBot(m) && m.content.msgtype === "m.image",
     WAIT_MS,
   );
+  count(map);
   const info = mapInfo(map);
   say(
     "col-usa",
@@ -132,6 +141,7 @@ export async function playStory(st: Stage): Promise<void> {
     `${st.moreno.name}'s client downloaded and decrypted the map: a PNG, ${png.width}×${png.height}, ${png.bytes} bytes`,
   );
   print();
+  return tally;
 }
 
 function relation(e: ReceivedEvent): { event_id?: unknown; key?: unknown } | undefined {
