@@ -7,7 +7,6 @@ import { cryptoStorePersistence, type Fence } from "../db/queries/cryptoStore.ts
 import { getState, setState } from "../db/queries/botState.ts";
 import { knownEventIds } from "../db/queries/events.ts";
 import { unsentCount } from "../db/queries/outbox.ts";
-import { pingDatabase } from "../db/queries/ping.ts";
 import type { Logger } from "../log.ts";
 import { MatrixApi } from "../matrix/api.ts";
 import { CryptoEngine, type TrustOptions } from "../matrix/crypto.ts";
