@@ -20,6 +20,8 @@ import type { MatrixApi } from "../matrix/api.ts";
 import { imageContent, uploadEncrypted } from "../matrix/attachments.ts";
 import type { OutboxMessage } from "../db/queries/events.ts";
 import type { MapFile } from "../render/digest.ts";
+import { plain } from "../render/render.ts";
+import type { RoomStyle } from "./roomStyle.ts";
 import type { Sender } from "./outbox.ts";
 
 export const ATTACHMENT_KEY = "org.tearline.attachment";
@@ -70,12 +72,12 @@ export function mapAttachment(p: {
 }
 
 /** The outbox row of a digest's map (src/render/digest.ts digestMap), for `roomId`. */
-export function mapMessage(roomId: string, m: MapFile): OutboxMessage {
+export function mapMessage(roomId: string, m: MapFile, style: RoomStyle): OutboxMessage {
   return {
     roomId,
     eventType: "m.room.message",
     content: mapAttachment({
-      body: m.caption,
+      body: plain(m.caption, { lang: style.lang, timeZone: style.timeZone }),
       filename: m.filename,
       sightings: m.sightings,
       period: m.period,
