@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { err, ok, quote } from "../src/domain/result.ts";
+import { err, ok, quote, t } from "../src/domain/result.ts";
 import { type Message, msg } from "../src/render/message.ts";
 import { type AnyCommand, defineCommand, type Tokens, withPrefix } from "./types.ts";
 
@@ -35,7 +35,7 @@ export default defineCommand({
       const c = ctx.commands.find((x) => x.name === topic);
       if (!c) {
         const names = ctx.commands.map((x) => x.name).join(", ");
-        return err(`There is no command ${quote(topic)}. Commands: ${names}.`, `${ctx.prefix}help status`);
+        return err(t("help.noCommand", { input: quote(topic), names }), `${ctx.prefix}help status`);
       }
       return ok({ message: describe(ctx.prefix, c) });
     }

@@ -1,3 +1,5 @@
+import type { ErrorId } from "../../domain/errorIds.ts";
+
 /**
  * English. Keys are message ids; `{name}` is filled from the message's params. Other languages
  * are files with the same keys (`satisfies Record<MessageId, string>`). Refs, TLP labels, DTGs,
@@ -7,11 +9,20 @@ export const en = {
   // A line made elsewhere and passed through: command definitions (usage, summary, details).
   text: "{text}",
 
+  // Times: short month names (12, space-separated) and the units of a duration (day, hour, minute).
+  "time.months": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
+  "time.monthNames": "January February March April May June July August September October November December",
+  "time.units": "d h m",
+  "time.justNow": "just now",
+  "time.ago": "{duration} ago",
+  "time.in": "in {duration}",
+
   // Errors and refusals.
   error: "❌ {message}",
   "error.lead": "❌ {lead}: {message}",
   "error.usage": "Usage: {usage}",
   "error.example": "Example: {example}",
+  "error.either": "{a} or {b}",
   "error.internal": "❌ Internal error, reference {reference}. The operator can find the details in the log.",
   "error.internalEvent": "❌ Internal error, reference {reference}: I could not process this message.",
   "refusal.unknownCommand": "❌ {name} is not a Tearline command. Commands: {names}.",
@@ -261,7 +272,7 @@ export const en = {
   "digest.awaiting": "Awaiting approval: {which}",
   "digest.awaitingMore": "Awaiting approval: {which} and {more} more",
   "digest.awaitingOne": "{ref} (since {since})",
-  "digest.mapCaption": "Map · {room} · {period} · {marking}",
+  "digest.mapCaption": "Map · {room} · {period} ({zone}) · {marking}",
   "digest.next": "{local} ({dtg})",
   "digest.never": "never (the schedule names no date that comes)",
   "digest.setBy": "by {by} {at}",
@@ -278,6 +289,222 @@ export const en = {
     "Digest for {room}: {cron} ({tz}) from tearline.yaml · next {next} · a missed one is posted up to {grace} late.",
   "digest.showChat":
     "Digest for {room}: {cron} ({tz}), set from chat {by} · next {next} · a missed one is posted up to {grace} late. {reset} goes back to tearline.yaml's.",
+
+  // Errors of the parsers and commands (ErrorId, src/domain/errorIds.ts): what was wrong, never the example.
+  "alert.keepsMarking":
+    "a sighting or RFI keeps its own marking and text: give tlp=, rel= and -- text only for a text alert.",
+  "alert.noTargets":
+    "no sharing rule from {room} names another room; ask the operator, or name one with to=.",
+  "alert.notHere": "there is no {ref} in this room.",
+  "alert.notRoom": "{input} is not a configured room. Rooms: {rooms}.{hint}",
+  "alert.oneRecord": "{input} is not understood: alert one record at a time.",
+  "alert.retracted": "{ref} was retracted, so it can't be alerted.",
+  "alert.rfiNotHere": "{ref} was not raised in this room.",
+  "alert.sayWhat": "say what to alert: a sighting (S-112), an RFI (RFI-40), or text after --.",
+  "alert.textLong": "the text is {length} characters long: keep it under {max}.",
+  "alert.toEmpty": "to= needs at least one room.",
+  "export.formatInvalid": "{input} is not an export format: {formats}.{hint}",
+  "export.formatMissing": "Say which format: {formats}.",
+  "export.notConfigured":
+    "exports are made for the rooms configured in tearline.yaml; this room is not one of them.",
+  "course.invalid": "{input} is not a course: give degrees true from 000 to 359.",
+  "course.magnetic": "{input} is a magnetic course; Tearline records courses in degrees true.",
+  "course.range": "Course {input} is out of range: degrees run from 000 to 359.",
+  "cron.backwards": "is a range that runs backwards",
+  "cron.dayOfMonth": "day of month",
+  "cron.dayOfWeek": "day of week",
+  "cron.field": "{cron}: the {field} field {input} {why}.",
+  "cron.fieldCount": "{cron} has {count} fields, not 5 (minute hour day-of-month month day-of-week).",
+  "cron.hour": "hour",
+  "cron.minute": "minute",
+  "cron.month": "month",
+  "cron.notStep": "is not a number, range or step",
+  "cron.notStepOrName": "is not a number or a name ({names}…), range or step",
+  "cron.outside": "is outside {min}–{max}",
+  "cron.seconds": "{cron} has 6 fields: leave out the seconds, digests run on the minute.",
+  "cron.stepZero": "has a step of 0",
+  "decide.oneRef": "give one alert reference (A-31), and a reason after --.",
+  "digest.cronInvalid": "{error} Cron fields: minute hour day-of-month month day-of-week.",
+  "digest.cronMissing": "give the schedule as a cron expression in quotes.",
+  "digest.cronQuotes": "put the cron expression in quotes: {input} is {words} words.",
+  "digest.justPosted": "a digest for this room was posted this very moment; ask again in a minute.",
+  "digest.noMoreWords": "{command} takes no further words ({input}).",
+  "digest.notAction": "{input} is not a !digest action: {actions}.{hint}",
+  "digest.optionNone": "{option} is not an option of {command} (it takes no options).",
+  "digest.optionSome": "{option} is not an option of {command} (options: {options}).",
+  "digest.roomNotConfigured":
+    "digests are made for the rooms configured in tearline.yaml; this room is not one of them.",
+  "digest.sayWhat": "Say what to do: {actions}.{hint}",
+  "digest.scheduleRoles": "changing the digest schedule needs one of these roles: {roles}.",
+  "digest.tzInvalid":
+    "{input} is not a time zone: use an IANA name (Area/City), e.g. America/Bogota, Europe/Madrid, Africa/Lagos or UTC.",
+  "e.arguments": "the arguments were not understood",
+  "e.didYouMean": " Did you mean {guess}?",
+  "e.noneConfigured": "none configured",
+  "e.or": "{a} or {b}",
+  "grading.credibility":
+    "Credibility {digit} in {input} is not 1–6: reliability is a letter A–F, credibility a digit 1–6.",
+  "grading.invalid": "{input} is not a source grading: reliability is a letter A–F, credibility a digit 1–6.",
+  "grading.reliability":
+    "Reliability {letter} in {input} is not A–F: reliability is a letter A–F, credibility a digit 1–6.",
+  "help.noCommand": "There is no command {input}. Commands: {names}.",
+  "imo.checkDigit": "IMO {imo} fails its check digit: check the number (its last digit should be {digit}).",
+  "imo.invalid": "{input} is not an IMO number: it has 7 digits.",
+  "kind.invalid": "{input} is not a kind of sighting. Kinds: {kinds}.{hint}",
+  "mmsi.invalid": "{input} is not an MMSI: an MMSI has 9 digits.",
+  "name.empty": "The name is empty: leave it out, or put it in quotes.",
+  "name.invalid": "{input} is not a name: keep it to one line of at most {max} characters.",
+  "options.takes": "{option} is not an option of {command}: it takes {options}.",
+  "options.takesNone": "{option} is not an option of {command}: it takes no options.",
+  "options.unknownList": "{option} is not an option of {command}. Options: {options}.{hint}",
+  "period.invalid": "{input} is not a period of time: write a number and a unit, m, h, d or w.",
+  "period.noUnit": "{input} has no unit: add m (minutes), h (hours), d (days) or w (weeks).",
+  "period.tooLong": "{input} is too long a period: look back at most {max} days (about 10 years).",
+  "period.zero": "{input} is no time at all: give a period longer than zero.",
+  "plate.invalid": "{input} is not a plate: up to 12 letters and digits.",
+  "position.bareNumber":
+    "{input} has a bare number after the position: give a course with course= and a name with name=.",
+  "position.decimalCommas":
+    "{input} looks like decimal commas; use a point for decimals and a comma between latitude and longitude.",
+  "position.latitudeRange": "The latitude in {input} is beyond 90°: latitudes run from 90°S to 90°N.",
+  "position.longitudeRange": "The longitude in {input} is beyond 180°: longitudes run from 180°W to 180°E.",
+  "position.mgrsBand":
+    "MGRS latitude band {band} in {input} doesn't exist: bands run from C to X, without I and O.",
+  "position.mgrsColumn":
+    "MGRS square {square} in {input} doesn't exist in zone {zone}: its first letter is one of {columns}.",
+  "position.mgrsDigits":
+    "MGRS {input} has {digits} digits: give an even number, at most 10 (easting, then northing).",
+  "position.mgrsNowhere":
+    "MGRS {input} doesn't exist: square {square} is not in zone {zone}, band {band}. Check the letters.",
+  "position.mgrsRow":
+    "MGRS square {square} in {input} doesn't exist: its second letter runs from A to V, without I and O.",
+  "position.mgrsUneven":
+    "MGRS {input} has {easting} easting and {northing} northing digits: they must be as many.",
+  "position.mgrsZone": "MGRS zone {zone} in {input} doesn't exist: zones run from 1 to 60.",
+  "position.minutesOver": "Minutes in {input} must be below 60.",
+  "position.missing": "A position is missing.",
+  "position.needsComma": "{input} needs a comma between latitude and longitude.",
+  "position.notAPosition":
+    "{input} is not a position: give latitude,longitude, degrees and minutes with N/S and E/W, or MGRS.",
+  "position.notMgrs":
+    "{input} is not an MGRS reference: zone, band, square, then easting and northing digits.",
+  "position.oneCoordinate": "{input} has only one coordinate: give latitude (N/S) and longitude (E/W).",
+  "position.oneNumber": "{input} has only one number: give latitude and longitude, separated by a comma.",
+  "position.secondsOver": "Seconds in {input} must be below 60.",
+  "position.tooManyCommas":
+    "{input} has too many commas: use a point for decimals and one comma between latitude and longitude.",
+  "position.twoLatitudes": "{input} gives two latitudes (N/S): one must be a longitude with E or W.",
+  "position.twoLongitudes": "{input} gives two longitudes (E/W): one must be a latitude with N or S.",
+  "radius.invalid": "{input} is not a radius: give a number with nm or km.",
+  "radius.range": "Radius {input} must be above 0 and at most 1000 nm.",
+  "reader.noValue": 'Option {option} has no value: write the value right after the "=", with no space.',
+  "reader.twice": "Option {option} is given twice ({first} and {second}): give it once.",
+  "reader.unclosed": "The quote before {text} is not closed: end the quoted text with the same quote mark.",
+  "ref.invalid": "{input} is not a reference like {example}.",
+  "rel.empty": "{option} needs at least one partner code. Partners: {partners}.",
+  "rel.noPartners": "none are configured",
+  "rel.unknownMany": "{codes} are not partner codes. Partners: {partners}.{hint}",
+  "rel.unknownOne": "{codes} is not a partner code. Partners: {partners}.{hint}",
+  "retract.already": "{ref} was already retracted.",
+  "retract.notAllowed": "only {reporter}, who reported {ref}, or a duty officer of this room can retract it.",
+  "retract.oneRef": "give one sighting reference, and a reason after --.",
+  "rfi.actNotAllowed.accept":
+    "{ref} is for {to}: only {who} or a duty officer can accept it (you are with {partner}).",
+  "rfi.actNotAllowed.answer":
+    "{ref} is for {to}: only {who} or a duty officer can answer it (you are with {partner}).",
+  "rfi.actNotAllowed.close":
+    "{ref} is for {to}: only {who} or a duty officer can close it (you are with {partner}).",
+  "rfi.actNotAllowed.defer":
+    "{ref} is for {to}: only {who} or a duty officer can defer it (you are with {partner}).",
+  "rfi.actNotAllowed.deny":
+    "{ref} is for {to}: only {who} or a duty officer can deny it (you are with {partner}).",
+  "rfi.actNotAllowed.refer":
+    "{ref} is for {to}: only {who} or a duty officer can refer it (you are with {partner}).",
+  "rfi.actNotAllowed.withdraw":
+    "{ref} is for {to}: only {who} or a duty officer can withdraw it (you are with {partner}).",
+  "rfi.addressPartner": "address a partner with to=",
+  "rfi.addressPartners": "address a partner ({options})",
+  "rfi.askRoles": "raising an RFI needs one of these roles: {roles}.",
+  "rfi.cannot": "{ref} is {status}, so it can't be {action}.",
+  "rfi.cannotChange": "{ref} is {status}, so it can't be changed: raise a new RFI.",
+  "rfi.cannotCloseHint": "{ref} is {status}, so it can't be {action}. Its originator can close it.",
+  "rfi.cannotGo": "{ref} can't go to {room}: {why}. Ask the operator, or {partner}.",
+  "rfi.closeNotAllowed": "only its originator ({originator}) or a duty officer can close {ref}.",
+  "rfi.editAsk": "{ref} was raised with {command}; an edit can only change the ask.",
+  "rfi.itsAddressee": "its addressee",
+  "rfi.ltiovPassed":
+    "LTIOV {ltiov} has already passed (it is now {now}): the answer must be needed later than now.",
+  "rfi.noPartner": "no partner",
+  "rfi.noRule": "no sharing rule from {from} to {to} allows RFIs",
+  "rfi.notAction": "{input} is not something to do with an RFI. Actions: {actions}.{hint}",
+  "rfi.notAddressee": "{input} is neither a partner nor a room. Partners: {partners}.{rooms}{hint}",
+  "rfi.notAnRfi": "{ref} is not an RFI.",
+  "rfi.notHere": "{ref} is not an RFI of this room.",
+  "rfi.notList": "{input} is not a list: use {filters}.",
+  "rfi.notRoomId": "{input} is not one of the configured rooms; name a partner or a room. Rooms: {rooms}.",
+  "rfi.priorityInvalid": "{input} is not an RFI priority. Priorities: {priorities}.{hint}",
+  "rfi.questionAfter": "{input} is not understood: the question goes after --.",
+  "rfi.referNeedsTo": "refer needs to=: the partner or room to refer it to.",
+  "rfi.referNotAllowed":
+    "only its originator ({originator}) or a duty officer of {partners} can refer {ref} to a room (you are {you}).",
+  "rfi.roomNotConfigured": "its room is not in tearline.yaml, so no sharing rule covers it",
+  "rfi.roomPartners": "its room's partners",
+  "rfi.rooms": " Rooms: {rooms}.",
+  "rfi.sayWhat": "say what to do: {actions}.",
+  "rfi.sayWho": "say who should answer with to=: a partner code or a room.",
+  "rfi.state.accepted": "accepted",
+  "rfi.state.answered": "answered",
+  "rfi.state.closed": "closed",
+  "rfi.state.deferred": "deferred",
+  "rfi.state.denied": "denied",
+  "rfi.state.open": "open",
+  "rfi.state.referred": "referred",
+  "rfi.state.withdrawn": "withdrawn",
+  "rfi.textAfter": "{input} is not understood: put text after --.",
+  "rfi.textLong": "{what} is {length} characters long: keep it under {max}.",
+  "rfi.textMissing": "{what} is missing: write it after --.",
+  "rfi.theAnswer": "The answer",
+  "rfi.theQuestion": "The question",
+  "rfi.this": "This RFI",
+  "rfi.which": "which RFI? Give its reference after {action}.",
+  "rfi.youNoPartner": "with no partner",
+  "rfi.youWith": "with {partner}",
+  "rfi.youWithNotDuty": "with {partner}, not a duty officer",
+  "rules.oneRef": "give at most one reference: a sighting (S-112) or an alert (A-31).",
+  "rules.roomNotConfigured": "this room is not in tearline.yaml, so no sharing rule covers it.",
+  "sight.kindMissing": "the kind of sighting is missing. Kinds: {kinds}.",
+  "sight.notRostered": "only people on the roster can log sightings.",
+  "sight.remarksLong": "the remarks are {length} characters long: keep them under {max}.",
+  "sight.retracted": "{ref} was retracted, so it can't be corrected: log a new sighting.",
+  "sight.twoNames": "two names are given, {first} and {second}: give one.",
+  "sighting.notHere": "{ref} is not a sighting of this room.",
+  "sighting.notLiveHere": "{ref} is not a live sighting of this room.",
+  "sightings.notUnderstood": "{input} is not understood: give filters as key=value.",
+  "sightings.radiusNeedsNear": "radius= needs near= (the centre of the circle).",
+  "speed.invalid": "{input} is not a speed: give a number with kt or km/h (a bare number is knots).",
+  "speed.mph": "{input} is not a speed: miles per hour are not accepted; give kt or km/h.",
+  "speed.tooFast": "Speed {input} is more than {max} kt; check the number and the unit.",
+  "tail.invalid": '{input} is not a tail number: letters and digits with at most one "-".',
+  "time.dayRange": "Day {day} in {input} doesn't exist: {month} {year} has {days} days.",
+  "time.future":
+    "{dtg} is {ahead} in the future (it is now {now}): check the day, the zone letter and the month.",
+  "time.hourRange": "Hour {hour} in {input} is out of range: hours run from 00 to 23.",
+  "time.invalid":
+    "{input} is not a time: write a DTG (day, hour, minute, zone letter, month, year) or ISO 8601 with a zone.",
+  "time.isoInvalid": "{input} is not a time: ISO 8601 is written 2026-11-28T15:30Z.",
+  "time.minuteRange": "Minute {minute} in {input} is out of range: minutes run from 00 to 59.",
+  "time.monthRange": "Month {month} in {input} doesn't exist: months run from 01 to 12.",
+  "time.noTimeOfDay": "{input} has no time of day: add it, with a zone.",
+  "time.noZone": "{input} has no time zone: add Z for UTC or an offset such as -05:00.",
+  "time.noZoneLetter": "{input} has no time zone letter: put Z (UTC) or the zone's letter after the time.",
+  "time.notAMonth": "{month} in {input} is not a month: use {months}.",
+  "time.offsetRange": "Offset {offset} in {input} is out of range: offsets run from -12:00 to +14:00.",
+  "time.secondRange": "Second {second} in {input} is out of range: seconds run from 00 to 59.",
+  "time.yearNoMonth": "{input} has a year but no month: write the month before the year.",
+  "time.zoneJ":
+    "Zone letter J (local time) in {input} is ambiguous: use Z (UTC) or the zone's letter, e.g. R for UTC−5.",
+  "tlp.invalid": "{input} is not a TLP marking. Markings: {markings}.{hint}",
+  "tlp.white": "{input} is the old name: TLP 2.0 renamed TLP:WHITE to TLP:CLEAR.",
 } as const;
 
 export type MessageId = keyof typeof en;
@@ -286,3 +513,7 @@ export type MessageId = keyof typeof en;
 export type Catalogue = Record<MessageId, string>;
 
 export const english: Catalogue = en;
+
+// Every error id of the domain has its English text (the other catalogues follow `Catalogue`).
+const _errorsCovered: Record<ErrorId, string> = en;
+void _errorsCovered;
