@@ -218,7 +218,7 @@ export const portuguese: Catalogue = {
   "alert.recalledLine": "⚠ {alert} recolhido de {rooms}",
   "alert.withdrawnLine": "{alert} retirado antes de ser enviado para {rooms}",
   "alert.correctedLine": "{alert}: correção enviada para {rooms}",
-  "sightings.received": "{ref} (recebido {alert} de {room})",
+  "sightings.received": "{ref} (recebido de {room} pelo {alert})",
 
   // !rules
   "rules.none": "Nenhuma regra de compartilhamento de ou para {room}: nada sai desta sala, nada chega.",
@@ -286,11 +286,11 @@ export const portuguese: Catalogue = {
   "digest.resetNone": "✅ {room} voltou ao tearline.yaml, que não agenda nenhum resumo aqui.",
   "digest.showNone": "Nenhum resumo agendado para {room}. Para agendar: {example}",
   "digest.showOff":
-    "Os resumos agendados estão desligados em {room} (definido pelo chat {by}). {reset} volta ao agendamento do tearline.yaml.",
+    "Os resumos agendados estão desligados em {room} (definido no chat {by}). {reset} volta ao agendamento do tearline.yaml.",
   "digest.showFile":
     "Resumo de {room}: {cron} ({tz}) do tearline.yaml · próximo {next} · um resumo perdido é publicado com até {grace} de atraso.",
   "digest.showChat":
-    "Resumo de {room}: {cron} ({tz}), definido pelo chat {by} · próximo {next} · um resumo perdido é publicado com até {grace} de atraso. {reset} volta ao do tearline.yaml.",
+    "Resumo de {room}: {cron} ({tz}), definido no chat {by} · próximo {next} · um resumo perdido é publicado com até {grace} de atraso. {reset} volta ao do tearline.yaml.",
 
   // Erros dos analisadores e comandos (ErrorId, src/domain/errorIds.ts): o que estava errado, nunca o exemplo.
   "alert.keepsMarking":
@@ -440,7 +440,7 @@ export const portuguese: Catalogue = {
   "rfi.editAsk": "{ref} foi aberto com {command}; uma edição só pode alterar o pedido.",
   "rfi.itsAddressee": "o destinatário dele",
   "rfi.ltiovPassed":
-    "O LTIOV {ltiov} já passou (agora são {now}): a resposta precisa ser necessária depois de agora.",
+    "O LTIOV {ltiov} já passou (agora são {now}): o prazo da resposta deve ser posterior ao momento atual.",
   "rfi.noPartner": "nenhum parceiro",
   "rfi.noRule": "nenhuma regra de compartilhamento de {from} para {to} permite RFIs",
   "rfi.notAction": "{input} não é algo que se faça com um RFI. Ações: {actions}.{hint}",
@@ -454,7 +454,7 @@ export const portuguese: Catalogue = {
   "rfi.questionAfter": "{input} não foi entendido: a pergunta vem depois de --.",
   "rfi.referNeedsTo": "refer precisa de to=: o parceiro ou a sala para onde encaminhá-lo.",
   "rfi.referNotAllowed":
-    "só quem o abriu ({originator}) ou um oficial de serviço de {partners} pode encaminhar {ref} para uma sala (você é {you}).",
+    "só quem o abriu ({originator}) ou um oficial de serviço de {partners} pode encaminhar {ref} para uma sala ({you}).",
   "rfi.roomNotConfigured":
     "a sala dele não está no tearline.yaml, então nenhuma regra de compartilhamento a cobre",
   "rfi.roomPartners": "os parceiros da sala dele",
@@ -476,9 +476,9 @@ export const portuguese: Catalogue = {
   "rfi.theQuestion": "A pergunta",
   "rfi.this": "Este RFI",
   "rfi.which": "qual RFI? Informe a referência depois de {action}.",
-  "rfi.youNoPartner": "sem parceiro",
-  "rfi.youWith": "de {partner}",
-  "rfi.youWithNotDuty": "de {partner}, e não um oficial de serviço",
+  "rfi.youNoPartner": "você não tem parceiro",
+  "rfi.youWith": "você é de {partner}",
+  "rfi.youWithNotDuty": "você é de {partner} e não é oficial de serviço",
   "rules.oneRef": "informe no máximo uma referência: um avistamento (S-112) ou um alerta (A-31).",
   "rules.roomNotConfigured":
     "esta sala não está no tearline.yaml, então nenhuma regra de compartilhamento a cobre.",
