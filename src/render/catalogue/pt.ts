@@ -1,3 +1,520 @@
-import { type Catalogue, en } from "./en.ts";
+import type { Catalogue } from "./en.ts";
 
-export const portuguese: Catalogue = { ...en };
+/** Português (Brasil). Mesmas chaves de en.ts; `{nome}` vem dos parâmetros da mensagem. */
+export const portuguese: Catalogue = {
+  // Uma linha feita em outro lugar e repassada: definições de comandos (uso, resumo, detalhes).
+  text: "{text}",
+
+  // Horários: meses abreviados (12, separados por espaço) e unidades de duração (dia, hora, minuto).
+  "time.months": "jan fev mar abr mai jun jul ago set out nov dez",
+  "time.monthNames":
+    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+  "time.units": "d h min",
+  "time.justNow": "agora mesmo",
+  "time.ago": "há {duration}",
+  "time.in": "em {duration}",
+
+  // Erros e recusas.
+  error: "❌ {message}",
+  "error.lead": "❌ {lead}: {message}",
+  "error.usage": "Uso: {usage}",
+  "error.example": "Exemplo: {example}",
+  "error.either": "{a} ou {b}",
+  "error.internal": "❌ Erro interno, referência {reference}. O operador encontra os detalhes no log.",
+  "error.internalEvent": "❌ Erro interno, referência {reference}: não consegui processar esta mensagem.",
+  "refusal.unknownCommand": "❌ {name} não é um comando do Tearline. Comandos: {names}.",
+  "refusal.role": "❌ {command} exige uma destas funções: {roles}. Você tem: {has}.",
+  "refusal.outsider":
+    "❌ Você está na lista de efetivo de {partner}, mas esta sala ({room}) é compartilhada por {partners}; aqui só atendo comandos dos parceiros dela. Use a sala da sua própria parceria.",
+  "refusal.editNotCommand":
+    "❌ Só atendo a edição de uma mensagem de comando que eu já vi; envie o comando como uma nova mensagem.",
+  "refusal.editNotSender": "❌ Só quem enviou um comando pode corrigi-lo editando a mensagem.",
+  "edit.notSender": "❌ {ref} não foi alterado: só {sender}, que enviou o comando, pode corrigi-lo.",
+  "edit.otherCommand":
+    "❌ {ref} não foi alterado: ele foi criado com {command}, então corrija-o com {command} (ou apague a mensagem para cancelá-lo).",
+  "edit.unchanged": "{ref} não foi alterado",
+  "retract.deletionNotTrusted":
+    "{ref} foi apagado no chat, mas esta sala só aceita alterações de dispositivos verificados: {ref} permanece.",
+  "retract.notSender":
+    "{ref} permanece: só {sender}, que enviou o comando, pode cancelá-lo apagando a própria mensagem.",
+
+  // Avisos sobre a sala ou o remetente, e não sobre um comando.
+  "notice.needsEncryption":
+    "O Tearline só funciona em salas com criptografia de ponta a ponta. Ative a criptografia nas configurações da sala; até lá, não atenderei comandos aqui.",
+  "notice.cannotDecrypt":
+    "Ainda não consigo ler a mensagem de {sender} (falta a chave); vou processá-la quando a chave chegar.",
+  "notice.cannotDecryptAt":
+    "Ainda não consigo ler a mensagem de {sender} de {at} (falta a chave); vou processá-la quando a chave chegar.",
+  "notice.cannotEverDecrypt":
+    "Não consigo descriptografar a mensagem de {sender} ({why}); envie-a novamente, por favor.",
+  "notice.cannotEverDecryptAt":
+    "Não consigo descriptografar a mensagem de {sender} de {at} ({why}); envie-a novamente, por favor.",
+  "notice.missedSome":
+    "Posso ter perdido alguns comandos enquanto estive fora; reenvie o que for importante, por favor.",
+  "notice.missedBefore":
+    "Posso ter perdido comandos enviados antes de {to} enquanto estive fora; reenvie o que for importante, por favor.",
+  "notice.missedBetween":
+    "Posso ter perdido comandos entre {from} e {to} enquanto estive fora; reenvie o que for importante, por favor.",
+  "notice.notRostered":
+    "Desculpe, {sender}, você não está na lista de efetivo do Tearline, então não posso atender seus comandos. Peça ao operador que inclua você (com seu parceiro e suas funções) na lista de efetivo do tearline.yaml.",
+  "notice.untrustedDevice":
+    "Não atendo mensagens de {sender} enviadas de um dispositivo não verificado (com assinatura cruzada do dono); esta instalação exige isso. Verifique o dispositivo no seu cliente Matrix e envie o comando novamente.",
+
+  // !help
+  "help.title": "Comandos do Tearline:",
+  "help.entry": "{synopsis} — {summary}",
+  "help.more": "Digite {command} para ver os detalhes.",
+  "help.summary": "{summary}.",
+  "help.examples": "Exemplos:",
+  "help.example": "  {example}",
+
+  // !status
+  "status.version": "Tearline {version} · {userId}",
+  "status.device": "Dispositivo {deviceId} · impressão digital {fingerprint} · {signed}",
+  "status.crossSigned": "com assinatura cruzada",
+  "status.notCrossSigned": "SEM assinatura cruzada",
+  "status.rooms": "Salas em que estou: {rooms} · última sincronização {sync}",
+  "status.notYet": "ainda não",
+  "status.secondsAgo": "há {seconds} s",
+  "status.minutesAgo": "há {minutes} min",
+  "status.database": "Banco de dados: {database} ({engine}) · fila de saída pendente {backlog}",
+  "status.databaseEmbedded": "PGlite embutido",
+  "status.databaseServer": "PostgreSQL",
+  "status.databaseOk": "ok",
+  "status.databaseDown": "INACESSÍVEL",
+  "status.up": "No ar desde {since}",
+
+  // Avistamentos
+  "sighting.logged": "✅ {ref} registrado · {readBack}",
+  "sighting.corrected": "✅ {ref} corrigido · {readBack}",
+  "sighting.retracted":
+    "✅ {ref} cancelado: a mensagem dele foi apagada. Ele não aparece mais em {command}; o registro de auditoria o mantém.",
+  "sighting.alreadyRetracted": "{ref} já havia sido cancelado.",
+  "sighting.retractionRequested":
+    "{ref} foi apagado no chat, mas esta sala só aceita cancelamentos de dispositivos verificados: {ref} permanece. Para cancelá-lo, envie {command} {ref} de um dispositivo verificado.",
+  "retract.done": "✅ {ref} cancelado. Ele não aparece mais em {command}; o registro de auditoria o mantém.",
+  "retract.doneWhy":
+    "✅ {ref} cancelado, motivo: {reason}. Ele não aparece mais em {command}; o registro de auditoria o mantém.",
+  "sighting.what": "{kind}",
+  "sighting.whatNamed": "{kind} {ids}",
+  "sighting.name": "{name}",
+  "sighting.mmsi": "MMSI {mmsi}",
+  "sighting.imo": "IMO {imo}",
+  "sighting.tail": "matrícula {tail}",
+  "sighting.plate": "placa {plate}",
+  "sighting.seen": "avistado {time}",
+  "sighting.course": "rumo {course}",
+  "sighting.remarks": "observações {remarks}",
+  "sighting.matchesListed": "⚠ coincide com {refs}",
+  "sighting.matches": "⚠ coincide com {matches} — corroborado",
+  "sighting.matchesMore": "⚠ coincide com {matches} e mais {more} — corroborado",
+  "sighting.match": "{ref} ({details})",
+  "sighting.samePlace": "mesmo local",
+  "sighting.distance": "{nm} nm a {direction}",
+  "sighting.sameCourse": "mesmo rumo",
+  "sightings.line": "{fields}",
+  "sightings.none": "Nenhum avistamento nesta sala · {filters}.",
+  "sightings.headOne": "1 avistamento nesta sala · {filters} · mais recentes primeiro:",
+  "sightings.head": "{total} avistamentos nesta sala · {filters} · mais recentes primeiro:",
+  "sightings.more": "… e mais {more}: refine com since=, kind=, near= ou text=.",
+  "sightings.since": "últimos {since}",
+  "sightings.kind": "tipo {kind}",
+  "sightings.near": "num raio de {radius} de {position}",
+  "sightings.text": "texto {text}",
+
+  // !export
+  "export.posted":
+    "📎 {file}: {count} avistamentos desta sala ({received} recebidos) · {filters} · até {marking}. O arquivo vem a seguir, criptografado.",
+  "export.none": "Nada a exportar: nenhum avistamento nesta sala · {filters}.",
+  "export.capped":
+    "Só os {count} mais recentes de {total} estão no arquivo: refine com since=, kind= ou near=.",
+
+  // Pedidos de informação (RFI)
+  "rfi.raised": "✅ {ref} aberto para {to} · {priority} · {due}",
+  "rfi.corrected": "✅ {ref} corrigido · para {to} · {priority} · {due}",
+  "rfi.shared":
+    "Compartilhado com {to} (regra de compartilhamento {from} → {to}): aparece em {list} lá, onde os parceiros de lá podem respondê-lo.",
+  "rfi.sharedReminded":
+    "Compartilhado com {to} (regra de compartilhamento {from} → {to}): aparece em {list} lá, onde os parceiros de lá podem respondê-lo, e os lembretes de prazo também vão para lá.",
+  "rfi.referralKept": "to={name} ignorado: {ref} foi encaminhado para {to}, então continua com {to}.",
+  "rfi.question": "P: {question}",
+  "rfi.answer": "R: {answer}",
+  "rfi.reason": "Motivo: {reason}",
+  "rfi.accepted": "✅ {ref} aceito por {by}{notified}",
+  "rfi.deferred": "✅ {ref} adiado por {by}{notified}",
+  "rfi.denied": "✅ {ref} negado por {by}{notified}",
+  "rfi.closed": "✅ {ref} encerrado por {by}{notified}",
+  "rfi.answered": "✅ {ref} respondido por {by}{notified}",
+  "rfi.answerUpdated": "✅ {ref}: resposta atualizada por {by}{notified}",
+  "rfi.referred": "✅ {ref} encaminhado para {to} por {by}{notified}",
+  "rfi.notified": " · aviso enviado a {user}",
+  "rfi.by": "{name} ({partner})",
+  "rfi.withdrawn":
+    "✅ {ref} retirado: a mensagem dele foi apagada. Ele não precisa mais de resposta; o registro de auditoria o mantém.",
+  "rfi.alreadyWithdrawn": "{ref} já havia sido retirado.",
+  "rfi.noDeadline": "sem prazo",
+  "rfi.overdueSince": "⏰ ATRASADO desde {at} ({late})",
+  "rfi.ltiov": "LTIOV {at}",
+  "rfi.neededBy": "resposta necessária até {at} (em {left})",
+  "rfi.for": "para {to}",
+  "rfi.line": "{fields}",
+  "rfi.listNone": "Nenhum RFI {filter} nesta sala.",
+  "rfi.listHeadOne": "1 RFI {filter} nesta sala, mais recentes primeiro:",
+  "rfi.listHead": "{total} RFIs {filter} nesta sala, mais recentes primeiro:",
+  "rfi.listMore": "… e mais {more}.",
+  "rfi.filterOpen": "aguardando resposta",
+  "rfi.filterMine": "abertos por você",
+  "rfi.filterOverdue": "atrasados",
+  "rfi.filterAll": "em qualquer situação",
+  "rfi.reminder": "⏰ {ref} ({priority}) para {to} vence em {left}: {question}",
+  "rfi.overdue": "⏰ {ref} ({priority}) para {to} está ATRASADO agora (LTIOV {at}): {question}",
+  // Alertas através da tearline
+  "alert.headFor": "{alert} para {ref}:",
+  "alert.headText": "{alert} (alerta de texto):",
+  "alert.lineRelayed": '→ {room}: retransmitido (regra "{rule}"){suffix}',
+  "alert.linePending": '→ {room}: precisa de {needs} em {source} (regra "{rule}"), até {until}{suffix}',
+  "alert.lineRefused": "→ {room}: não enviado — {reason}",
+  "alert.suffix": ": {what}",
+  "alert.removed": "{fields} removidos",
+  "alert.coarsened": "posição generalizada para {size}",
+  "alert.needsOne": "1 aprovação de {who}",
+  "alert.needsMany": "{count} aprovações de quem tem a função {role}",
+  "alert.anRole": "alguém com a função {role}",
+  "alert.aRole": "alguém com a função {role}",
+  "alert.howToApprove":
+    "Reaja com ✅ para aprovar ou ❌ para negar (função {role} de {room}), ou use {approve} {alert} / {deny} {alert} -- motivo.",
+  "alert.reason.noRule": "não há regra de {from} para {to}",
+  "alert.reason.kind": 'a regra "{rule}" não compartilha registros do tipo {kind}',
+  "alert.reason.neverLeaves": "{tlp} nunca sai desta sala",
+  "alert.reason.tlp": '{tlp} está acima do limite {max} da regra "{rule}"',
+  "alert.reason.rel": "{rel} não inclui {missing}",
+  "alert.reason.forward": 'uma cópia retransmitida não pode ser alertada adiante (regra "{rule}")',
+  "alert.banner": "⚠ ALERTA {alert} · {tlp}{rel}",
+  "alert.correctionBanner": "⚠ CORREÇÃO {alert} · {tlp}{rel}",
+  "alert.relSuffix": " · {rel}",
+  "alert.near": "{what} perto de {position}",
+  "alert.fromSighting": "De {room} ({ref}): {fields}",
+  "alert.fromRfi": "De {room} ({details}): {question}",
+  "alert.fromText": "De {room}: {text}",
+  "alert.approvedBy": "Aprovado por {names}",
+  "alert.auto": 'Retransmitido automaticamente (regra "{rule}")',
+  "alert.approved": "✅ {alert} aprovado por {by} · retransmitido para {rooms}",
+  "alert.counted": "✅ {alert}: aprovação de {by} contabilizada · {rooms} ainda {needs}",
+  "alert.stillNeeds": "precisa de mais {more}",
+  "alert.denied": "❌ {alert} negado por {by}",
+  "alert.deniedWhy": "❌ {alert} negado por {by}: {reason}",
+  "alert.expired": "⏰ {alert} expirou sem aprovação: não enviado para {rooms}",
+  "alert.notRequester":
+    '❌ {alert}: foi você quem o solicitou, e a regra "{rule}" exige a aprovação de outra pessoa',
+  "alert.needsRole": "❌ {alert}: exige a função {role} em {room}; você tem: {has}",
+  "alert.notPartner":
+    "❌ {alert}: só pessoas de {partners}, os parceiros de {room}, podem decidir sobre ele; você é de {partner}",
+  "alert.notPending": "❌ {alert} não está aguardando decisão: {states}",
+  "alert.targetState": "{room} {outcome}",
+  "alert.alreadyDecided": "❌ {alert}: você já decidiu sobre ele ({decision}); cada pessoa conta uma só vez.",
+  "alert.recall": "⚠ RECOLHIMENTO {alert}: {ref} foi retirado em {room}; desconsidere este alerta.",
+  "alert.recallCorrected":
+    "⚠ RECOLHIMENTO {alert}: {ref} foi corrigido em {room} e talvez não possa mais ser compartilhado aqui; desconsidere este alerta.",
+  "alert.recalledLine": "⚠ {alert} recolhido de {rooms}",
+  "alert.withdrawnLine": "{alert} retirado antes de ser enviado para {rooms}",
+  "alert.correctedLine": "{alert}: correção enviada para {rooms}",
+  "sightings.received": "{ref} (recebido de {room} pelo {alert})",
+
+  // !rules
+  "rules.none": "Nenhuma regra de compartilhamento de ou para {room}: nada sai desta sala, nada chega.",
+  "rules.head": "Regras de compartilhamento de e para {room}:",
+  "rules.line": "{name}: {kinds} · até {tlp} · {approval} · {redact} · {precision} · {forward}",
+  "rules.auto": "automática",
+  "rules.approval": "{count} × {role}{notRequester}, expira após {expires}",
+  "rules.notRequester": " (não o solicitante)",
+  "rules.redactNone": "nada removido",
+  "rules.redact": "remove {fields}",
+  "rules.precisionNone": "posições como informadas",
+  "rules.precision": "posições com precisão de {size}",
+  "rules.forward": "pode ser alertado adiante",
+  "rules.noForward": "não é alertado adiante",
+  "rules.dryHead": "Simulação para {ref}, nada é enviado:",
+  "rules.dryRelay": '→ {room}: seria retransmitido (regra "{rule}"): {goes}',
+  "rules.dryPending": '→ {room}: precisaria de {needs} em {source} (regra "{rule}"): {goes}',
+  "rules.dryRefused": "→ {room}: não seria enviado — {reason}",
+  "rules.noRooms": "Não há outra sala configurada para onde enviar {ref}.",
+  "rules.goes": "vai: {kept}",
+  "rules.goesRemoved": "vai: {kept}; removido: {removed}",
+  // Resumos
+  "digest.daily": "RESUMO DIÁRIO",
+  "digest.title": "RESUMO",
+  "digest.head": "{title} · {room} · {from} → {to} ({zone}) · {marking}",
+  "digest.headLate": "{title} · {room} · {from} → {to} ({zone}) · {marking} · ATRASADO (publicado {posted})",
+  "digest.period": "Período {from} → {to}",
+  "digest.noSightings": "Nenhum avistamento",
+  "digest.sightings": "Avistamentos {total} ({kinds})",
+  "digest.sightingsCorroborated": "Avistamentos {total} ({kinds}) · {corroborated} corroborados",
+  "digest.kindCount": "{kind} {count}",
+  "digest.notable": "  {fields}",
+  "digest.corroboratedBy": "⚠ corroborado por {count}",
+  "digest.receivedFrom": "⇐ de {from}",
+  "digest.receivedFromAlert": "⇐ de {from} ({alert})",
+  "digest.more": "  e mais {more} — {command}",
+  "digest.noRfis": "RFIs: nenhum aberto, respondido ou vencendo",
+  "digest.rfis": "RFIs: {parts}",
+  "digest.rfisOpened": "{count} abertos",
+  "digest.rfisAnswered": "{count} respondidos ({which})",
+  "digest.rfisOverdue": "{count} atrasados ({which})",
+  "digest.rfisNearing": "{count} perto do LTIOV ({which})",
+  "digest.rfiAfter": "{ref}, {after}",
+  "digest.rfiTo": "{ref}, {to}",
+  "digest.rfiLeft": "{ref}, faltam {left}",
+  "digest.shared": "Compartilhado: {out} · {received} recebidos",
+  "digest.alertsOut": "{count} alertas enviados",
+  "digest.alertsOutHow": "{count} alertas enviados ({how})",
+  "digest.alerts.approved": "{count} aprovados",
+  "digest.alerts.denied": "{count} negados",
+  "digest.alerts.refused": "{count} recusados",
+  "digest.alerts.pending": "{count} pendentes",
+  "digest.awaiting": "Aguardando aprovação: {which}",
+  "digest.awaitingMore": "Aguardando aprovação: {which} e mais {more}",
+  "digest.awaitingOne": "{ref} (desde {since})",
+  "digest.mapCaption": "Mapa · {room} · {period} ({zone}) · {marking}",
+  "digest.next": "{local} ({dtg})",
+  "digest.never": "nunca (o agendamento não indica nenhuma data futura)",
+  "digest.setBy": "por {by} {at}",
+  "digest.scheduled":
+    "✅ Resumo de {room} agendado: {cron} ({tz}) · próximo {next}. Substitui o agendamento do tearline.yaml até {reset}.",
+  "digest.turnedOff":
+    "✅ Os resumos agendados estão desligados em {room} até {schedule} (um novo agendamento) ou {reset} (o do tearline.yaml).",
+  "digest.resetFile": "✅ {room} voltou ao agendamento de resumos do tearline.yaml: {cron} ({tz}).",
+  "digest.resetNone": "✅ {room} voltou ao tearline.yaml, que não agenda nenhum resumo aqui.",
+  "digest.showNone": "Nenhum resumo agendado para {room}. Para agendar: {example}",
+  "digest.showOff":
+    "Os resumos agendados estão desligados em {room} (definido no chat {by}). {reset} volta ao agendamento do tearline.yaml.",
+  "digest.showFile":
+    "Resumo de {room}: {cron} ({tz}) do tearline.yaml · próximo {next} · um resumo perdido é publicado com até {grace} de atraso.",
+  "digest.showChat":
+    "Resumo de {room}: {cron} ({tz}), definido no chat {by} · próximo {next} · um resumo perdido é publicado com até {grace} de atraso. {reset} volta ao do tearline.yaml.",
+
+  // Erros dos analisadores e comandos (ErrorId, src/domain/errorIds.ts): o que estava errado, nunca o exemplo.
+  "alert.keepsMarking":
+    "um avistamento ou RFI mantém a própria marcação e o próprio texto: use tlp=, rel= e -- texto só para um alerta de texto.",
+  "alert.noTargets":
+    "nenhuma regra de compartilhamento de {room} indica outra sala; fale com o operador ou indique uma com to=.",
+  "alert.notHere": "não existe {ref} nesta sala.",
+  "alert.notRoom": "{input} não é uma sala configurada. Salas: {rooms}.{hint}",
+  "alert.oneRecord": "{input} não foi entendido: alerte um registro por vez.",
+  "alert.retracted": "{ref} foi cancelado, então não pode ser alertado.",
+  "alert.rfiNotHere": "{ref} não foi aberto nesta sala.",
+  "alert.sayWhat": "diga o que alertar: um avistamento (S-112), um RFI (RFI-40) ou um texto depois de --.",
+  "alert.textLong": "o texto tem {length} caracteres: use menos de {max}.",
+  "alert.toEmpty": "to= precisa de pelo menos uma sala.",
+  "export.formatInvalid": "{input} não é um formato de exportação: {formats}.{hint}",
+  "export.formatMissing": "Diga qual formato: {formats}.",
+  "export.notConfigured":
+    "as exportações são feitas para as salas configuradas no tearline.yaml; esta sala não é uma delas.",
+  "course.invalid": "{input} não é um rumo: informe graus verdadeiros de 000 a 359.",
+  "course.magnetic": "{input} é um rumo magnético; o Tearline registra rumos em graus verdadeiros.",
+  "course.range": "O rumo {input} está fora do intervalo: os graus vão de 000 a 359.",
+  "cron.backwards": "é um intervalo invertido",
+  "cron.dayOfMonth": "dia do mês",
+  "cron.dayOfWeek": "dia da semana",
+  "cron.field": "{cron}: o campo {field} {input} {why}.",
+  "cron.fieldCount": "{cron} tem {count} campos, e não 5 (minuto hora dia-do-mês mês dia-da-semana).",
+  "cron.hour": "hora",
+  "cron.minute": "minuto",
+  "cron.month": "mês",
+  "cron.notStep": "não é um número, intervalo ou passo",
+  "cron.notStepOrName": "não é um número nem um nome ({names}…), intervalo ou passo",
+  "cron.outside": "está fora de {min}–{max}",
+  "cron.seconds": "{cron} tem 6 campos: tire os segundos, os resumos rodam no minuto cheio.",
+  "cron.stepZero": "tem passo 0",
+  "decide.oneRef": "informe uma referência de alerta (A-31) e um motivo depois de --.",
+  "digest.cronInvalid": "{error} Campos do cron: minuto hora dia-do-mês mês dia-da-semana.",
+  "digest.cronMissing": "informe o agendamento como uma expressão cron entre aspas.",
+  "digest.cronQuotes": "coloque a expressão cron entre aspas: {input} tem {words} palavras.",
+  "digest.justPosted":
+    "um resumo desta sala acabou de ser publicado neste instante; peça de novo daqui a um minuto.",
+  "digest.noMoreWords": "{command} não aceita mais palavras ({input}).",
+  "digest.notAction": "{input} não é uma ação de !digest: {actions}.{hint}",
+  "digest.optionNone": "{option} não é uma opção de {command} (ele não aceita opções).",
+  "digest.optionSome": "{option} não é uma opção de {command} (opções: {options}).",
+  "digest.roomNotConfigured":
+    "os resumos são feitos para as salas configuradas no tearline.yaml; esta sala não é uma delas.",
+  "digest.sayWhat": "Diga o que fazer: {actions}.{hint}",
+  "digest.scheduleRoles": "alterar o agendamento do resumo exige uma destas funções: {roles}.",
+  "digest.tzInvalid":
+    "{input} não é um fuso horário: use um nome IANA (Área/Cidade), por exemplo America/Sao_Paulo, Europe/Lisbon, Africa/Luanda ou UTC.",
+  "e.arguments": "os argumentos não foram entendidos",
+  "e.didYouMean": " Você quis dizer {guess}?",
+  "e.noneConfigured": "nenhum configurado",
+  "e.or": "{a} ou {b}",
+  "grading.credibility":
+    "A credibilidade {digit} em {input} não está entre 1 e 6: a confiabilidade é uma letra de A a F, a credibilidade um dígito de 1 a 6.",
+  "grading.invalid":
+    "{input} não é uma classificação de fonte: a confiabilidade é uma letra de A a F, a credibilidade um dígito de 1 a 6.",
+  "grading.reliability":
+    "A confiabilidade {letter} em {input} não está entre A e F: a confiabilidade é uma letra de A a F, a credibilidade um dígito de 1 a 6.",
+  "help.noCommand": "Não existe o comando {input}. Comandos: {names}.",
+  "imo.checkDigit":
+    "O IMO {imo} não confere com o dígito verificador: confira o número (o último dígito deveria ser {digit}).",
+  "imo.invalid": "{input} não é um número IMO: ele tem 7 dígitos.",
+  "kind.invalid": "{input} não é um tipo de avistamento. Tipos: {kinds}.{hint}",
+  "mmsi.invalid": "{input} não é um MMSI: um MMSI tem 9 dígitos.",
+  "name.empty": "O nome está vazio: omita-o ou coloque-o entre aspas.",
+  "name.invalid": "{input} não é um nome: use uma única linha com no máximo {max} caracteres.",
+  "options.takes": "{option} não é uma opção de {command}: ele aceita {options}.",
+  "options.takesNone": "{option} não é uma opção de {command}: ele não aceita opções.",
+  "options.unknownList": "{option} não é uma opção de {command}. Opções: {options}.{hint}",
+  "period.invalid": "{input} não é um período de tempo: escreva um número e uma unidade, m, h, d ou w.",
+  "period.noUnit": "{input} não tem unidade: acrescente m (minutos), h (horas), d (dias) ou w (semanas).",
+  "period.tooLong": "{input} é um período longo demais: volte no máximo {max} dias (cerca de 10 anos).",
+  "period.zero": "{input} não é tempo nenhum: informe um período maior que zero.",
+  "plate.invalid": "{input} não é uma placa: até 12 letras e dígitos.",
+  "position.bareNumber":
+    "{input} tem um número solto depois da posição: informe o rumo com course= e o nome com name=.",
+  "position.decimalCommas":
+    "{input} parece usar vírgula decimal; use ponto para os decimais e uma vírgula entre a latitude e a longitude.",
+  "position.latitudeRange": "A latitude em {input} passa de 90°: as latitudes vão de 90°S a 90°N.",
+  "position.longitudeRange": "A longitude em {input} passa de 180°: as longitudes vão de 180°W a 180°E.",
+  "position.mgrsBand":
+    "A faixa de latitude MGRS {band} em {input} não existe: as faixas vão de C a X, sem I e O.",
+  "position.mgrsColumn":
+    "O quadrado MGRS {square} em {input} não existe na zona {zone}: a primeira letra dele é uma de {columns}.",
+  "position.mgrsDigits":
+    "O MGRS {input} tem {digits} dígitos: informe um número par, no máximo 10 (primeiro leste, depois norte).",
+  "position.mgrsNowhere":
+    "O MGRS {input} não existe: o quadrado {square} não está na zona {zone}, faixa {band}. Confira as letras.",
+  "position.mgrsRow":
+    "O quadrado MGRS {square} em {input} não existe: a segunda letra vai de A a V, sem I e O.",
+  "position.mgrsUneven":
+    "O MGRS {input} tem {easting} dígitos de leste e {northing} de norte: as quantidades devem ser iguais.",
+  "position.mgrsZone": "A zona MGRS {zone} em {input} não existe: as zonas vão de 1 a 60.",
+  "position.minutesOver": "Os minutos em {input} devem ser menores que 60.",
+  "position.missing": "Falta a posição.",
+  "position.needsComma": "{input} precisa de uma vírgula entre a latitude e a longitude.",
+  "position.notAPosition":
+    "{input} não é uma posição: informe latitude,longitude, graus e minutos com N/S e E/W, ou MGRS.",
+  "position.notMgrs":
+    "{input} não é uma referência MGRS: zona, faixa, quadrado e depois os dígitos de leste e de norte.",
+  "position.oneCoordinate": "{input} tem só uma coordenada: informe a latitude (N/S) e a longitude (E/W).",
+  "position.oneNumber": "{input} tem só um número: informe a latitude e a longitude, separadas por vírgula.",
+  "position.secondsOver": "Os segundos em {input} devem ser menores que 60.",
+  "position.tooManyCommas":
+    "{input} tem vírgulas demais: use ponto para os decimais e uma única vírgula entre a latitude e a longitude.",
+  "position.twoLatitudes": "{input} traz duas latitudes (N/S): uma delas deve ser uma longitude com E ou W.",
+  "position.twoLongitudes": "{input} traz duas longitudes (E/W): uma delas deve ser uma latitude com N ou S.",
+  "radius.invalid": "{input} não é um raio: informe um número com nm ou km.",
+  "radius.range": "O raio {input} deve ser maior que 0 e no máximo 1000 nm.",
+  "reader.noValue": 'A opção {option} está sem valor: escreva o valor logo depois do "=", sem espaço.',
+  "reader.twice": "A opção {option} foi informada duas vezes ({first} e {second}): informe-a uma vez só.",
+  "reader.unclosed":
+    "As aspas antes de {text} não foram fechadas: termine o texto citado com o mesmo tipo de aspas.",
+  "ref.invalid": "{input} não é uma referência como {example}.",
+  "rel.empty": "{option} precisa de pelo menos um código de parceiro. Parceiros: {partners}.",
+  "rel.noPartners": "nenhum está configurado",
+  "rel.unknownMany": "{codes} não são códigos de parceiro. Parceiros: {partners}.{hint}",
+  "rel.unknownOne": "{codes} não é um código de parceiro. Parceiros: {partners}.{hint}",
+  "retract.already": "{ref} já havia sido cancelado.",
+  "retract.notAllowed":
+    "só {reporter}, que registrou {ref}, ou um oficial de serviço desta sala pode cancelá-lo.",
+  "retract.oneRef": "informe uma referência de avistamento e um motivo depois de --.",
+  "rfi.actNotAllowed.accept":
+    "{ref} é para {to}: só {who} ou um oficial de serviço pode aceitá-lo (você é de {partner}).",
+  "rfi.actNotAllowed.answer":
+    "{ref} é para {to}: só {who} ou um oficial de serviço pode respondê-lo (você é de {partner}).",
+  "rfi.actNotAllowed.close":
+    "{ref} é para {to}: só {who} ou um oficial de serviço pode encerrá-lo (você é de {partner}).",
+  "rfi.actNotAllowed.defer":
+    "{ref} é para {to}: só {who} ou um oficial de serviço pode adiá-lo (você é de {partner}).",
+  "rfi.actNotAllowed.deny":
+    "{ref} é para {to}: só {who} ou um oficial de serviço pode negá-lo (você é de {partner}).",
+  "rfi.actNotAllowed.refer":
+    "{ref} é para {to}: só {who} ou um oficial de serviço pode encaminhá-lo (você é de {partner}).",
+  "rfi.actNotAllowed.withdraw":
+    "{ref} é para {to}: só {who} ou um oficial de serviço pode retirá-lo (você é de {partner}).",
+  "rfi.addressPartner": "dirija-o a um parceiro com to=",
+  "rfi.addressPartners": "dirija-o a um parceiro ({options})",
+  "rfi.askRoles": "abrir um RFI exige uma destas funções: {roles}.",
+  "rfi.cannot": "{ref} está {status}, então não pode ser {action}.",
+  "rfi.cannotChange": "{ref} está {status}, então não pode ser alterado: abra um novo RFI.",
+  "rfi.cannotCloseHint": "{ref} está {status}, então não pode ser {action}. Quem o abriu pode encerrá-lo.",
+  "rfi.cannotGo": "{ref} não pode ir para {room}: {why}. Fale com o operador ou com {partner}.",
+  "rfi.closeNotAllowed": "só quem o abriu ({originator}) ou um oficial de serviço pode encerrar {ref}.",
+  "rfi.editAsk": "{ref} foi aberto com {command}; uma edição só pode alterar o pedido.",
+  "rfi.itsAddressee": "o destinatário dele",
+  "rfi.ltiovPassed":
+    "O LTIOV {ltiov} já passou (agora são {now}): o prazo da resposta deve ser posterior ao momento atual.",
+  "rfi.noPartner": "nenhum parceiro",
+  "rfi.noRule": "nenhuma regra de compartilhamento de {from} para {to} permite RFIs",
+  "rfi.notAction": "{input} não é algo que se faça com um RFI. Ações: {actions}.{hint}",
+  "rfi.notAddressee": "{input} não é um parceiro nem uma sala. Parceiros: {partners}.{rooms}{hint}",
+  "rfi.notAnRfi": "{ref} não é um RFI.",
+  "rfi.notHere": "{ref} não é um RFI desta sala.",
+  "rfi.notList": "{input} não é uma lista: use {filters}.",
+  "rfi.notRoomId":
+    "{input} não é uma das salas configuradas; indique um parceiro ou uma sala. Salas: {rooms}.",
+  "rfi.priorityInvalid": "{input} não é uma prioridade de RFI. Prioridades: {priorities}.{hint}",
+  "rfi.questionAfter": "{input} não foi entendido: a pergunta vem depois de --.",
+  "rfi.referNeedsTo": "refer precisa de to=: o parceiro ou a sala para onde encaminhá-lo.",
+  "rfi.referNotAllowed":
+    "só quem o abriu ({originator}) ou um oficial de serviço de {partners} pode encaminhar {ref} para uma sala ({you}).",
+  "rfi.roomNotConfigured":
+    "a sala dele não está no tearline.yaml, então nenhuma regra de compartilhamento a cobre",
+  "rfi.roomPartners": "os parceiros da sala dele",
+  "rfi.rooms": " Salas: {rooms}.",
+  "rfi.sayWhat": "diga o que fazer: {actions}.",
+  "rfi.sayWho": "diga quem deve responder com to=: um código de parceiro ou uma sala.",
+  "rfi.state.accepted": "aceito",
+  "rfi.state.answered": "respondido",
+  "rfi.state.closed": "encerrado",
+  "rfi.state.deferred": "adiado",
+  "rfi.state.denied": "negado",
+  "rfi.state.open": "aberto",
+  "rfi.state.referred": "encaminhado",
+  "rfi.state.withdrawn": "retirado",
+  "rfi.textAfter": "{input} não foi entendido: coloque o texto depois de --.",
+  "rfi.textLong": "{what} tem {length} caracteres: use menos de {max}.",
+  "rfi.textMissing": "{what} está faltando: escreva depois de --.",
+  "rfi.theAnswer": "A resposta",
+  "rfi.theQuestion": "A pergunta",
+  "rfi.this": "Este RFI",
+  "rfi.which": "qual RFI? Informe a referência depois de {action}.",
+  "rfi.youNoPartner": "você não tem parceiro",
+  "rfi.youWith": "você é de {partner}",
+  "rfi.youWithNotDuty": "você é de {partner} e não é oficial de serviço",
+  "rules.oneRef": "informe no máximo uma referência: um avistamento (S-112) ou um alerta (A-31).",
+  "rules.roomNotConfigured":
+    "esta sala não está no tearline.yaml, então nenhuma regra de compartilhamento a cobre.",
+  "sight.kindMissing": "falta o tipo de avistamento. Tipos: {kinds}.",
+  "sight.notRostered": "só quem está na lista de efetivo pode registrar avistamentos.",
+  "sight.remarksLong": "as observações têm {length} caracteres: use menos de {max}.",
+  "sight.retracted": "{ref} foi cancelado, então não pode ser corrigido: registre um novo avistamento.",
+  "sight.twoNames": "foram informados dois nomes, {first} e {second}: informe um só.",
+  "sighting.notHere": "{ref} não é um avistamento desta sala.",
+  "sighting.notLiveHere": "{ref} não é um avistamento ativo desta sala.",
+  "sightings.notUnderstood": "{input} não foi entendido: informe os filtros como chave=valor.",
+  "sightings.radiusNeedsNear": "radius= precisa de near= (o centro do círculo).",
+  "speed.invalid":
+    "{input} não é uma velocidade: informe um número com kt ou km/h (um número sem unidade é em nós).",
+  "speed.mph": "{input} não é uma velocidade: milhas por hora não são aceitas; use kt ou km/h.",
+  "speed.tooFast": "A velocidade {input} passa de {max} kt; confira o número e a unidade.",
+  "tail.invalid": '{input} não é uma matrícula de aeronave: letras e dígitos com no máximo um "-".',
+  "time.dayRange": "O dia {day} em {input} não existe: {month} de {year} tem {days} dias.",
+  "time.future": "{dtg} está {ahead} no futuro (agora são {now}): confira o dia, a letra do fuso e o mês.",
+  "time.hourRange": "A hora {hour} em {input} está fora do intervalo: as horas vão de 00 a 23.",
+  "time.invalid":
+    "{input} não é um horário: escreva um DTG (dia, hora, minuto, letra do fuso, mês, ano) ou ISO 8601 com fuso.",
+  "time.isoInvalid": "{input} não é um horário: em ISO 8601 escreve-se 2026-11-28T15:30Z.",
+  "time.minuteRange": "O minuto {minute} em {input} está fora do intervalo: os minutos vão de 00 a 59.",
+  "time.monthRange": "O mês {month} em {input} não existe: os meses vão de 01 a 12.",
+  "time.noTimeOfDay": "{input} não tem hora do dia: acrescente-a, com o fuso.",
+  "time.noZone": "{input} não tem fuso horário: acrescente Z para UTC ou um deslocamento como -03:00.",
+  "time.noZoneLetter":
+    "{input} não tem a letra do fuso: coloque Z (UTC) ou a letra do fuso depois do horário.",
+  "time.notAMonth": "{month} em {input} não é um mês: use {months}.",
+  "time.offsetRange":
+    "O deslocamento {offset} em {input} está fora do intervalo: os deslocamentos vão de -12:00 a +14:00.",
+  "time.secondRange": "O segundo {second} em {input} está fora do intervalo: os segundos vão de 00 a 59.",
+  "time.yearNoMonth": "{input} tem ano mas não tem mês: escreva o mês antes do ano.",
+  "time.zoneJ":
+    "A letra de fuso J (hora local) em {input} é ambígua: use Z (UTC) ou a letra do fuso, por exemplo P para UTC−3.",
+  "tlp.invalid": "{input} não é uma marcação TLP. Marcações: {markings}.{hint}",
+  "tlp.white": "{input} é o nome antigo: o TLP 2.0 renomeou TLP:WHITE para TLP:CLEAR.",
+};
