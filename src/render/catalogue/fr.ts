@@ -98,7 +98,7 @@ export const french: Catalogue = {
   "sighting.imo": "IMO {imo}",
   "sighting.tail": "immatriculation {tail}",
   "sighting.plate": "plaque {plate}",
-  "sighting.seen": "observé {time}",
+  "sighting.seen": "vu le {time}",
   "sighting.course": "route {course}",
   "sighting.remarks": "remarques {remarks}",
   "sighting.matchesListed": "⚠ correspond à {refs}",
