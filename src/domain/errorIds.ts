@@ -13,6 +13,8 @@ export type ErrorId =
   | "alert.sayWhat"
   | "alert.textLong"
   | "alert.toEmpty"
+  | "lang.roles"
+  | "lang.unknown"
   | "course.invalid"
   | "export.formatInvalid"
   | "export.formatMissing"

@@ -4,7 +4,7 @@
  * a digest is rendered from the same data with pieces left out.
  */
 import type { Tlp } from "../domain/marking.ts";
-import type { MessageId } from "./catalogue/en.ts";
+import type { MessageId } from "./catalogue/index.ts";
 
 export type { MessageId };
 
