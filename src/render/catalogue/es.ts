@@ -485,7 +485,7 @@ export const spanish: Catalogue = {
   "sight.twoNames": "se dan dos nombres, {first} y {second}: indique uno solo.",
   "sighting.notHere": "{ref} no es un avistamiento de esta sala.",
   "sighting.notLiveHere": "{ref} no es un avistamiento vigente de esta sala.",
-  "sightings.notUnderstood": "{input} no se entiende: indique los filtros como clave=valor.",
+  "sightings.notUnderstood": "{input} no se entiende: indique los filtros como key=value.",
   "sightings.radiusNeedsNear": "radius= requiere near= (el centro del círculo).",
   "speed.invalid":
     "{input} no es una velocidad: indique un número con kt o km/h (un número solo se entiende en nudos).",

@@ -490,7 +490,7 @@ export const french: Catalogue = {
   "sight.twoNames": "deux noms sont donnés, {first} et {second} : n’en donnez qu’un.",
   "sighting.notHere": "{ref} n’est pas une observation de ce salon.",
   "sighting.notLiveHere": "{ref} n’est pas une observation active de ce salon.",
-  "sightings.notUnderstood": "{input} n’est pas compris : donnez les filtres sous la forme clé=valeur.",
+  "sightings.notUnderstood": "{input} n’est pas compris : donnez les filtres sous la forme key=value.",
   "sightings.radiusNeedsNear": "radius= exige near= (le centre du cercle).",
   "speed.invalid":
     "{input} n’est pas une vitesse : donnez un nombre avec kt ou km/h (un nombre seul s’entend en nœuds).",

@@ -489,7 +489,7 @@ export const portuguese: Catalogue = {
   "sight.twoNames": "foram informados dois nomes, {first} e {second}: informe um só.",
   "sighting.notHere": "{ref} não é um avistamento desta sala.",
   "sighting.notLiveHere": "{ref} não é um avistamento ativo desta sala.",
-  "sightings.notUnderstood": "{input} não foi entendido: informe os filtros como chave=valor.",
+  "sightings.notUnderstood": "{input} não foi entendido: informe os filtros como key=value.",
   "sightings.radiusNeedsNear": "radius= precisa de near= (o centro do círculo).",
   "speed.invalid":
     "{input} não é uma velocidade: informe um número com kt ou km/h (um número sem unidade é em nós).",
