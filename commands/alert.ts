@@ -3,7 +3,7 @@
  * Each candidate room gets one decision: relayed now, pending approval (who, until when), or
  * refused with the reason. The reply is the approval request: ✅/❌ reactions on it decide.
  */
-import { err, ok, type Result } from "../src/domain/result.ts";
+import { err, ok, type Result, t as tr } from "../src/domain/result.ts";
 import type { ShareableItem } from "../src/domain/sharingRule.ts";
 import { ALERT_ROLES, raiseAlert, rfiItem, sightingItem } from "./alerting.ts";
 import { type AlertArgs, parseAlertArgs } from "./alertArgs.ts";
@@ -21,14 +21,14 @@ async function itemFor(ctx: CommandContext, a: AlertArgs, here: string): Promise
     case "sighting": {
       const found = await ctx.repos.sightings.get(s.id);
       if (found === undefined || found.roomId !== ctx.roomId)
-        return err(`S-${s.id} is not a sighting of this room.`);
-      if (found.retractedAt !== undefined) return err(`S-${s.id} was retracted, so it can't be alerted.`);
+        return err(tr("sighting.notHere", { ref: `S-${s.id}` }));
+      if (found.retractedAt !== undefined) return err(tr("alert.retracted", { ref: `S-${s.id}` }));
       return ok(sightingItem(ctx, found, here));
     }
     case "rfi": {
       const found = await ctx.repos.rfis.get(s.id, ctx.roomId);
       if (found === undefined || found.roomId !== ctx.roomId)
-        return err(`RFI-${s.id} was not raised in this room.`);
+        return err(tr("alert.rfiNotHere", { ref: `RFI-${s.id}` }));
       return ok(rfiItem(found));
     }
     case "text":
@@ -64,12 +64,11 @@ export default defineCommand<AlertArgs>({
 
   async run(ctx, args): Promise<Result<Reply>> {
     const here = ctx.roomAlias;
-    if (here === undefined) return err("this room is not in tearline.yaml, so no sharing rule covers it.");
+    if (here === undefined) return err(tr("rules.roomNotConfigured"));
     const item = await itemFor(ctx, args, here);
     if (!item.ok) return item;
     const candidates = args.to ?? ruleTargets(ctx, here);
-    if (candidates.length === 0)
-      return err(`no sharing rule from ${here} names another room; ask the operator, or name one with to=.`);
+    if (candidates.length === 0) return err(tr("alert.noTargets", { room: here }));
     const sourceRef = args.source.kind === "text" ? null : item.value.ref;
     const raised = await raiseAlert(ctx, here, item.value, candidates, sourceRef);
     return ok({

@@ -1,7 +1,7 @@
 /** Reading `!alert S-<n> | RFI-<n> | [tlp=…] [rel=…] -- text` `[to=<room>,…]`. */
 import { parseReleasability, parseTlp, type Tlp } from "../src/domain/marking.ts";
 import { parseRef } from "../src/domain/refs.ts";
-import { didYouMean, err, ok, quote, type Result } from "../src/domain/result.ts";
+import { didYouMean, didYouMeanText, err, ok, quote, type Result, t as tr } from "../src/domain/result.ts";
 import type { ArgsEnv, Tokens } from "./types.ts";
 
 export type AlertSource =
@@ -30,23 +30,29 @@ export function parseRooms(text: string, env: ArgsEnv): Result<string[]> {
       : env.roomAliases.find((r) => r === word.toLowerCase());
     if (alias === undefined) {
       const guess = word.startsWith("!") ? undefined : didYouMean(word, env.roomAliases);
-      const hint = guess === undefined ? "" : ` Did you mean ${guess}?`;
       return err(
-        `${quote(word, 80)} is not a configured room. Rooms: ${env.roomAliases.join(", ") || "none configured"}.${hint}`,
+        tr("alert.notRoom", {
+          input: quote(word, 80),
+          rooms: env.roomAliases.join(", ") || tr("e.noneConfigured"),
+          hint: didYouMeanText(guess, false),
+        }),
         EXAMPLE,
         "to",
       );
     }
     if (!out.includes(alias)) out.push(alias);
   }
-  if (out.length === 0) return err("to= needs at least one room.", EXAMPLE, "to");
+  if (out.length === 0) return err(tr("alert.toEmpty"), EXAMPLE, "to");
   return ok(out);
 }
 
 export function parseAlertArgs(t: Tokens, env: ArgsEnv): Result<AlertArgs> {
   const unknown = Object.keys(t.options).find((k) => !["to", "tlp", "rel"].includes(k));
   if (unknown !== undefined)
-    return err(`"${unknown}=" is not an option of !alert: it takes to=, tlp=, rel=.`, EXAMPLE);
+    return err(
+      tr("options.takes", { option: `"${unknown}="`, command: "!alert", options: "to=, tlp=, rel=" }),
+      EXAMPLE,
+    );
   let to: string[] | undefined;
   if (t.options.to !== undefined) {
     const rooms = parseRooms(t.options.to, env);
@@ -54,14 +60,10 @@ export function parseAlertArgs(t: Tokens, env: ArgsEnv): Result<AlertArgs> {
     to = rooms.value;
   }
   const [first, ...extra] = t.positional;
-  if (extra.length > 0)
-    return err(`${quote(extra.join(" "))} is not understood: alert one record at a time.`, EXAMPLE);
+  if (extra.length > 0) return err(tr("alert.oneRecord", { input: quote(extra.join(" ")) }), EXAMPLE);
   if (first !== undefined) {
     if (t.rest !== null || t.options.tlp !== undefined || t.options.rel !== undefined)
-      return err(
-        "a sighting or RFI keeps its own marking and text: give tlp=, rel= and -- text only for a text alert.",
-        EXAMPLE,
-      );
+      return err(tr("alert.keepsMarking"), EXAMPLE);
     if (/^rfi/i.test(first)) {
       const id = parseRef("RFI", first);
       return id.ok
@@ -72,10 +74,8 @@ export function parseAlertArgs(t: Tokens, env: ArgsEnv): Result<AlertArgs> {
     return id.ok ? ok({ source: { kind: "sighting", id: id.value }, to }) : err(id.error.message, EXAMPLE);
   }
   const text = t.rest?.trim() ?? "";
-  if (text.length === 0)
-    return err("say what to alert: a sighting (S-112), an RFI (RFI-40), or text after --.", EXAMPLE);
-  if (text.length > MAX_TEXT)
-    return err(`the text is ${text.length} characters long: keep it under ${MAX_TEXT}.`);
+  if (text.length === 0) return err(tr("alert.sayWhat"), EXAMPLE);
+  if (text.length > MAX_TEXT) return err(tr("alert.textLong", { length: text.length, max: MAX_TEXT }));
   const tlp = parseTlp(t.options.tlp ?? "amber");
   if (!tlp.ok) return tlp;
   let rel: string[] | undefined;

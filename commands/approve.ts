@@ -1,5 +1,5 @@
 import { parseRef } from "../src/domain/refs.ts";
-import { err, ok, type Result } from "../src/domain/result.ts";
+import { err, ok, type Result, t as tr } from "../src/domain/result.ts";
 import { decideAlert } from "./approving.ts";
 import { argsFrom, defineCommand, type Reply, type Tokens } from "./types.ts";
 
@@ -12,7 +12,7 @@ export function parseDecideArgs(t: Tokens, command: "approve" | "deny"): Result<
   const example = command === "approve" ? "!approve A-31" : "!deny A-31 -- not releasable to JTF";
   const [first, ...extra] = t.positional;
   if (first === undefined || extra.length > 0 || Object.keys(t.options).length > 0)
-    return err("give one alert reference (A-31), and a reason after --.", example);
+    return err(tr("decide.oneRef"), example);
   const id = parseRef("A", first, "ref");
   if (!id.ok) return err(id.error.message, example);
   return ok({ id: id.value, reason: t.rest?.trim() || undefined });

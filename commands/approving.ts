@@ -6,7 +6,7 @@
  */
 import { type Alert, type AlertApproval, type AlertTarget, outboxRefs } from "../src/domain/alert.ts";
 import type { AuditEntry } from "../src/domain/audit.ts";
-import { err, ok, type Result } from "../src/domain/result.ts";
+import { err, ok, type Result, t as tr } from "../src/domain/result.ts";
 import { quorum } from "../src/domain/sharing.ts";
 import { TEXT_CAP } from "../src/domain/userText.ts";
 import { needs } from "../src/render/alert.ts";
@@ -110,7 +110,7 @@ export async function decideAlert(
 ): Promise<Result<Decided>> {
   const alert = await ctx.repos.alerts.get(alertId);
   if (alert === undefined || alert.roomId !== ctx.roomId)
-    return err(`there is no A-${alertId} in this room.`);
+    return err(tr("alert.notHere", { ref: `A-${alertId}` }));
   const out: Outcome = await expireDue(ctx, alert);
   const audit = (action: string, detail: Record<string, unknown>): AuditEntry => ({
     actor: ctx.sender,

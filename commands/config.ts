@@ -1,3 +1,4 @@
+import type { Lang } from "../src/domain/lang.ts";
 import type { SharingRule } from "../src/domain/sharingRule.ts";
 
 /** The loaded configuration, as far as commands need it (src/bot/configDirectory.ts builds it). */
@@ -6,6 +7,8 @@ export interface RoomFacts {
   partners: readonly string[];
   /** IANA zone for local times (the room's digest zone), if configured. */
   timeZone?: string | undefined;
+  /** The language of tearline.yaml (`lang:`, default en); `!lang` in chat overrides it. */
+  lang?: Lang | undefined;
   /** The digest schedule of tearline.yaml, if any (a chat schedule overrides it). */
   digest?: { cron: string; tz: string; graceMs: number } | undefined;
 }

@@ -10,10 +10,19 @@ import { formatDtg, parseDuration } from "../src/domain/dtg.ts";
 import { CRON_EXAMPLE, parseCron } from "../src/domain/cron.ts";
 import { composeDigest } from "../src/domain/digest.ts";
 import { effectiveSchedule, nextDigest } from "../src/domain/digestSchedule.ts";
-import { didYouMean, err, ok, quote, type Result } from "../src/domain/result.ts";
+import { didYouMean, didYouMeanText, err, ok, quote, type Result, t as tr } from "../src/domain/result.ts";
 import { isTimeZone, zoneAbbreviation } from "../src/domain/zone.ts";
-import { digestMap, digestMessage, localStamp } from "../src/render/digest.ts";
-import { duration, type Message, msg, time, user, userText } from "../src/render/message.ts";
+import { digestMap, digestMessage } from "../src/render/digest.ts";
+import {
+  duration,
+  list,
+  localStamp,
+  type Message,
+  msg,
+  time,
+  user,
+  userText,
+} from "../src/render/message.ts";
 import type { RoomFacts } from "./config.ts";
 import { argsFrom, type CommandContext, defineCommand, type Reply, type Tokens } from "./types.ts";
 
@@ -30,9 +39,14 @@ const SCHEDULE_EXAMPLE = '!digest schedule "0 6 * * *" tz=America/Bogota';
 function onlyOptions(t: Tokens, allowed: readonly string[], example: string): Result<void> {
   const unknown = Object.keys(t.options).find((k) => !allowed.includes(k));
   if (unknown === undefined) return ok(undefined);
-  const which =
-    allowed.length === 0 ? "it takes no options" : `options: ${allowed.map((a) => `${a}=`).join(", ")}`;
-  return err(`"${unknown}=" is not an option of !digest ${t.positional[0] ?? ""} (${which}).`, example);
+  const command = `!digest ${t.positional[0] ?? ""}`;
+  const option = `"${unknown}="`;
+  return err(
+    allowed.length === 0
+      ? tr("digest.optionNone", { option, command })
+      : tr("digest.optionSome", { option, command, options: allowed.map((a) => `${a}=`).join(", ") }),
+    example,
+  );
 }
 
 export function parseDigestArgs(t: Tokens): Result<DigestArgs> {
@@ -40,9 +54,12 @@ export function parseDigestArgs(t: Tokens): Result<DigestArgs> {
   const action = DIGEST_ACTIONS.find((a) => a === word.toLowerCase());
   if (action === undefined) {
     const guess = didYouMean(word, DIGEST_ACTIONS);
-    const what = word === "" ? "Say what to do" : `${quote(word)} is not a !digest action`;
-    const hint = guess === undefined ? "" : ` Did you mean ${guess}?`;
-    return err(`${what}: ${DIGEST_ACTIONS.join(", ")}.${hint}`, "!digest now");
+    const params = {
+      input: quote(word),
+      actions: DIGEST_ACTIONS.join(", "),
+      hint: didYouMeanText(guess, false),
+    };
+    return err(tr(word === "" ? "digest.sayWhat" : "digest.notAction", params), "!digest now");
   }
   if (action === "schedule") {
     const known = onlyOptions(t, ["tz"], SCHEDULE_EXAMPLE);
@@ -50,32 +67,27 @@ export function parseDigestArgs(t: Tokens): Result<DigestArgs> {
     if (rest.length !== 1) {
       return err(
         rest.length === 0
-          ? "give the schedule as a cron expression in quotes."
-          : `put the cron expression in quotes: ${quote(rest.join(" "))} is ${rest.length} words.`,
+          ? tr("digest.cronMissing")
+          : tr("digest.cronQuotes", { input: quote(rest.join(" ")), words: rest.length }),
         SCHEDULE_EXAMPLE,
         "cron",
       );
     }
     const cron = parseCron(rest[0] ?? "");
     if (!cron.ok)
-      return err(
-        `${cron.error.message} Cron fields: minute hour day-of-month month day-of-week.`,
-        SCHEDULE_EXAMPLE,
-        "cron",
-      );
+      return err(tr("digest.cronInvalid", { error: cron.error.message }), SCHEDULE_EXAMPLE, "cron");
     const tz = t.options.tz;
     if (tz !== undefined && !isTimeZone(tz)) {
-      return err(
-        `${quote(tz)} is not a time zone: use an IANA name (Area/City), e.g. America/Bogota, Europe/Madrid, Africa/Lagos or UTC.`,
-        SCHEDULE_EXAMPLE,
-        "tz",
-      );
+      return err(tr("digest.tzInvalid", { input: quote(tz) }), SCHEDULE_EXAMPLE, "tz");
     }
     return ok({ action, cron: cron.value.text, tz });
   }
   if (rest.length > 0 || t.rest !== null) {
     return err(
-      `!digest ${action} takes no further words (${quote(rest.join(" ") || (t.rest ?? ""))}).`,
+      tr("digest.noMoreWords", {
+        command: `!digest ${action}`,
+        input: quote(rest.join(" ") || (t.rest ?? "")),
+      }),
       `!digest ${action}`,
     );
   }
@@ -98,7 +110,7 @@ interface RoomView {
 function roomOf(ctx: CommandContext): Result<RoomView> {
   const room = ctx.roomAlias === undefined ? undefined : ctx.config.rooms[ctx.roomAlias];
   if (ctx.roomAlias === undefined || room === undefined) {
-    return err("digests are made for the rooms configured in tearline.yaml; this room is not one of them.");
+    return err(tr("digest.roomNotConfigured"));
   }
   return ok({ alias: ctx.roomAlias, room });
 }
@@ -112,7 +124,7 @@ function zoneOf(room: RoomFacts, chatTz: string | undefined): string {
 function nextPiece(at: Date | undefined, tz: string): Message {
   if (at === undefined) return msg("digest.never");
   return msg("digest.next", {
-    local: `${localStamp(at, tz)} ${zoneAbbreviation(at, tz)}`,
+    local: list([localStamp(at, tz), zoneAbbreviation(at, tz)], " "),
     dtg: formatDtg(at),
   });
 }
@@ -120,7 +132,7 @@ function nextPiece(at: Date | undefined, tz: string): Message {
 function mayChange(ctx: CommandContext): Result<void> {
   const roles = ctx.member?.roles ?? [];
   if (SCHEDULE_ROLES.some((r) => roles.includes(r))) return ok(undefined);
-  return err(`changing the digest schedule needs one of these roles: ${SCHEDULE_ROLES.join(", ")}.`);
+  return err(tr("digest.scheduleRoles", { roles: SCHEDULE_ROLES.join(", ") }));
 }
 
 async function now(ctx: CommandContext, v: RoomView, sinceMs: number | undefined): Promise<Result<Reply>> {
@@ -137,7 +149,7 @@ async function now(ctx: CommandContext, v: RoomView, sinceMs: number | undefined
     late: false,
     at: ctx.now,
   });
-  if (!claimed) return err("a digest for this room was posted this very moment; ask again in a minute.");
+  if (!claimed) return err(tr("digest.justPosted"));
   const items = await ctx.repos.digests.items(v.room.roomId, period);
   const alerts = await ctx.repos.digests.alerts(v.room.roomId, period);
   const digest = composeDigest({

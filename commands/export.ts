@@ -7,7 +7,7 @@
  * sender (src/bot/attachments.ts), like a digest's map.
  */
 import { highestTlp } from "../src/domain/marking.ts";
-import { didYouMean, err, ok, quote, type Result } from "../src/domain/result.ts";
+import { didYouMean, didYouMeanText, err, ok, quote, type Result, t } from "../src/domain/result.ts";
 import type { SightingRepo } from "../src/domain/repos.ts";
 import type { Sighting } from "../src/domain/sighting.ts";
 import { type ExportFile, exportFile } from "../src/export/file.ts";
@@ -26,22 +26,25 @@ export const EXPORT_LIMIT = 1000;
 const FILTERS = ["since", "kind", "near", "radius"] as const;
 const EXAMPLE = "!export csv since=7d";
 
-export function parseExportArgs(t: Tokens): Result<ExportArgs> {
-  const [word = "", ...rest] = t.positional;
+export function parseExportArgs(tokens: Tokens): Result<ExportArgs> {
+  const [word = "", ...rest] = tokens.positional;
   const format = EXPORT_FORMATS.find((f) => f === word.toLowerCase());
   if (format === undefined) {
     const guess = didYouMean(word, EXPORT_FORMATS);
-    const what = word === "" ? "Say which format" : `${quote(word)} is not an export format`;
-    const hint = guess === undefined ? "" : ` Did you mean ${guess}?`;
-    return err(`${what}: ${EXPORT_FORMATS.join(", ")}.${hint}`, EXAMPLE, "format");
+    const formats = EXPORT_FORMATS.join(", ");
+    const text =
+      word === ""
+        ? t("export.formatMissing", { formats })
+        : t("export.formatInvalid", { input: quote(word), formats, hint: didYouMeanText(guess, false) });
+    return err(text, EXAMPLE, "format");
   }
-  if (rest.length > 0 || t.rest !== null) {
+  if (rest.length > 0 || tokens.rest !== null) {
     return err(
-      `${quote(rest.join(" ") || (t.rest ?? ""))} is not understood: give filters as key=value.`,
+      t("sightings.notUnderstood", { input: quote(rest.join(" ") || (tokens.rest ?? "")) }),
       EXAMPLE,
     );
   }
-  const filters = parseSightingFilters({ ...t, positional: [] }, "export", FILTERS);
+  const filters = parseSightingFilters({ ...tokens, positional: [] }, "export", FILTERS);
   return filters.ok ? ok({ format, filters: filters.value }) : filters;
 }
 
@@ -93,7 +96,7 @@ export default defineCommand<ExportArgs>({
 
   async run(ctx, args) {
     if (ctx.roomAlias === undefined || ctx.config.rooms[ctx.roomAlias] === undefined) {
-      return err("exports are made for the rooms configured in tearline.yaml; this room is not one of them.");
+      return err(t("export.notConfigured"));
     }
     const { file, sightings, total } = await composeExport(ctx.repos.sightings, {
       roomId: ctx.roomId,

@@ -1,11 +1,18 @@
 import { z } from "zod";
-import { err, ok, quote } from "../src/domain/result.ts";
+import { err, ok, quote, t } from "../src/domain/result.ts";
+import { isHelpId } from "../src/render/catalogue/help.ts";
 import { type Message, msg } from "../src/render/message.ts";
 import { type AnyCommand, defineCommand, type Tokens, withPrefix } from "./types.ts";
 
 const HelpArgs = z
   .custom<Tokens>()
   .transform((t) => ({ topic: t.positional[0]?.replace(/^!/, "").toLowerCase() }));
+
+/** The command's summary in the room's language (from the help catalogue), else as its definition writes it. */
+function summaryOf(c: AnyCommand): Message {
+  const id = `help.cmd.${c.name}`;
+  return isHelpId(id) ? msg(id) : msg("text", { text: c.summary });
+}
 
 /** A command's usage, summary, details and examples, from its definition. */
 function describe(prefix: string, c: AnyCommand): Message {
@@ -17,7 +24,7 @@ function describe(prefix: string, c: AnyCommand): Message {
   const [first, ...more] = usage;
   return msg(first?.id ?? "text", first?.params, [
     ...more,
-    msg("help.summary", { summary: c.summary }),
+    msg("help.summary", { summary: summaryOf(c) }),
     ...details,
     ...(examples.length > 0 ? [msg("help.examples"), ...examples] : []),
   ]);
@@ -35,12 +42,12 @@ export default defineCommand({
       const c = ctx.commands.find((x) => x.name === topic);
       if (!c) {
         const names = ctx.commands.map((x) => x.name).join(", ");
-        return err(`There is no command ${quote(topic)}. Commands: ${names}.`, `${ctx.prefix}help status`);
+        return err(t("help.noCommand", { input: quote(topic), names }), `${ctx.prefix}help status`);
       }
       return ok({ message: describe(ctx.prefix, c) });
     }
     const lines = ctx.commands.map((c) =>
-      msg("help.entry", { synopsis: withPrefix(c.synopsis ?? c.usage, ctx.prefix), summary: c.summary }),
+      msg("help.entry", { synopsis: withPrefix(c.synopsis ?? c.usage, ctx.prefix), summary: summaryOf(c) }),
     );
     return ok({
       message: msg("help.title", {}, [

@@ -4,6 +4,7 @@ import deny from "./deny.ts";
 import digest from "./digest.ts";
 import exportCommand from "./export.ts";
 import help from "./help.ts";
+import lang from "./lang.ts";
 import retract from "./retract.ts";
 import rules from "./rules.ts";
 import rfi from "./rfi.ts";
@@ -26,4 +27,5 @@ export const commands: readonly AnyCommand[] = [
   rules,
   digest,
   exportCommand,
+  lang,
 ];

@@ -1,6 +1,6 @@
 import { recallAlerts } from "./alerting.ts";
 import { parseRef } from "../src/domain/refs.ts";
-import { err, ok, type Result } from "../src/domain/result.ts";
+import { err, ok, type Result, t as tr } from "../src/domain/result.ts";
 import { TEXT_CAP } from "../src/domain/userText.ts";
 import { msg, ref as refPiece, userText } from "../src/render/message.ts";
 import type { AuditedRefusal } from "./rfiAct.ts";
@@ -15,8 +15,7 @@ const EXAMPLE = "!retract S-12 -- wrong contact, it was a fishing boat";
 
 export function parseRetractArgs(t: Tokens): Result<RetractArgs> {
   const extra = Object.keys(t.options)[0];
-  if (t.positional.length !== 1 || extra !== undefined)
-    return err("give one sighting reference, and a reason after --.", EXAMPLE);
+  if (t.positional.length !== 1 || extra !== undefined) return err(tr("retract.oneRef"), EXAMPLE);
   const id = parseRef("S", t.positional[0] ?? "", "ref");
   if (!id.ok) return err(id.error.message, EXAMPLE);
   return ok({ id: id.value, reason: t.rest?.trim() || undefined });
@@ -50,12 +49,12 @@ export default defineCommand<RetractArgs>({
   async run(ctx, args): Promise<Result<Reply>> {
     const s = await ctx.repos.sightings.get(args.id);
     const ref = `S-${args.id}`;
-    if (s === undefined || s.roomId !== ctx.roomId) return err(`${ref} is not a sighting of this room.`);
-    if (s.retractedAt !== undefined) return err(`${ref} was already retracted.`);
+    if (s === undefined || s.roomId !== ctx.roomId) return err(tr("sighting.notHere", { ref }));
+    if (s.retractedAt !== undefined) return err(tr("retract.already", { ref }));
     if (!mayRetract(ctx, s.reporter)) {
       // Audited like the runner's role refusals: someone tried to remove another's report.
       const error: AuditedRefusal = {
-        message: `only ${s.reporter}, who reported ${ref}, or a duty officer of this room can retract it.`,
+        message: tr("retract.notAllowed", { reporter: s.reporter, ref }),
         audit: [
           {
             actor: ctx.sender,

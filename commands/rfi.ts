@@ -17,7 +17,7 @@
 import { formatDuration } from "../src/domain/dtg.ts";
 import { parseRef } from "../src/domain/refs.ts";
 import { REMINDER_LEAD_MS } from "../src/domain/reminders.ts";
-import { err, ok, type Result } from "../src/domain/result.ts";
+import { err, ok, type Result, t as tr } from "../src/domain/result.ts";
 import { type Addressee, formatAddressee, isAwaitingAnswer } from "../src/domain/rfi.ts";
 import { TEXT_CAP } from "../src/domain/userText.ts";
 import { msg, ref, userText } from "../src/render/message.ts";
@@ -51,14 +51,11 @@ function nameOf(name: AddresseeName): string {
 async function ask(ctx: CommandContext, a: Extract<RfiArgs, { action: "ask" }>): Promise<Result<Reply>> {
   const member = ctx.member;
   if (member === undefined || !ASK_ROLES.some((r) => member.roles.includes(r))) {
-    return err(`raising an RFI needs one of these roles: ${ASK_ROLES.join(", ")}.`);
+    return err(tr("rfi.askRoles", { roles: ASK_ROLES.join(", ") }));
   }
   const name = a.to ?? defaultAddressee(ctx);
   if (name === undefined) {
-    return err(
-      "say who should answer with to=: a partner code or a room.",
-      `${ctx.prefix}rfi ask to=USA -- question?`,
-    );
+    return err(tr("rfi.sayWho"), `${ctx.prefix}rfi ask to=USA -- question?`);
   }
   const route = routeRfi(ctx, { roomId: ctx.roomId, originatorPartner: member.partner }, name, "ask");
   if (!route.ok) return route;
@@ -108,12 +105,12 @@ async function ask(ctx: CommandContext, a: Extract<RfiArgs, { action: "ask" }>):
 
 async function correct(ctx: CommandContext, args: RfiArgs, original: CommandRecord): Promise<Result<Reply>> {
   if (args.action !== "ask")
-    return err(`${original.ref} was raised with ${ctx.prefix}rfi ask; an edit can only change the ask.`);
+    return err(tr("rfi.editAsk", { ref: original.ref, command: `${ctx.prefix}rfi ask` }));
   const id = parseRef("RFI", original.ref);
   const before = id.ok ? await ctx.repos.rfis.get(id.value, ctx.roomId) : undefined;
-  if (before === undefined) return err(`${original.ref} is not an RFI of this room.`);
+  if (before === undefined) return err(tr("rfi.notHere", { ref: original.ref }));
   if (!isAwaitingAnswer(before.status)) {
-    return err(`${before.ref} is ${before.status}, so it can't be changed: raise a new RFI.`);
+    return err(tr("rfi.cannotChange", { ref: before.ref, status: tr(`rfi.state.${before.status}`) }));
   }
   const moved = args.to !== undefined && !sameAddressee(args.to, before.to) ? args.to : undefined;
   // A referral decided who answers: re-reading the ask's to= must not undo it.
@@ -219,7 +216,7 @@ export default defineCommand<RfiArgs>({
 
   async retract(ctx, original) {
     const id = parseRef("RFI", original.ref);
-    if (!id.ok) return err(`${original.ref} is not an RFI.`);
+    if (!id.ok) return err(tr("rfi.notAnRfi", { ref: original.ref }));
     return act.withdraw(ctx, id.value);
   },
 });

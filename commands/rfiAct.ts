@@ -1,6 +1,14 @@
 /** What happens to an RFI after it is asked: dispositions, the answer, closing, withdrawing, listing. */
 import type { AuditEntry } from "../src/domain/audit.ts";
-import { err, ok, type Result, type UserError } from "../src/domain/result.ts";
+import {
+  type ErrorText,
+  err,
+  ok,
+  orList,
+  type Result,
+  t as tr,
+  type UserError,
+} from "../src/domain/result.ts";
 import {
   type Addressee,
   addresseePartners,
@@ -38,7 +46,7 @@ export interface AuditedRefusal extends UserError {
   audit: AuditEntry[];
 }
 
-function refuse(ctx: CommandContext, message: string, detail: Record<string, unknown>): Result<never> {
+function refuse(ctx: CommandContext, message: ErrorText, detail: Record<string, unknown>): Result<never> {
   const error: AuditedRefusal = {
     message,
     audit: [
@@ -94,24 +102,17 @@ export function routeRfi(
   const others = partnersOf(ctx, rfi.roomId).filter((p) => p !== rfi.originatorPartner);
   const partner =
     others.length > 0
-      ? `address a partner (${others.map((p) => `to=${p}`).join(" or ")})`
-      : "address a partner with to=";
-  const why =
-    from === undefined
-      ? "its room is not in tearline.yaml, so no sharing rule covers it"
-      : `no sharing rule from ${from} to ${name.room} allows RFIs`;
-  return refuse(
-    ctx,
-    `${rfi.ref ?? "This RFI"} can't go to ${name.room}: ${why}. Ask the operator, or ${partner}.`,
-    {
-      action: doing,
-      ...(rfi.ref !== undefined && { ref: rfi.ref }),
-      why: "no sharing rule",
-      kind: "rfi",
-      from: from ?? rfi.roomId,
-      to: name.room,
-    },
-  );
+      ? tr("rfi.addressPartners", { options: orList(others.map((p) => `to=${p}`)) })
+      : tr("rfi.addressPartner");
+  const why = from === undefined ? tr("rfi.roomNotConfigured") : tr("rfi.noRule", { from, to: name.room });
+  return refuse(ctx, tr("rfi.cannotGo", { ref: rfi.ref ?? tr("rfi.this"), room: name.room, why, partner }), {
+    action: doing,
+    ...(rfi.ref !== undefined && { ref: rfi.ref }),
+    why: "no sharing rule",
+    kind: "rfi",
+    from: from ?? rfi.roomId,
+    to: name.room,
+  });
 }
 
 /** `PO Smith (USA)`, or the user id when the roster gives no name. */
@@ -142,7 +143,7 @@ function mayAct(ctx: CommandContext, rfi: Rfi, action: RfiAction): Result<true> 
   if (action === "close") {
     return ctx.sender === rfi.originator
       ? ok(true)
-      : refuse(ctx, `only its originator (${rfi.originator}) or a duty officer can close ${rfi.ref}.`, {
+      : refuse(ctx, tr("rfi.closeNotAllowed", { originator: rfi.originator, ref: rfi.ref }), {
           ...detail,
           why: "not the originator",
         });
@@ -151,8 +152,12 @@ function mayAct(ctx: CommandContext, rfi: Rfi, action: RfiAction): Result<true> 
   if (partner !== undefined && partners.includes(partner)) return ok(true);
   return refuse(
     ctx,
-    `${rfi.ref} is for ${formatAddressee(rfi.to)}: only ${partners.join(" or ") || "its addressee"} or a duty officer can ${action} it` +
-      ` (you are with ${partner ?? "no partner"}).`,
+    tr(`rfi.actNotAllowed.${action}`, {
+      ref: rfi.ref,
+      to: formatAddressee(rfi.to),
+      who: partners.length > 0 ? orList(partners) : tr("rfi.itsAddressee"),
+      partner: partner ?? tr("rfi.noPartner"),
+    }),
     { ...detail, why: "not the addressee", addressee: formatAddressee(rfi.to) },
   );
 }
@@ -168,10 +173,17 @@ function mayReferToRoom(ctx: CommandContext, rfi: Rfi): Result<true> {
   const duty = isDutyOfficer(ctx.member);
   if (duty && partner !== undefined && origin.includes(partner)) return ok(true);
   const you =
-    partner === undefined ? "with no partner" : `with ${partner}${duty ? "" : ", not a duty officer"}`;
+    partner === undefined
+      ? tr("rfi.youNoPartner")
+      : tr(duty ? "rfi.youWith" : "rfi.youWithNotDuty", { partner });
   return refuse(
     ctx,
-    `only its originator (${rfi.originator}) or a duty officer of ${origin.join(" or ") || "its room's partners"} can refer ${rfi.ref} to a room (you are ${you}).`,
+    tr("rfi.referNotAllowed", {
+      originator: rfi.originator,
+      partners: origin.length > 0 ? orList(origin) : tr("rfi.roomPartners"),
+      ref: rfi.ref,
+      you,
+    }),
     { action: "refer", ref: rfi.ref, partner, why: "refer to a room" },
   );
 }
@@ -179,7 +191,7 @@ function mayReferToRoom(ctx: CommandContext, rfi: Rfi): Result<true> {
 async function load(ctx: CommandContext, id: number): Promise<Result<Rfi>> {
   const rfi = await ctx.repos.rfis.get(id, ctx.roomId);
   return rfi === undefined
-    ? err(`there is no RFI-${id} in this room.`, `${ctx.prefix}rfi list all`)
+    ? err(tr("alert.notHere", { ref: `RFI-${id}` }), `${ctx.prefix}rfi list all`)
     : ok(rfi);
 }
 

@@ -1,7 +1,17 @@
 /** Reading `!rfi <action> …` words. */
 import { formatDtg, parseTime } from "../src/domain/dtg.ts";
 import { parseRef } from "../src/domain/refs.ts";
-import { didYouMean, err, exampleFor, ok, quote, type Result } from "../src/domain/result.ts";
+import {
+  didYouMean,
+  didYouMeanText,
+  type ErrorText,
+  err,
+  exampleFor,
+  ok,
+  quote,
+  type Result,
+  t as tr,
+} from "../src/domain/result.ts";
 import { parsePriority, type RfiPriority } from "../src/domain/rfi.ts";
 import type { RfiFilter } from "../src/domain/repos.ts";
 import type { ArgsEnv, Tokens } from "./types.ts";
@@ -32,9 +42,9 @@ export function parseAddressee(text: string, env: ArgsEnv): Result<AddresseeName
   if (word.startsWith("!")) {
     const alias = env.roomIds[word];
     if (alias !== undefined) return ok({ room: alias });
-    const rooms = env.roomAliases.length > 0 ? env.roomAliases.join(", ") : "none configured";
+    const rooms = env.roomAliases.length > 0 ? env.roomAliases.join(", ") : tr("e.noneConfigured");
     return err(
-      `${quote(word, 80)} is not one of the configured rooms; name a partner or a room. Rooms: ${rooms}.`,
+      tr("rfi.notRoomId", { input: quote(word, 80), rooms }),
       exampleFor("to", env.roomAliases[0] ?? env.partners[0] ?? "USA"),
       "to",
     );
@@ -44,10 +54,15 @@ export function parseAddressee(text: string, env: ArgsEnv): Result<AddresseeName
   const room = env.roomAliases.find((r) => r === word.toLowerCase());
   if (room !== undefined) return ok({ room });
   const guess = didYouMean(word, [...env.partners, ...env.roomAliases]);
-  const hint = guess === undefined ? "" : ` Did you mean ${guess}?`;
-  const rooms = env.roomAliases.length > 0 ? ` Rooms: ${env.roomAliases.join(", ")}.` : "";
+  const rooms =
+    env.roomAliases.length > 0 ? tr("rfi.rooms", { rooms: env.roomAliases.join(", ") }) : undefined;
   return err(
-    `${quote(word)} is neither a partner nor a room. Partners: ${env.partners.join(", ") || "none configured"}.${rooms}${hint}`,
+    tr("rfi.notAddressee", {
+      input: quote(word),
+      partners: env.partners.join(", ") || tr("e.noneConfigured"),
+      rooms,
+      hint: didYouMeanText(guess, false),
+    }),
     exampleFor("to", guess ?? env.partners[0] ?? "USA"),
     "to",
   );
@@ -56,14 +71,18 @@ export function parseAddressee(text: string, env: ArgsEnv): Result<AddresseeName
 function checkOptions(t: Tokens, action: string, allowed: readonly string[]): Result<true> {
   const unknown = Object.keys(t.options).find((k) => !allowed.includes(k));
   if (unknown === undefined) return ok(true);
-  const takes = allowed.length === 0 ? "takes no options" : `takes ${allowed.map((a) => `${a}=`).join(", ")}`;
-  return err(`"${unknown}=" is not an option of !rfi ${action}: it ${takes}.`);
+  const params = {
+    option: `"${unknown}="`,
+    command: `!rfi ${action}`,
+    options: allowed.map((a) => `${a}=`).join(", "),
+  };
+  return err(tr(allowed.length === 0 ? "options.takesNone" : "options.takes", params));
 }
 
-function textOf(rest: string | null, what: string, example: string): Result<string> {
-  if (rest === null) return err(`${what} is missing: write it after --.`, example);
+function textOf(rest: string | null, what: ErrorText, example: string): Result<string> {
+  if (rest === null) return err(tr("rfi.textMissing", { what }), example);
   if (rest.length > MAX_TEXT)
-    return err(`${what} is ${rest.length} characters long: keep it under ${MAX_TEXT}.`, example);
+    return err(tr("rfi.textLong", { what, length: rest.length, max: MAX_TEXT }), example);
   return ok(rest);
 }
 
@@ -72,7 +91,7 @@ function parseAsk(t: Tokens, env: ArgsEnv): Result<RfiArgs> {
   if (!checked.ok) return checked;
   const example =
     '!rfi ask priority=immediate ltiov=281000ZNOV26 to=USA -- last known position of "SIN NOMBRE"?';
-  const question = textOf(t.rest, "The question", example);
+  const question = textOf(t.rest, tr("rfi.theQuestion"), example);
   if (!question.ok) return question;
   const priority = parsePriority(t.options.priority ?? "routine");
   if (!priority.ok) return priority;
@@ -82,7 +101,7 @@ function parseAsk(t: Tokens, env: ArgsEnv): Result<RfiArgs> {
     if (!time.ok) return time;
     if (+time.value <= +env.now) {
       return err(
-        `LTIOV ${formatDtg(time.value)} has already passed (it is now ${formatDtg(env.now)}): the answer must be needed later than now.`,
+        tr("rfi.ltiovPassed", { ltiov: formatDtg(time.value), now: formatDtg(env.now) }),
         exampleFor("ltiov", formatDtg(new Date(+env.now + 6 * 3_600_000))),
         "ltiov",
       );
@@ -103,17 +122,20 @@ export function parseRfiArgs(t: Tokens, env: ArgsEnv): Result<RfiArgs> {
   // `!rfi to=USA -- question?` is an ask.
   const action = first?.toLowerCase() ?? (t.rest !== null ? "ask" : undefined);
   if (action === undefined) {
-    return err(`say what to do: ${RFI_ACTIONS.join(", ")}.`, "!rfi ask to=USA -- question?");
+    return err(tr("rfi.sayWhat", { actions: RFI_ACTIONS.join(", ") }), "!rfi ask to=USA -- question?");
   }
   if (!(RFI_ACTIONS as readonly string[]).includes(action)) {
     const guess = didYouMean(action, RFI_ACTIONS);
-    const hint = guess === undefined ? "" : ` Did you mean "${guess}"?`;
     return err(
-      `${quote(first ?? "")} is not something to do with an RFI. Actions: ${RFI_ACTIONS.join(", ")}.${hint}`,
+      tr("rfi.notAction", {
+        input: quote(first ?? ""),
+        actions: RFI_ACTIONS.join(", "),
+        hint: didYouMeanText(guess),
+      }),
     );
   }
   if (action === "ask") {
-    if (second !== undefined) return err(`${quote(second)} is not understood: the question goes after --.`);
+    if (second !== undefined) return err(tr("rfi.questionAfter", { input: quote(second) }));
     return parseAsk(t, env);
   }
   if (action === "list") {
@@ -122,33 +144,31 @@ export function parseRfiArgs(t: Tokens, env: ArgsEnv): Result<RfiArgs> {
     const filter = LIST_FILTERS.find((f) => f === (second ?? "open").toLowerCase());
     if (filter === undefined || extra.length > 0) {
       return err(
-        `${quote(t.positional.slice(1).join(" "))} is not a list: use ${LIST_FILTERS.join(", ")}.`,
+        tr("rfi.notList", {
+          input: quote(t.positional.slice(1).join(" ")),
+          filters: LIST_FILTERS.join(", "),
+        }),
         "!rfi list overdue",
       );
     }
     return ok({ action, filter });
   }
-  if (second === undefined)
-    return err(`which RFI? Give its reference after "${action}".`, `!rfi ${action} RFI-12`);
+  if (second === undefined) return err(tr("rfi.which", { action: `"${action}"` }), `!rfi ${action} RFI-12`);
   const id = parseRef("RFI", second);
   if (!id.ok) return err(id.error.message, `!rfi ${action} RFI-12`);
   if (extra.length > 0)
-    return err(
-      `${quote(extra.join(" "))} is not understood: put text after --.`,
-      `!rfi ${action} RFI-12 -- text`,
-    );
+    return err(tr("rfi.textAfter", { input: quote(extra.join(" ")) }), `!rfi ${action} RFI-12 -- text`);
   if (action === "answer") {
     const checked = checkOptions(t, action, []);
     if (!checked.ok) return checked;
-    const text = textOf(t.rest, "The answer", `!rfi answer RFI-${id.value} -- AIS dark since 0600Z`);
+    const text = textOf(t.rest, tr("rfi.theAnswer"), `!rfi answer RFI-${id.value} -- AIS dark since 0600Z`);
     return text.ok ? ok({ action, id: id.value, text: text.value }) : text;
   }
   const reason = t.rest ?? undefined;
   if (action === "refer") {
     const checked = checkOptions(t, action, ["to"]);
     if (!checked.ok) return checked;
-    if (t.options.to === undefined)
-      return err("refer needs to=: the partner or room to refer it to.", `!rfi refer RFI-${id.value} to=JTF`);
+    if (t.options.to === undefined) return err(tr("rfi.referNeedsTo"), `!rfi refer RFI-${id.value} to=JTF`);
     const to = parseAddressee(t.options.to, env);
     return to.ok ? ok({ action, id: id.value, to: to.value, reason }) : to;
   }

@@ -4,7 +4,7 @@
  */
 import { formatDuration } from "../src/domain/dtg.ts";
 import { parseRef } from "../src/domain/refs.ts";
-import { err, ok, type Result } from "../src/domain/result.ts";
+import { err, ok, type Result, t as tr } from "../src/domain/result.ts";
 import { dryRun } from "../src/domain/sharing.ts";
 import type { ShareableItem, SharingRule } from "../src/domain/sharingRule.ts";
 import { formatSize, goesPiece, needs, refusalReason } from "../src/render/alert.ts";
@@ -17,7 +17,7 @@ export type RulesArgs = { of?: { kind: "S" | "A"; id: number } | undefined };
 export function parseRulesArgs(t: Tokens): Result<RulesArgs> {
   const [first, ...extra] = t.positional;
   if (extra.length > 0 || Object.keys(t.options).length > 0 || t.rest !== null)
-    return err("give at most one reference: a sighting (S-112) or an alert (A-31).", "!rules S-112");
+    return err(tr("rules.oneRef"), "!rules S-112");
   if (first === undefined) return ok({});
   const kind = /^a/i.test(first) ? "A" : "S";
   const id = parseRef(kind, first, "ref");
@@ -56,12 +56,12 @@ async function itemOf(
 ): Promise<Result<ShareableItem>> {
   if (of.kind === "A") {
     const a = await ctx.repos.alerts.get(of.id);
-    if (a === undefined || a.roomId !== ctx.roomId) return err(`there is no A-${of.id} in this room.`);
+    if (a === undefined || a.roomId !== ctx.roomId) return err(tr("alert.notHere", { ref: `A-${of.id}` }));
     return ok(a.item);
   }
   const s = await ctx.repos.sightings.get(of.id);
   if (s === undefined || s.roomId !== ctx.roomId || s.retractedAt !== undefined)
-    return err(`S-${of.id} is not a live sighting of this room.`);
+    return err(tr("sighting.notLiveHere", { ref: `S-${of.id}` }));
   return ok(sightingItem(ctx, s, here));
 }
 
@@ -74,7 +74,7 @@ export default defineCommand<RulesArgs>({
   args: argsFrom(parseRulesArgs),
   async run(ctx, args): Promise<Result<Reply>> {
     const here = ctx.roomAlias;
-    if (here === undefined) return err("this room is not in tearline.yaml, so no sharing rule covers it.");
+    if (here === undefined) return err(tr("rules.roomNotConfigured"));
     if (args.of === undefined) {
       const rules = ctx.config.sharing.filter((r) => r.from === here || r.to === here);
       if (rules.length === 0) return ok({ message: msg("rules.none", { room: here }) });

@@ -2,7 +2,7 @@ import { correctAlerts, recallAlerts, sightingItem } from "./alerting.ts";
 import { corroborations, type Match, matchSpan } from "../src/domain/corroboration.ts";
 import { identifierKeys } from "../src/domain/identifiers.ts";
 import { parseRef } from "../src/domain/refs.ts";
-import { err, ok, type Result } from "../src/domain/result.ts";
+import { err, ok, type Result, t as tr } from "../src/domain/result.ts";
 import type { Sighting, SightingReport } from "../src/domain/sighting.ts";
 import { list, msg, ref } from "../src/render/message.ts";
 import { matchesMessage, readBackFields } from "../src/render/sighting.ts";
@@ -37,8 +37,7 @@ function describe(
 async function loadOwn(ctx: CommandContext, original: CommandRecord): Promise<Result<Sighting>> {
   const id = parseRef("S", original.ref);
   const s = id.ok ? await ctx.repos.sightings.get(id.value) : undefined;
-  if (s === undefined || s.roomId !== ctx.roomId)
-    return err(`${original.ref} is not a sighting of this room.`);
+  if (s === undefined || s.roomId !== ctx.roomId) return err(tr("sighting.notHere", { ref: original.ref }));
   return ok(s);
 }
 
@@ -64,7 +63,7 @@ export default defineCommand<SightArgs>({
   args: (env) => argsFrom((t) => parseSightArgs(t, env)),
 
   async run(ctx, args): Promise<Result<Reply>> {
-    if (ctx.member === undefined) return err("only people on the roster can log sightings.");
+    if (ctx.member === undefined) return err(tr("sight.notRostered"));
     const report: SightingReport = { ...args, seenAt: args.seenAt ?? ctx.sentAt };
     const matches = await findMatches(ctx, report);
     const s = await ctx.repos.sightings.create({
@@ -88,8 +87,7 @@ export default defineCommand<SightArgs>({
     const found = await loadOwn(ctx, original);
     if (!found.ok) return found;
     const before = found.value;
-    if (before.retractedAt !== undefined)
-      return err(`${before.ref} was retracted, so it can't be corrected: log a new sighting.`);
+    if (before.retractedAt !== undefined) return err(tr("sight.retracted", { ref: before.ref }));
     const report: SightingReport = { ...args, seenAt: args.seenAt ?? ctx.sentAt };
     const matches = await findMatches(ctx, report, before.id);
     const s = await ctx.repos.sightings.correct(

@@ -10,7 +10,7 @@ import { parseKind, SIGHTING_KINDS } from "../src/domain/kinds.ts";
 import { parseGrading, parseReleasability, parseTlp } from "../src/domain/marking.ts";
 import { parseCourse, parseSpeed } from "../src/domain/motion.ts";
 import { takePosition } from "../src/domain/position.ts";
-import { didYouMean, err, ok, quote, type Result } from "../src/domain/result.ts";
+import { didYouMean, didYouMeanText, err, ok, quote, type Result, t as tr } from "../src/domain/result.ts";
 import type { SightingReport } from "../src/domain/sighting.ts";
 import type { ArgsEnv, Tokens } from "./types.ts";
 
@@ -41,16 +41,20 @@ export function parseSightArgs(t: Tokens, env: ArgsEnv): Result<SightArgs> {
   const unknown = Object.keys(o).find((k) => !(SIGHT_OPTIONS as readonly string[]).includes(k));
   if (unknown !== undefined) {
     const guess = didYouMean(unknown, SIGHT_OPTIONS);
-    const hint = guess === undefined ? "" : ` Did you mean ${guess}=?`;
     return err(
-      `"${unknown}=" is not an option of !sight. Options: ${SIGHT_OPTIONS.join(", ")}.${hint}`,
+      tr("options.unknownList", {
+        option: `"${unknown}="`,
+        command: "!sight",
+        options: SIGHT_OPTIONS.join(", "),
+        hint: didYouMeanText(guess === undefined ? undefined : `${guess}=`, false),
+      }),
       undefined,
       unknown,
     );
   }
   const [kindWord, ...words] = t.positional;
   if (kindWord === undefined) {
-    return err(`the kind of sighting is missing. Kinds: ${SIGHTING_KINDS.join(", ")}.`, undefined, "kind");
+    return err(tr("sight.kindMissing", { kinds: SIGHTING_KINDS.join(", ") }), undefined, "kind");
   }
   const kind = withoutExample(parseKind(kindWord));
   if (!kind.ok) return kind;
@@ -59,7 +63,7 @@ export function parseSightArgs(t: Tokens, env: ArgsEnv): Result<SightArgs> {
   const nameWords = words.slice(taken.value.consumed);
   if (nameWords.length > 0 && o.name !== undefined) {
     const given = quote(nameWords.join(" "));
-    return err(`two names are given, ${given} and name=${quote(o.name)}: give one.`, undefined, "name");
+    return err(tr("sight.twoNames", { first: given, second: `name=${quote(o.name)}` }), undefined, "name");
   }
   const ids: Identifiers = {};
   const nameText = o.name ?? (nameWords.length > 0 ? nameWords.join(" ") : undefined);
@@ -95,11 +99,7 @@ export function parseSightArgs(t: Tokens, env: ArgsEnv): Result<SightArgs> {
   if (!grading.ok) return grading;
   const remarks = t.rest ?? undefined;
   if (remarks !== undefined && remarks.length > MAX_REMARKS) {
-    return err(
-      `the remarks are ${remarks.length} characters long: keep them under ${MAX_REMARKS}.`,
-      undefined,
-      "remarks",
-    );
+    return err(tr("sight.remarksLong", { length: remarks.length, max: MAX_REMARKS }), undefined, "remarks");
   }
   return ok({
     kind: kind.value,

@@ -1,7 +1,16 @@
 import { parseDuration } from "../src/domain/dtg.ts";
 import { parseKind, type SightingKind } from "../src/domain/kinds.ts";
 import { formatCoordinates, parsePosition, type Position } from "../src/domain/position.ts";
-import { didYouMean, err, exampleFor, ok, quote, type Result } from "../src/domain/result.ts";
+import {
+  didYouMean,
+  didYouMeanText,
+  err,
+  exampleFor,
+  ok,
+  quote,
+  type Result,
+  t as tr,
+} from "../src/domain/result.ts";
 import { NAME_CAP } from "../src/domain/userText.ts";
 import { list, type Message, msg, type Piece, userText } from "../src/render/message.ts";
 import { listLine } from "../src/render/sighting.ts";
@@ -24,11 +33,10 @@ const NM_PER_KM = 1 / 1.852;
 export function parseRadius(text: string, field = "radius"): Result<number> {
   const m = /^(\d{1,5}(?:[.,]\d{1,3})?)\s*(nm|nmi|km)?$/i.exec(text.trim());
   const example = exampleFor(field, "25nm", "40km");
-  if (m === null) return err(`${quote(text)} is not a radius: give a number with nm or km.`, example, field);
+  if (m === null) return err(tr("radius.invalid", { input: quote(text) }), example, field);
   const value = Number((m[1] ?? "").replace(",", "."));
   const nm = (m[2] ?? "nm").toLowerCase() === "km" ? value * NM_PER_KM : value;
-  if (!(nm > 0) || nm > 1000)
-    return err(`Radius ${quote(text)} must be above 0 and at most 1000 nm.`, example, field);
+  if (!(nm > 0) || nm > 1000) return err(tr("radius.range", { input: quote(text) }), example, field);
   return ok(nm);
 }
 
@@ -49,13 +57,19 @@ export function parseSightingFilters(
   const unknown = Object.keys(o).find((k) => !(options as readonly string[]).includes(k));
   if (unknown !== undefined) {
     const guess = didYouMean(unknown, options);
-    const hint = guess === undefined ? "" : ` Did you mean ${guess}=?`;
-    return err(`"${unknown}=" is not an option of !${command}. Options: ${options.join(", ")}.${hint}`);
+    return err(
+      tr("options.unknownList", {
+        option: `"${unknown}="`,
+        command: `!${command}`,
+        options: options.join(", "),
+        hint: didYouMeanText(guess === undefined ? undefined : `${guess}=`, false),
+      }),
+    );
   }
   // `!sightings vessels` is read as kind=vessels.
   if (t.positional.length > 1 || (t.positional.length === 1 && o.kind !== undefined)) {
     return err(
-      `${quote(t.positional.join(" "))} is not understood: give filters as key=value.`,
+      tr("sightings.notUnderstood", { input: quote(t.positional.join(" ")) }),
       `!${command} since=24h kind=vessel`,
     );
   }
@@ -66,7 +80,7 @@ export function parseSightingFilters(
   const kind = kindText === undefined ? ok(undefined) : parseKind(kindText, "kind");
   if (!kind.ok) return kind;
   if (o.radius !== undefined && o.near === undefined) {
-    return err("radius= needs near= (the centre of the circle).", "near=\"12°30.5'N 079°10'W\" radius=25nm");
+    return err(tr("sightings.radiusNeedsNear"), "near=\"12°30.5'N 079°10'W\" radius=25nm");
   }
   let near: SightingsArgs["near"];
   if (o.near !== undefined) {

@@ -156,17 +156,18 @@ export function argsSchema<A>(def: CommandDef<A>, env: ArgsEnv): z.ZodType<A, To
 
 /**
  * An argument schema from a parser that returns a Result: its error becomes the zod issue the
- * user sees, with the error's example (if any) in `params.example`.
+ * user sees, its text in `params.text` and its example (if any) in `params.example`.
  */
 export function argsFrom<A>(parse: (t: Tokens) => Result<A>): z.ZodType<A, Tokens> {
   return z.custom<Tokens>().transform((t, ctx) => {
     const r = parse(t);
     if (r.ok) return r.value;
+    // zod wants a string message: the id; the text itself travels in params, rendered by the runner.
     ctx.issues.push({
       code: "custom",
-      message: r.error.message,
+      message: r.error.message.id,
       input: t,
-      params: { example: r.error.example },
+      params: { text: r.error.message, example: r.error.example },
     });
     return z.NEVER;
   });

@@ -21,6 +21,8 @@ import { fileContent, imageContent, uploadEncrypted } from "../matrix/attachment
 import type { OutboxMessage } from "../db/queries/events.ts";
 import type { ExportFile } from "../export/file.ts";
 import type { MapFile } from "../render/digest.ts";
+import { plain } from "../render/render.ts";
+import type { RoomStyle } from "./roomStyle.ts";
 import type { Sender } from "./outbox.ts";
 
 export const ATTACHMENT_KEY = "org.tearline.attachment";
@@ -78,12 +80,12 @@ export function mapAttachment(p: {
 }
 
 /** The outbox row of a digest's map (src/render/digest.ts digestMap), for `roomId`. */
-export function mapMessage(roomId: string, m: MapFile): OutboxMessage {
+export function mapMessage(roomId: string, m: MapFile, style: RoomStyle): OutboxMessage {
   return {
     roomId,
     eventType: "m.room.message",
     content: mapAttachment({
-      body: m.caption,
+      body: plain(m.caption, { lang: style.lang, timeZone: style.timeZone }),
       filename: m.filename,
       sightings: m.sightings,
       period: m.period,

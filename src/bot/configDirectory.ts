@@ -26,6 +26,7 @@ export function configFacts(config: TearlineConfig): ConfigFacts {
           roomId: r.room,
           partners: r.partners,
           timeZone: r.digest?.tz,
+          lang: r.lang,
           digest: r.digest && { cron: r.digest.cron, tz: r.digest.tz, graceMs: r.digest.grace },
         },
       ]),

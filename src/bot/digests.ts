@@ -16,6 +16,9 @@ import { enqueue } from "../db/queries/events.ts";
 import { digestMap, digestMessage } from "../render/digest.ts";
 import { mapMessage } from "./attachments.ts";
 import { replyContent } from "./messages.ts";
+import { styleOf } from "./roomStyle.ts";
+import { getChatLang } from "../db/queries/roomSettings.ts";
+import type { Lang } from "../domain/lang.ts";
 import { BOT_ACTOR } from "./actor.ts";
 
 /** The structured digest under a namespaced key, for clients and the map that follows it. */
@@ -29,9 +32,11 @@ export interface QueuedDigest {
 }
 
 /** The digest message's content: not a reply, nobody pinged. */
-export function digestContent(d: Digest, now: Date, prefix: string): Record<string, unknown> {
+export function digestContent(d: Digest, now: Date, prefix: string, lang: Lang): Record<string, unknown> {
+  // The digest's times are in its schedule's zone; its words in the room's language.
+  const style = { lang, timeZone: d.room.timeZone };
   return {
-    ...replyContent(undefined, digestMessage(d, now, prefix), { timeZone: d.room.timeZone }),
+    ...replyContent(undefined, digestMessage(d, now, prefix), { style }),
     [DIGEST_KEY]: {
       room: d.room.alias,
       from: d.period.from.toISOString(),
@@ -87,7 +92,12 @@ async function runRoom(
       alerts,
       late,
     });
-    const content = digestContent(digest, now, prefix);
+    const { lang } = styleOf(
+      { rooms: { [alias]: room } },
+      room.roomId,
+      (await getChatLang(tx, room.roomId))?.lang,
+    );
+    const content = digestContent(digest, now, prefix, lang);
     const outboxId = await enqueueDigest(tx, runId, {
       roomId: room.roomId,
       eventType: "m.room.message",
@@ -95,7 +105,7 @@ async function runRoom(
     });
     // The map right behind its digest, in the claim's transaction: both are posted, or neither.
     const map = digestMap(digest);
-    if (map !== undefined) await enqueue(tx, [mapMessage(room.roomId, map)]);
+    if (map !== undefined) await enqueue(tx, [mapMessage(room.roomId, map, { lang, timeZone })]);
     const detail = {
       ...periodDetail(period),
       late,

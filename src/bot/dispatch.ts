@@ -14,6 +14,7 @@ import type { RawEvent } from "../matrix/api.ts";
 import { originDate, originTs } from "../matrix/eventTime.ts";
 import type { Gap, TimelineItem } from "../matrix/sync.ts";
 import type { Directory } from "./directory.ts";
+import { type RoomStyle, roomStyle } from "./roomStyle.ts";
 import { msg } from "../render/message.ts";
 import { type Effects, newEffects, say } from "./effects.ts";
 import {
@@ -113,8 +114,9 @@ export class Dispatcher {
     if (!eventId) return;
     const audit = { actor: sender ?? "unknown", action: "event.failed", roomId: item.roomId };
     try {
-      return await this.inTransaction(item, async (_tx, fx) => {
+      return await this.inTransaction(item, async (tx, fx) => {
         say(fx, item.roomId, eventId, msg("error.internalEvent", { reference }), {
+          style: await this.style(tx, item.roomId),
           thread: threadOf(item.event),
         });
         fx.audit.push({ ...audit, detail: { eventId, reference } });
@@ -156,7 +158,7 @@ export class Dispatcher {
     if (!item.encrypted) {
       if (encryptedRoom) return; // a plaintext message in an encrypted room: not trusted, ignored
       return this.inTransaction(item, async (tx, fx) => {
-        fx.messages.push(...(await needsEncryptionOnce(tx, item.roomId)));
+        fx.messages.push(...(await needsEncryptionOnce(tx, item.roomId, await this.style(tx, item.roomId))));
         fx.audit.push({
           actor: sender,
           action: "command.refused",
@@ -192,7 +194,10 @@ export class Dispatcher {
           },
         });
         const why = msg(first === undefined ? "refusal.editNotCommand" : "refusal.editNotSender");
-        return say(fx, item.roomId, eventId, why, { reaction: "❌" });
+        return say(fx, item.roomId, eventId, why, {
+          reaction: "❌",
+          style: await this.style(tx, item.roomId),
+        });
       }
       return this.runner.run(tx, fx, { ...inThread, eventId: edit.target, sentAt: first.sentAt ?? sentAt });
     });
@@ -250,7 +255,10 @@ export class Dispatcher {
     const { roomId } = item;
     return this.inTransaction(item, async (tx, fx) => {
       if (await noteOnce(tx, roomId, `untrusted:${sender}`))
-        say(fx, roomId, eventId, untrustedDevice(sender), { thread: threadOf(item.event) });
+        say(fx, roomId, eventId, untrustedDevice(sender), {
+          style: await this.style(tx, roomId),
+          thread: threadOf(item.event),
+        });
       fx.audit.push({
         actor: sender,
         action: "command.refused",
@@ -264,7 +272,7 @@ export class Dispatcher {
   async noticeUnencrypted(roomId: string): Promise<void> {
     let queued = false;
     await this.deps.db.transaction(async (tx) => {
-      const messages = await needsEncryptionOnce(tx, roomId);
+      const messages = await needsEncryptionOnce(tx, roomId, await this.style(tx, roomId));
       await enqueue(tx, messages);
       queued = messages.length > 0;
     });
@@ -277,7 +285,8 @@ export class Dispatcher {
     const iso = (ts: number | undefined) => (ts === undefined ? null : new Date(ts).toISOString());
     await this.deps.db.transaction(async (tx) => {
       if (!(await noteOnce(tx, gap.roomId, `gap:${gap.at}`))) return;
-      const content = replyContent(undefined, missedCommands(gap.from, gap.to));
+      const style = await this.style(tx, gap.roomId);
+      const content = replyContent(undefined, missedCommands(gap.from, gap.to), { style });
       await enqueue(tx, [{ roomId: gap.roomId, eventType: "m.room.message", content }]);
       const detail = { from: iso(gap.from), to: iso(gap.to), oldestReached: gap.at };
       await appendAudit(
@@ -288,6 +297,11 @@ export class Dispatcher {
       queued = true;
     });
     if (queued) this.deps.onOutbox();
+  }
+
+  /** The room's language and time zone, read in `tx` (roomStyle.ts). */
+  private style(tx: Tx, roomId: string): Promise<RoomStyle> {
+    return roomStyle(tx, this.deps.directory.facts, roomId);
   }
 
   private async undecryptable(item: TimelineItem, eventId: string, sender: string): Promise<void> {
@@ -313,7 +327,10 @@ export class Dispatcher {
         {
           roomId: item.roomId,
           eventType: "m.room.message",
-          content: replyContent(eventId, notice, { thread: threadOf(item.event) }),
+          content: replyContent(eventId, notice, {
+            style: await this.style(tx, item.roomId),
+            thread: threadOf(item.event),
+          }),
         },
       ]);
     });
@@ -337,6 +354,7 @@ export class Dispatcher {
       });
       if (await noteOnce(tx, roomId, `unreadable:${sender}:${this.noticeWindow(item)}`))
         say(fx, roomId, eventId, cannotEverDecrypt(sender, originTs(item.event.origin_server_ts), why), {
+          style: await this.style(tx, roomId),
           thread: threadOf(item.event),
         });
     });
@@ -413,9 +431,9 @@ export function redactedId(event: RawEvent): string | undefined {
 }
 
 /** The notice that a room needs encryption — the only message ever sent in the clear — once per room. */
-async function needsEncryptionOnce(tx: Tx, roomId: string): Promise<OutboxMessage[]> {
+async function needsEncryptionOnce(tx: Tx, roomId: string, style: RoomStyle): Promise<OutboxMessage[]> {
   if (!(await noteOnce(tx, roomId, "needs-encryption"))) return [];
-  const content = replyContent(undefined, NEEDS_ENCRYPTION);
+  const content = replyContent(undefined, NEEDS_ENCRYPTION, { style });
   return [{ roomId, eventType: "m.room.message", content, plaintextOk: true }];
 }
 

@@ -3,11 +3,14 @@ import type { AuditEntry } from "../domain/audit.ts";
 import type { OutboxMessage } from "../db/queries/events.ts";
 import type { ExportFile } from "../export/file.ts";
 import type { MapFile } from "../render/digest.ts";
-import { type Message, msg } from "../render/message.ts";
+import type { Message } from "../render/message.ts";
 import { plain } from "../render/render.ts";
 import type { CommandCount } from "./observe.ts";
+import { errorMessage } from "../render/errors.ts";
+import type { UserError } from "../domain/result.ts";
 import { exportMessage, mapMessage } from "./attachments.ts";
 import { reactionContent, replyContent } from "./messages.ts";
+import type { RoomStyle } from "./roomStyle.ts";
 
 /** What handling one event will do, committed with the event's claim. */
 export interface Effects {
@@ -22,9 +25,10 @@ export function newEffects(): Effects {
 }
 
 export interface SayOptions {
+  /** The room's language and time zone (roomStyle.ts). */
+  style: RoomStyle;
   reaction?: "✅" | "❌";
   mentions?: readonly string[] | undefined;
-  timeZone?: string | undefined;
   /** The thread the replied-to message is in, so the reply goes there too. */
   thread?: string | undefined;
   /** The reply's outbox ref, so later messages can reply to it. */
@@ -32,13 +36,7 @@ export interface SayOptions {
 }
 
 /** A reply to `replyTo`, and the ✅/❌ reaction people read first (left out for edits and deletions). */
-export function say(
-  fx: Effects,
-  roomId: string,
-  replyTo: string,
-  message: Message,
-  opts: SayOptions = {},
-): void {
+export function say(fx: Effects, roomId: string, replyTo: string, message: Message, opts: SayOptions): void {
   fx.messages.push({
     roomId,
     eventType: "m.room.message",
@@ -49,14 +47,18 @@ export function say(
     fx.messages.push({ roomId, eventType: "m.reaction", content: reactionContent(replyTo, opts.reaction) });
 }
 
-/** Messages for other rooms than the command's; `zoneOf` gives each room's time zone. */
-export function notify(
+/**
+ * Messages for other rooms than the command's, each rendered in the style (language, time zone)
+ * `styleOf` gives for the room it goes to: a relayed copy reads in the target room's language.
+ */
+export async function notify(
   fx: Effects,
   notices: readonly Notice[],
-  zoneOf: (roomId: string) => string | undefined = () => undefined,
-): void {
+  styleOf: (roomId: string) => Promise<RoomStyle>,
+): Promise<void> {
   for (const n of notices) {
-    const content = replyContent(undefined, n.message, { mentions: n.mentions, timeZone: zoneOf(n.roomId) });
+    const style = await styleOf(n.roomId);
+    const content = replyContent(undefined, n.message, { mentions: n.mentions, style });
     fx.messages.push({
       roomId: n.roomId,
       eventType: "m.room.message",
@@ -68,29 +70,19 @@ export function notify(
 }
 
 /** Files made from `files` at send time (src/bot/attachments.ts), queued after what came before. */
-export function attach(fx: Effects, roomId: string, files: readonly (MapFile | ExportFile)[]): void {
-  for (const f of files) fx.messages.push("kind" in f ? exportMessage(roomId, f) : mapMessage(roomId, f));
+export function attach(
+  fx: Effects,
+  roomId: string,
+  files: readonly (MapFile | ExportFile)[],
+  style: RoomStyle,
+): void {
+  for (const f of files)
+    fx.messages.push("kind" in f ? exportMessage(roomId, f) : mapMessage(roomId, f, style));
 }
 
-/** "The time…" → "the time…" after a lead-in; acronyms (MGRS, LTIOV) stay. */
-export function lowerFirst(text: string): string {
-  return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
-}
+export { errorMessage } from "../render/errors.ts";
 
-export function upperFirst(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/**
- * A UserError as the room sees it: what was wrong, then a correct example. Its message is an
- * English sentence whose user words the parser already quoted; it is still kept to one line.
- */
-export function errorMessage(e: { message: string; example?: string | undefined }): Message {
-  const example = e.example ? [msg("error.example", { example: { kind: "line", text: e.example } })] : [];
-  return msg("error", { message: { kind: "line", text: upperFirst(e.message) } }, example);
-}
-
-/** The plain text of `errorMessage(e)`. */
-export function formatError(e: { message: string; example?: string | undefined }): string {
+/** The plain English text of an error and its example (logs). */
+export function formatError(e: Pick<UserError, "message" | "example">): string {
   return plain(errorMessage(e));
 }

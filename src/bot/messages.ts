@@ -1,12 +1,13 @@
 /** Matrix content for what the bot says. Replies are m.notice so other bots ignore them. */
 import { type Message, msg, time, user } from "../render/message.ts";
 import { render } from "../render/render.ts";
+import type { RoomStyle } from "./roomStyle.ts";
 
 export interface ContentOptions {
+  /** The language and time zone of the room it is said in (roomStyle.ts). */
+  style: RoomStyle;
   /** Users pinged on purpose; nobody else is, whatever the text says. */
   mentions?: readonly string[] | undefined;
-  /** The room's time zone, for times shown in local time too. */
-  timeZone?: string | undefined;
   /** Reply inside this thread (the root event of the thread the replied-to message is in). */
   thread?: string | undefined;
 }
@@ -14,9 +15,9 @@ export interface ContentOptions {
 export function replyContent(
   inReplyTo: string | undefined,
   message: Message,
-  opts: ContentOptions = {},
+  opts: ContentOptions,
 ): Record<string, unknown> {
-  const { body, formatted_body } = render(message, { lang: "en", timeZone: opts.timeZone });
+  const { body, formatted_body } = render(message, { lang: opts.style.lang, timeZone: opts.style.timeZone });
   const mentions = [...new Set(opts.mentions ?? [])];
   const content: Record<string, unknown> = {
     msgtype: "m.notice",

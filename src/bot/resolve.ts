@@ -3,8 +3,10 @@ import type { AnyCommand, Member, Tokens } from "../../commands/types.ts";
 import { argsEnvOf, argsSchema, withPrefix } from "../../commands/types.ts";
 import { readCommand } from "../domain/reader.ts";
 import { NAME_CAP } from "../domain/userText.ts";
-import { type Message, msg, type Piece, userText } from "../render/message.ts";
-import { type Effects, errorMessage, lowerFirst, upperFirst } from "./effects.ts";
+import { lowerFirst, type Message, msg, type Piece, upperFirst, userText } from "../render/message.ts";
+import type { Example } from "../domain/result.ts";
+import { errorMessage, exampleLines } from "../render/errors.ts";
+import type { Effects } from "./effects.ts";
 import { notRostered } from "./messages.ts";
 import type { CommandMessage, RunnerDeps } from "./runner.ts";
 
@@ -86,18 +88,30 @@ export function parseArguments(
   const args = argsSchema(command, argsEnvOf(deps.directory.facts, now)).safeParse(tokens);
   if (args.success) return { ok: true as const, value: args.data as unknown };
   const issue = args.error.issues[0];
-  const message = issue?.message ?? "the arguments were not understood";
-  const given = issue?.code === "custom" ? issue.params?.example : undefined;
-  const example = typeof given === "string" ? given : command.examples[0];
+  const given = issue?.code === "custom" ? issue.params : undefined;
+  const text: Piece = isErrorText(given?.text) ? given.text : msg("e.arguments");
+  const example = isExample(given?.example) ? given.example : command.examples[0];
   const head =
     lead === undefined
-      ? msg("error", { message: { kind: "line", text: upperFirst(message) } })
-      : msg("error.lead", { lead, message: { kind: "line", text: lowerFirst(message) } });
+      ? msg("error", { message: upperFirst(text) })
+      : msg("error.lead", { lead, message: lowerFirst(text) });
   const lines = [
     msg("error.usage", { usage: withPrefix(command.usage, prefix) }),
-    ...(example === undefined
-      ? []
-      : [msg("error.example", { example: { kind: "line", text: withPrefix(example, prefix) } })]),
+    ...exampleLines(example === undefined ? undefined : withPrefixes(example, prefix)),
   ];
   return { ok: false as const, message: msg(head.id, head.params, lines) };
+}
+
+function isErrorText(v: unknown): v is Message {
+  return typeof v === "object" && v !== null && "id" in v && typeof v.id === "string";
+}
+
+function isExample(v: unknown): v is Example {
+  return typeof v === "string" || (Array.isArray(v) && v.every((e) => typeof e === "string"));
+}
+
+function withPrefixes(example: Example, prefix: string): Example {
+  return typeof example === "string"
+    ? withPrefix(example, prefix)
+    : example.map((e) => withPrefix(e, prefix));
 }

@@ -16,6 +16,7 @@ import type { Directory } from "./directory.ts";
 import { type Message, msg, ref, user } from "../render/message.ts";
 import { attach, type Effects, errorMessage, notify, say } from "./effects.ts";
 import { notRostered } from "./messages.ts";
+import { lookupStyle, type RoomStyle } from "./roomStyle.ts";
 import { parseArguments, resolveCommand } from "./resolve.ts";
 import { readCommand } from "../domain/reader.ts";
 import { type CommandResult, UNKNOWN_COMMAND } from "./observe.ts";
@@ -75,7 +76,7 @@ export class CommandRunner<T> {
 
   /** A new command (or an edit of a message that created no record, which is then run afresh). */
   async run(tx: T, fx: Effects, m: CommandMessage): Promise<void> {
-    const timeZone = this.zoneOf(m.roomId);
+    let style = await this.style(tx, m.roomId);
     const reply = (
       message: Message,
       ok: boolean,
@@ -85,7 +86,7 @@ export class CommandRunner<T> {
       say(fx, m.roomId, m.eventId, message, {
         reaction: extra.reaction ?? (ok ? "✅" : "❌"),
         mentions,
-        timeZone,
+        style,
         thread: m.thread,
         ref: extra.ref,
       });
@@ -120,8 +121,10 @@ export class CommandRunner<T> {
     );
     if (value === undefined) return;
     count(command.name, "handled");
+    // Looked up again: the command may have changed the room's language (!lang), and says so in the new one.
+    style = await this.style(tx, m.roomId);
     reply(value.message, true, value.mentions, { ref: value.replyRef, reaction: value.reaction });
-    this.effects(fx, value, {
+    await this.effects(tx, fx, value, {
       actor: m.sender,
       action: `command.${command.name}`,
       roomId: m.roomId,
@@ -142,9 +145,9 @@ export class CommandRunner<T> {
 
   /** The officer edited the message that created `original.ref`: the same command corrects it. */
   async edit(tx: T, fx: Effects, m: CommandMessage, original: CommandRecord, editId: string): Promise<void> {
-    const timeZone = this.zoneOf(m.roomId);
+    const style = await this.style(tx, m.roomId);
     const reply = (message: Message, mentions?: readonly string[]) =>
-      say(fx, m.roomId, original.eventId, message, { mentions, timeZone, thread: m.thread });
+      say(fx, m.roomId, original.eventId, message, { mentions, style, thread: m.thread });
     if (m.sender !== original.sender) {
       fx.audit.push(refusal(m.sender, m.roomId, editId, original, "edited by someone else"));
       return reply(msg("edit.notSender", { ref: ref(original.ref), sender: user(original.sender) }));
@@ -171,7 +174,7 @@ export class CommandRunner<T> {
     );
     if (value === undefined) return;
     reply(value.message, value.mentions);
-    this.effects(fx, value, {
+    await this.effects(tx, fx, value, {
       actor: m.sender,
       action: `command.${command.name}.edit`,
       roomId: m.roomId,
@@ -190,9 +193,9 @@ export class CommandRunner<T> {
     original: CommandRecord,
     trusted = true,
   ): Promise<void> {
-    const timeZone = this.zoneOf(original.roomId);
+    const style = await this.style(tx, original.roomId);
     const reply = (message: Message, mentions?: readonly string[]) =>
-      say(fx, original.roomId, original.eventId, message, { mentions, timeZone, thread: redaction.thread });
+      say(fx, original.roomId, original.eventId, message, { mentions, style, thread: redaction.thread });
     const command = this.deps.commands.find((c) => c.name === original.command);
     if (command?.retract === undefined) return;
     const hook = trusted ? command.retract : command.retractionRequested;
@@ -227,7 +230,7 @@ export class CommandRunner<T> {
     );
     if (value === undefined) return;
     reply(value.message, value.mentions);
-    this.effects(fx, value, {
+    await this.effects(tx, fx, value, {
       actor: redaction.sender,
       action: `command.${command.name}.${trusted ? "retract" : "retraction_requested"}`,
       roomId: original.roomId,
@@ -260,7 +263,7 @@ export class CommandRunner<T> {
       },
     );
     if (value === undefined) return;
-    this.effects(fx, value, {
+    await this.effects(tx, fx, value, {
       actor: r.sender,
       action: "alert.reaction",
       roomId: r.roomId,
@@ -275,10 +278,9 @@ export class CommandRunner<T> {
     return this.deps.commands.some((c) => c.name === name) ? (name as string) : UNKNOWN_COMMAND;
   }
 
-  /** The room's configured time zone, for times shown in local time too. */
-  private zoneOf(roomId: string): string | undefined {
-    const alias = this.deps.directory.roomAlias(roomId);
-    return alias === undefined ? undefined : this.deps.directory.facts.rooms[alias]?.timeZone;
+  /** The room's language (chat setting over tearline.yaml) and time zone, read in `tx`. */
+  private style(tx: T, roomId: string): Promise<RoomStyle> {
+    return lookupStyle(this.deps.directory.facts, this.deps.storage.repos(tx).rooms, roomId);
   }
 
   private context(
@@ -345,10 +347,10 @@ export class CommandRunner<T> {
     }
   }
 
-  private effects(fx: Effects, reply: Reply, entry: Effects["audit"][number]): void {
-    notify(fx, reply.notices ?? [], (roomId) => this.zoneOf(roomId));
+  private async effects(tx: T, fx: Effects, reply: Reply, entry: Effects["audit"][number]): Promise<void> {
+    await notify(fx, reply.notices ?? [], (roomId) => this.style(tx, roomId));
     // Files go to the command's room, the one its audit entry names.
-    if (entry.roomId) attach(fx, entry.roomId, reply.attachments ?? []);
+    if (entry.roomId) attach(fx, entry.roomId, reply.attachments ?? [], await this.style(tx, entry.roomId));
     fx.audit.push(entry, ...(reply.audit ?? []));
   }
 }

@@ -20,6 +20,7 @@ import type { Logger } from "../log.ts";
 import { reminderMessage } from "../render/rfi.ts";
 import { type QueuedDigest, runDigests } from "./digests.ts";
 import { replyContent } from "./messages.ts";
+import { roomStyle } from "./roomStyle.ts";
 
 export interface QueuedReminder {
   ref: string;
@@ -34,7 +35,11 @@ const AUDIT_ACTION: Record<ReminderKind, string> = { reminder: "rfi.reminded", o
  * transaction: lock the row (skipping one another transaction holds), queue the notices, append
  * the audit entry and mark it sent — so a notice is queued exactly once, however often this runs.
  */
-export async function runReminders(db: Db, now: Date): Promise<QueuedReminder[]> {
+export async function runReminders(
+  db: Db,
+  now: Date,
+  facts: ConfigFacts = NO_ROOMS,
+): Promise<QueuedReminder[]> {
   const queued: QueuedReminder[] = [];
   for (const id of await rfiIdsDueNotice(db, now)) {
     const done = await db.transaction(async (tx) => {
@@ -42,13 +47,13 @@ export async function runReminders(db: Db, now: Date): Promise<QueuedReminder[]>
       const reminder = rfi === undefined ? undefined : planReminder(rfi, now);
       if (rfi === undefined || reminder === undefined) return undefined;
       const message = reminderMessage(rfi, reminder.kind, reminder.ltiov, now);
-      const messages = reminder.notices.map(
-        (n): OutboxMessage => ({
-          roomId: n.roomId,
-          eventType: "m.room.message",
-          content: replyContent(undefined, message, { mentions: n.mentions }),
-        }),
-      );
+      const messages: OutboxMessage[] = [];
+      for (const n of reminder.notices) {
+        // Each room reads the reminder in its own language.
+        const style = await roomStyle(tx, facts, n.roomId);
+        const content = replyContent(undefined, message, { mentions: n.mentions, style });
+        messages.push({ roomId: n.roomId, eventType: "m.room.message", content });
+      }
       await enqueue(tx, messages);
       const detail = {
         ref: rfi.ref,
@@ -73,7 +78,12 @@ export async function runReminders(db: Db, now: Date): Promise<QueuedReminder[]>
  * alert locked (skipping one another pass holds), its targets marked expired, a reply to its
  * approval request queued and the expiry audited together. Returns the refs expired.
  */
-export async function runAlertExpiry(db: Db, now: Date, metrics: BotMetrics = noMetrics): Promise<string[]> {
+export async function runAlertExpiry(
+  db: Db,
+  now: Date,
+  facts: ConfigFacts = NO_ROOMS,
+  metrics: BotMetrics = noMetrics,
+): Promise<string[]> {
   const done: string[] = [];
   for (const id of await alertIdsExpiring(db, now)) {
     const expired = await db.transaction(async (tx) => {
@@ -82,7 +92,7 @@ export async function runAlertExpiry(db: Db, now: Date, metrics: BotMetrics = no
       if (alert === undefined) return undefined;
       const fx = newEffects();
       const out = await expireDue({ repos: sqlRunnerStorage.repos(tx), now, sender: BOT_ACTOR }, alert);
-      notify(fx, out.notices);
+      await notify(fx, out.notices, (roomId) => roomStyle(tx, facts, roomId));
       await enqueue(tx, fx.messages);
       await appendAudit(tx, out.audit, now);
       return out.audit.length > 0 ? { ref: alert.ref, audit: out.audit } : undefined;
@@ -93,6 +103,14 @@ export async function runAlertExpiry(db: Db, now: Date, metrics: BotMetrics = no
   }
   return done;
 }
+
+/** No configured rooms: every room reads its chat language, or English. */
+const NO_ROOMS: ConfigFacts = {
+  partners: {},
+  rooms: {},
+  corroboration: { windowHours: 0, distanceNm: 0 },
+  sharing: [],
+};
 
 export interface SchedulerOptions {
   db: Db;
@@ -157,8 +175,9 @@ export class Scheduler {
   private async pass(): Promise<void> {
     const now = (this.o.now ?? (() => new Date()))();
     try {
-      const queued = await runReminders(this.o.db, now);
-      const expired = await runAlertExpiry(this.o.db, now, this.o.metrics);
+      const facts = this.o.digests?.facts ?? NO_ROOMS;
+      const queued = await runReminders(this.o.db, now, facts);
+      const expired = await runAlertExpiry(this.o.db, now, facts, this.o.metrics);
       if (queued.length > 0)
         this.o.log.info("queued RFI reminders", { reminders: queued.map((q) => `${q.ref} ${q.kind}`) });
       if (expired.length > 0) this.o.log.info("alerts expired without approval", { alerts: expired });

@@ -4,6 +4,7 @@ import { recordCommandEvent } from "../db/queries/commandEvents.ts";
 import { alertRepo } from "../db/queries/alerts.ts";
 import { digestRepo } from "../db/queries/digests.ts";
 import { rfiRepo } from "../db/queries/rfis.ts";
+import { roomSettingsRepo } from "../db/queries/roomSettings.ts";
 import { sightingRepo } from "../db/queries/sightings.ts";
 import type { RunnerStorage } from "./runner.ts";
 
@@ -13,6 +14,7 @@ export const sqlRunnerStorage: RunnerStorage<Tx> = {
     rfis: rfiRepo(tx),
     alerts: alertRepo(tx),
     digests: digestRepo(tx),
+    rooms: roomSettingsRepo(tx),
   }),
   savepoint: (tx, fn) => tx.transaction(fn),
   recordCommand: (tx, record) => recordCommandEvent(tx, record),

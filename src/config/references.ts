@@ -3,6 +3,7 @@
  * schedules must be runnable. They read the document defensively (it may be partly invalid) so a
  * single run reports every problem; values already rejected by their own schema are skipped here.
  */
+import { plain } from "../render/render.ts";
 import { validateDetailed } from "node-cron";
 import { parseCron } from "../domain/cron.ts";
 import { PARTNER_CODE, ROOM_ALIAS, ROOM_ID } from "./patterns.ts";
@@ -28,7 +29,8 @@ export function cronProblem(cron: string): string | undefined {
   if (!first) {
     // node-cron's reading is wider than the digest matcher's (src/domain/cron.ts): it must run here too.
     const ours = parseCron(cron);
-    return ours.ok ? undefined : `${ours.error.message} e.g. "0 6 * * *"`;
+    // Configuration errors are for the operator, in English.
+    return ours.ok ? undefined : `${plain(ours.error.message)} e.g. "0 6 * * *"`;
   }
   const field = fieldNames[first.field] ?? first.field;
   const value = first.value === undefined ? "" : ` ${JSON.stringify(first.value)}`;

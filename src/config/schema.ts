@@ -7,6 +7,7 @@ import { z } from "zod";
 import { checkReferences } from "./references.ts";
 import { describeValue } from "./messages.ts";
 import { PARTNER_CODE, ROOM_ALIAS, ROOM_ID, USER_ID } from "./patterns.ts";
+import { LANGS } from "../domain/lang.ts";
 import { TLP_LEVELS } from "../domain/marking.ts";
 import { REDACT_FIELDS, SHAREABLE_KINDS } from "../domain/sharingRule.ts";
 import { parseDistanceM, parsePeriodMs } from "./units.ts";
@@ -17,7 +18,7 @@ export const TLP_MARKINGS = TLP_LEVELS;
 export const ROLES = ["liaison", "duty_officer", "approver", "commander", "operator"] as const;
 export const SHARED_KINDS = SHAREABLE_KINDS;
 export { REDACT_FIELDS };
-export const LANGS = ["en", "es", "fr", "pt"] as const;
+export { LANGS };
 
 /** An enum whose error names the offending value and every allowed one. */
 function oneOf<const T extends readonly [string, ...string[]]>(values: T, noun: string) {

@@ -13,7 +13,7 @@
  * a day matching either is due. Across DST: a local minute that happens twice is due once (the
  * first time); one that never happens is due at the jump (zone.ts `instantOf`).
  */
-import { err, ok, quote, type Result } from "./result.ts";
+import { type ErrorText, err, ok, quote, type Result, t } from "./result.ts";
 import { instantOf, localTime } from "./zone.ts";
 
 export interface Cron {
@@ -43,7 +43,7 @@ const MONTH_NAMES = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SE
 const DAY_NAMES = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
 interface FieldSpec {
-  name: string;
+  name: "minute" | "hour" | "day of month" | "month" | "day of week";
   min: number;
   max: number;
   names?: readonly string[];
@@ -59,6 +59,14 @@ const FIELDS: readonly FieldSpec[] = [
   { name: "day of week", min: 0, max: 7, names: DAY_NAMES, nameBase: 0 },
 ];
 
+const FIELD_NAMES = {
+  minute: "cron.minute",
+  hour: "cron.hour",
+  "day of month": "cron.dayOfMonth",
+  month: "cron.month",
+  "day of week": "cron.dayOfWeek",
+} as const;
+
 function value(text: string, f: FieldSpec): number | undefined {
   const named = f.names?.indexOf(text.toUpperCase()) ?? -1;
   if (named >= 0) return named + (f.nameBase ?? 0);
@@ -69,14 +77,18 @@ function value(text: string, f: FieldSpec): number | undefined {
 
 function parseField(text: string, f: FieldSpec, whole: string): Result<Set<number>> {
   const out = new Set<number>();
-  const bad = (why: string) =>
-    err<Set<number>>(`${quote(whole)}: the ${f.name} field ${quote(text)} ${why}.`, CRON_EXAMPLE, "cron");
+  const bad = (why: ErrorText) =>
+    err<Set<number>>(
+      t("cron.field", { cron: quote(whole), field: t(FIELD_NAMES[f.name]), input: quote(text), why }),
+      CRON_EXAMPLE,
+      "cron",
+    );
   for (const part of text.split(",")) {
     const m = /^([^/]+)(?:\/(\d{1,2}))?$/.exec(part);
-    if (m === null) return bad(`is not a number, range or step`);
+    if (m === null) return bad(t("cron.notStep"));
     const [, range = "", stepText] = m;
     const step = stepText === undefined ? 1 : Number(stepText);
-    if (step < 1) return bad("has a step of 0");
+    if (step < 1) return bad(t("cron.stepZero"));
     let lo: number | undefined;
     let hi: number | undefined;
     if (range === "*") [lo, hi] = [f.min, f.max];
@@ -87,10 +99,11 @@ function parseField(text: string, f: FieldSpec, whole: string): Result<Set<numbe
     }
     if (lo === undefined || hi === undefined) {
       const numeric = range.split("-").every((w) => w === "*" || /^\d+$/.test(w));
-      const names = f.names === undefined ? "" : ` or a name (${f.names.slice(0, 3).join(", ")}…)`;
-      return bad(numeric ? `is outside ${f.min}–${f.max}` : `is not a number${names}, range or step`);
+      if (numeric) return bad(t("cron.outside", { min: f.min, max: f.max }));
+      const names = f.names?.slice(0, 3).join(", ");
+      return bad(names === undefined ? t("cron.notStep") : t("cron.notStepOrName", { names }));
     }
-    if (lo > hi) return bad("is a range that runs backwards");
+    if (lo > hi) return bad(t("cron.backwards"));
     for (let v = lo; v <= hi; v += step) out.add(v);
   }
   return ok(out);
@@ -104,9 +117,9 @@ export function parseCron(input: string): Result<Cron> {
   if (words.length !== 5) {
     const why =
       words.length === 6
-        ? "has 6 fields: leave out the seconds, digests run on the minute"
-        : `has ${text === "" ? 0 : words.length} fields, not 5 (minute hour day-of-month month day-of-week)`;
-    return err(`${quote(text)} ${why}.`, CRON_EXAMPLE, "cron");
+        ? t("cron.seconds", { cron: quote(text) })
+        : t("cron.fieldCount", { cron: quote(text), count: text === "" ? 0 : words.length });
+    return err(why, CRON_EXAMPLE, "cron");
   }
   const sets: Set<number>[] = [];
   for (const [i, f] of FIELDS.entries()) {

@@ -1,4 +1,4 @@
-import { err, exampleFor, ok, quote, type Result } from "./result.ts";
+import { type ErrorText, err, exampleFor, ok, quote, type Result, t } from "./result.ts";
 
 const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 /** Spanish and Portuguese abbreviations that differ from the English ones (partners type them). */
@@ -13,20 +13,6 @@ const OTHER_MONTHS: Record<string, number> = {
   DIC: 11,
   DEZ: 11,
 };
-const MONTH_NAMES = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
 const HOUR_MS = 3_600_000;
 
 const examples = (field: string | undefined) => exampleFor(field, "281530ZNOV26", "2026-11-28T15:30Z");
@@ -47,29 +33,20 @@ export function parseTime(text: string, now: Date, field = "time"): Result<Date>
   if (/^\d{4}-/.test(input)) return parseIsoTime(text, input, field);
   const dtg = /^(\d{2})(\d{2})(\d{2})([A-Z])?([A-Z]{3})?(\d{4}|\d{2})?$/.exec(input.replace(/\s+/g, ""));
   if (dtg === null) {
-    const message = `${quote(text)} is not a time: write a DTG (day, hour, minute, zone letter, month, year) or ISO 8601 with a zone.`;
-    return err(message, examples(field), field);
+    return err(t("time.invalid", { input: quote(text) }), examples(field), field);
   }
   const [, dd = "", hh = "", mm = "", zone, mon, yy] = dtg;
-  const fail = (message: string) => err<Date>(message, examples(field), field);
-  if (mon === undefined && yy !== undefined) {
-    return fail(`${quote(text)} has a year but no month: write the month before the year.`);
-  }
-  if (zone === undefined) {
-    return fail(`${quote(text)} has no time zone letter: put Z (UTC) or the zone's letter after the time.`);
-  }
-  if (zone === "J") {
-    return fail(
-      `Zone letter J (local time) in ${quote(text)} is ambiguous: use Z (UTC) or the zone's letter, e.g. R for UTC−5.`,
-    );
-  }
+  const fail = (message: ErrorText) => err<Date>(message, examples(field), field);
+  if (mon === undefined && yy !== undefined) return fail(t("time.yearNoMonth", { input: quote(text) }));
+  if (zone === undefined) return fail(t("time.noZoneLetter", { input: quote(text) }));
+  if (zone === "J") return fail(t("time.zoneJ", { input: quote(text) }));
   const clock = checkClock(text, Number(hh), Number(mm), 0);
   if (clock !== undefined) return fail(clock);
   const day = Number(dd);
   const offset = zoneOffsetHours(zone);
   const month = mon === undefined ? undefined : monthIndex(mon);
   if (mon !== undefined && month === undefined) {
-    return fail(`${quote(mon)} in ${quote(text)} is not a month: use ${MONTHS.join(", ")}.`);
+    return fail(t("time.notAMonth", { month: quote(mon), input: quote(text), months: MONTHS.join(", ") }));
   }
   const at = (year: number, m: number) => utc(year, m, day, Number(hh), Number(mm), 0, 0) - offset * HOUR_MS;
   const nowMonth = now.getUTCMonth();
@@ -97,23 +74,19 @@ export function parseTime(text: string, now: Date, field = "time"): Result<Date>
 }
 
 function parseIsoTime(text: string, input: string, field: string): Result<Date> {
-  const fail = (message: string) => err<Date>(message, examples(field), field);
+  const fail = (message: ErrorText) => err<Date>(message, examples(field), field);
   const iso =
     /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)? ?(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(
       input,
     );
-  if (iso === null) return fail(`${quote(text)} is not a time: ISO 8601 is written 2026-11-28T15:30Z.`);
+  if (iso === null) return fail(t("time.isoInvalid", { input: quote(text) }));
   const [, y = "", mo = "", d = "", hh, mm, ss, fraction, zone] = iso;
-  if (hh === undefined || mm === undefined)
-    return fail(`${quote(text)} has no time of day: add it, with a zone.`);
-  if (zone === undefined) {
-    return fail(`${quote(text)} has no time zone: add Z for UTC or an offset such as -05:00.`);
-  }
+  if (hh === undefined || mm === undefined) return fail(t("time.noTimeOfDay", { input: quote(text) }));
+  if (zone === undefined) return fail(t("time.noZone", { input: quote(text) }));
   const year = Number(y);
   const month = Number(mo) - 1;
   const day = Number(d);
-  if (month < 0 || month > 11)
-    return fail(`Month ${mo} in ${quote(text)} doesn't exist: months run from 01 to 12.`);
+  if (month < 0 || month > 11) return fail(t("time.monthRange", { month: mo, input: quote(text) }));
   if (day < 1 || day > daysInMonth(year, month)) return fail(dayMessage(text, day, year, month));
   const clock = checkClock(text, Number(hh), Number(mm), Number(ss ?? 0));
   if (clock !== undefined) return fail(clock);
@@ -123,7 +96,7 @@ function parseIsoTime(text: string, input: string, field: string): Result<Date> 
     const hours = Number(digits.slice(0, 2));
     const minutes = Number(digits.slice(2) || "0");
     if (hours > 14 || minutes > 59 || (hours === 14 && minutes > 0)) {
-      return fail(`Offset ${zone} in ${quote(text)} is out of range: offsets run from -12:00 to +14:00.`);
+      return fail(t("time.offsetRange", { offset: zone, input: quote(text) }));
     }
     offsetMinutes = (zone.startsWith("-") ? -1 : 1) * (hours * 60 + minutes);
   }
@@ -133,25 +106,33 @@ function parseIsoTime(text: string, input: string, field: string): Result<Date> 
   );
 }
 
-function checkClock(text: string, hour: number, minute: number, second: number): string | undefined {
-  if (hour > 23) return `Hour ${pad(hour)} in ${quote(text)} is out of range: hours run from 00 to 23.`;
-  if (minute > 59)
-    return `Minute ${pad(minute)} in ${quote(text)} is out of range: minutes run from 00 to 59.`;
-  if (second > 59)
-    return `Second ${pad(second)} in ${quote(text)} is out of range: seconds run from 00 to 59.`;
+function checkClock(text: string, hour: number, minute: number, second: number): ErrorText | undefined {
+  if (hour > 23) return t("time.hourRange", { hour: pad(hour), input: quote(text) });
+  if (minute > 59) return t("time.minuteRange", { minute: pad(minute), input: quote(text) });
+  if (second > 59) return t("time.secondRange", { second: pad(second), input: quote(text) });
   return undefined;
 }
 
-function dayMessage(text: string, day: number, year: number, month: number): string {
+function dayMessage(text: string, day: number, year: number, month: number): ErrorText {
   const days = daysInMonth(year, month);
-  return `Day ${pad(day)} in ${quote(text)} doesn't exist: ${MONTH_NAMES[month]} ${year} has ${days} days.`;
+  return t("time.dayRange", {
+    day: pad(day),
+    input: quote(text),
+    month: { kind: "month", month },
+    year,
+    days,
+  });
 }
 
 /** Refuses a time more than `slackMinutes` ahead of `now` (clocks drift; people round up). */
 export function checkNotFuture(date: Date, now: Date, slackMinutes = 15, field = "time"): Result<Date> {
   const ahead = +date - +now;
   if (ahead <= slackMinutes * 60_000) return ok(date);
-  const message = `${formatDtg(date)} is ${formatDuration(ahead)} in the future (it is now ${formatDtg(now)}): check the day, the zone letter and the month.`;
+  const message = t("time.future", {
+    dtg: formatDtg(date),
+    ahead: { kind: "duration", ms: ahead },
+    now: formatDtg(now),
+  });
   return err(message, exampleFor(field, formatDtg(now)), field);
 }
 
@@ -162,13 +143,14 @@ export function formatDtg(date: Date): string {
   return `${pad(date.getUTCDate())}${pad(date.getUTCHours())}${pad(date.getUTCMinutes())}Z${month}${yy}`;
 }
 
-/** `2 h 46 m`, `3 d 4 h`, `45 m`, as the scenarios write it. */
-export function formatDuration(ms: number): string {
+/** `2 h 46 m`, `3 d 4 h`, `45 m`, as the scenarios write it; `units` are the language's day, hour, minute. */
+export function formatDuration(ms: number, units: readonly string[] = ["d", "h", "m"]): string {
+  const [du, hu, mu] = [units[0] ?? "d", units[1] ?? "h", units[2] ?? "m"];
   const minutes = Math.round(Math.abs(ms) / 60_000);
   const [d, h, m] = [Math.floor(minutes / 1440), Math.floor((minutes % 1440) / 60), minutes % 60];
-  if (d > 0) return h > 0 ? `${d} d ${h} h` : `${d} d`;
-  if (h > 0) return m > 0 ? `${h} h ${m} m` : `${h} h`;
-  return `${m} m`;
+  if (d > 0) return h > 0 ? `${d} ${du} ${h} ${hu}` : `${d} ${du}`;
+  if (h > 0) return m > 0 ? `${h} ${hu} ${m} ${mu}` : `${h} ${hu}`;
+  return `${m} ${mu}`;
 }
 
 const DURATION_UNITS: Array<[RegExp, number]> = [
@@ -187,28 +169,15 @@ export function parseDuration(text: string, field = "since"): Result<number> {
   const match = /^(\d{1,6})\s*([A-Z]*)$/.exec(text.trim().toUpperCase());
   const unit = DURATION_UNITS.find(([pattern]) => pattern.test(match?.[2] ?? ""));
   if (match !== null && match[2] === "") {
-    return err(
-      `${quote(text)} has no unit: add m (minutes), h (hours), d (days) or w (weeks).`,
-      example,
-      field,
-    );
+    return err(t("period.noUnit", { input: quote(text) }), example, field);
   }
   if (match === null || unit === undefined) {
-    return err(
-      `${quote(text)} is not a period of time: write a number and a unit, m, h, d or w.`,
-      example,
-      field,
-    );
+    return err(t("period.invalid", { input: quote(text) }), example, field);
   }
   const ms = Number(match[1]) * unit[1];
-  if (ms === 0)
-    return err(`${quote(text)} is no time at all: give a period longer than zero.`, example, field);
+  if (ms === 0) return err(t("period.zero", { input: quote(text) }), example, field);
   if (ms > MAX_DURATION_DAYS * 24 * HOUR_MS) {
-    return err(
-      `${quote(text)} is too long a period: look back at most ${MAX_DURATION_DAYS} days (about 10 years).`,
-      example,
-      field,
-    );
+    return err(t("period.tooLong", { input: quote(text), max: MAX_DURATION_DAYS }), example, field);
   }
   return ok(ms);
 }

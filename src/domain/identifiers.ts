@@ -1,4 +1,4 @@
-import { err, exampleFor, ok, quote, type Result } from "./result.ts";
+import { err, exampleFor, ok, quote, type Result, t } from "./result.ts";
 
 /** What names a sighted thing: a vessel's name, MMSI or IMO number, an aircraft's tail, a plate. */
 export interface Identifiers {
@@ -17,15 +17,10 @@ const MAX_NAME = 80;
 /** A name as given (quoted or not), trimmed, spaces collapsed. */
 export function parseName(text: string, field = "name"): Result<string> {
   const name = text.trim().replace(/\s+/g, " ");
-  if (name === "")
-    return err(
-      "The name is empty: leave it out, or put it in quotes.",
-      exampleFor(field, "SIN NOMBRE"),
-      field,
-    );
+  if (name === "") return err(t("name.empty"), exampleFor(field, "SIN NOMBRE"), field);
   if (Array.from(name).length > MAX_NAME || /\p{Cc}/u.test(name)) {
     return err(
-      `${quote(name)} is not a name: keep it to one line of at most ${MAX_NAME} characters.`,
+      t("name.invalid", { input: quote(name), max: MAX_NAME }),
       exampleFor(field, "SIN NOMBRE"),
       field,
     );
@@ -41,7 +36,7 @@ export function parseMmsi(text: string, field = "mmsi"): Result<string> {
     .replace(/^MMSI\s*:?\s*/, "")
     .replace(/[\s-]/g, "");
   if (/^\d{9}$/.test(digits)) return ok(digits);
-  return err(`${quote(text)} is not an MMSI: an MMSI has 9 digits.`, exampleFor(field, "367123450"), field);
+  return err(t("mmsi.invalid", { input: quote(text) }), exampleFor(field, "367123450"), field);
 }
 
 /** IMO ship number: seven digits, the last a check digit (`IMO 9074729`). */
@@ -52,15 +47,10 @@ export function parseImo(text: string, field = "imo"): Result<string> {
     .replace(/^IMO\s*:?\s*/, "")
     .replace(/\s/g, "");
   const example = exampleFor(field, "9074729");
-  if (!/^\d{7}$/.test(digits))
-    return err(`${quote(text)} is not an IMO number: it has 7 digits.`, example, field);
+  if (!/^\d{7}$/.test(digits)) return err(t("imo.invalid", { input: quote(text) }), example, field);
   const sum = [...digits.slice(0, 6)].reduce((s, d, i) => s + Number(d) * (7 - i), 0);
   if (sum % 10 !== Number(digits[6])) {
-    return err(
-      `IMO ${digits} fails its check digit: check the number (its last digit should be ${sum % 10}).`,
-      example,
-      field,
-    );
+    return err(t("imo.checkDigit", { imo: digits, digit: sum % 10 }), example, field);
   }
   return ok(digits);
 }
@@ -69,22 +59,14 @@ export function parseImo(text: string, field = "imo"): Result<string> {
 export function parseTail(text: string, field = "tail"): Result<string> {
   const tail = text.trim().toUpperCase();
   if (/^[A-Z0-9]{1,3}-?[A-Z0-9]{1,6}$/.test(tail) && tail.length >= 3) return ok(tail);
-  return err(
-    `${quote(text)} is not a tail number: letters and digits with at most one "-".`,
-    exampleFor(field, "HK-4F2", "N123AB"),
-    field,
-  );
+  return err(t("tail.invalid", { input: quote(text) }), exampleFor(field, "HK-4F2", "N123AB"), field);
 }
 
 /** Vehicle plate: letters and digits, spaces or dashes between, upper-cased. */
 export function parsePlate(text: string, field = "plate"): Result<string> {
   const plate = text.trim().toUpperCase().replace(/\s+/g, " ");
   if (/^[A-Z0-9](?:[A-Z0-9 -]{0,10}[A-Z0-9])?$/.test(plate)) return ok(plate);
-  return err(
-    `${quote(text)} is not a plate: up to 12 letters and digits.`,
-    exampleFor(field, "ABC123"),
-    field,
-  );
+  return err(t("plate.invalid", { input: quote(text) }), exampleFor(field, "ABC123"), field);
 }
 
 export function parseIdentifier(option: IdentifierOption, text: string): Result<string> {

@@ -1,4 +1,4 @@
-import { didYouMean, err, exampleFor, ok, quote, type Result } from "./result.ts";
+import { didYouMean, didYouMeanText, err, exampleFor, ok, quote, type Result, t } from "./result.ts";
 
 export const SIGHTING_KINDS = ["vessel", "aircraft", "vehicle", "person", "other"] as const;
 export type SightingKind = (typeof SIGHTING_KINDS)[number];
@@ -13,9 +13,8 @@ export function parseKind(text: string, field?: string): Result<SightingKind> {
   const kind = SIGHTING_KINDS.find((k) => k === word || k === singular);
   if (kind !== undefined) return ok(kind);
   const guess = didYouMean(word, SIGHTING_KINDS);
-  const hint = guess === undefined ? "" : ` Did you mean "${guess}"?`;
   return err(
-    `${quote(text)} is not a kind of sighting. Kinds: ${SIGHTING_KINDS.join(", ")}.${hint}`,
+    t("kind.invalid", { input: quote(text), kinds: SIGHTING_KINDS.join(", "), hint: didYouMeanText(guess) }),
     exampleFor(field, guess ?? "vessel"),
     field ?? "kind",
   );

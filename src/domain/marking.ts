@@ -1,4 +1,4 @@
-import { didYouMean, err, exampleFor, ok, quote, type Result } from "./result.ts";
+import { didYouMean, didYouMeanText, err, exampleFor, ok, quote, type Result, t } from "./result.ts";
 
 /** Traffic Light Protocol 2.0, lowest to highest. */
 export const TLP_LEVELS = ["clear", "green", "amber", "amber+strict", "red"] as const;
@@ -17,13 +17,11 @@ export function parseTlp(text: string, field = "tlp"): Result<Tlp> {
   const level = TLP_LEVELS.find((l) => l === word);
   if (level !== undefined) return ok(level);
   if (word === "white") {
-    const message = `${quote(text)} is the old name: TLP 2.0 renamed TLP:WHITE to TLP:CLEAR.`;
-    return err(message, exampleFor(field, "clear"), field);
+    return err(t("tlp.white", { input: quote(text) }), exampleFor(field, "clear"), field);
   }
   const guess = didYouMean(word, TLP_LEVELS);
-  const hint = guess === undefined ? "" : ` Did you mean "${guess}"?`;
   return err(
-    `${quote(text)} is not a TLP marking. Markings: ${TLP_LEVELS.join(", ")}.${hint}`,
+    t("tlp.invalid", { input: quote(text), markings: TLP_LEVELS.join(", "), hint: didYouMeanText(guess) }),
     exampleFor(field, guess ?? "amber"),
     field,
   );
@@ -56,7 +54,7 @@ export function parseReleasability(
 ): Result<string[]> {
   const known = [...new Set(knownPartners.map((p) => p.toUpperCase()))].sort();
   const example = exampleFor(field, known.slice(0, 2).join(",") || "USA,COL");
-  const partnerList = known.length === 0 ? "none are configured" : known.join(", ");
+  const partnerList = known.length === 0 ? t("rel.noPartners") : known.join(", ");
   const codes = text
     .trim()
     .toUpperCase()
@@ -64,16 +62,19 @@ export function parseReleasability(
     .split(/[\s,;/]+/)
     .filter((c) => c.length > 0);
   if (codes.length === 0) {
-    return err(`${field}= needs at least one partner code. Partners: ${partnerList}.`, example, field);
+    return err(t("rel.empty", { option: `${field}=`, partners: partnerList }), example, field);
   }
   const unknown = [...new Set(codes.filter((c) => !known.includes(c)))];
   if (unknown.length > 0) {
     const listed = unknown.map((c) => quote(c, 12)).join(", ");
-    const noun = unknown.length === 1 ? "is not a partner code" : "are not partner codes";
     const first = unknown[0] ?? "";
     const guess = unknown.length === 1 ? didYouMean(first, known) : undefined;
-    const hint = guess === undefined ? "" : ` Did you mean ${guess}?`;
-    return err(`${listed} ${noun}. Partners: ${partnerList}.${hint}`, example, field);
+    const id = unknown.length === 1 ? "rel.unknownOne" : "rel.unknownMany";
+    return err(
+      t(id, { codes: listed, partners: partnerList, hint: didYouMeanText(guess, false) }),
+      example,
+      field,
+    );
   }
   return ok([...new Set(codes)]);
 }
@@ -91,23 +92,21 @@ export interface Grading {
   credibility: InformationCredibility;
 }
 
-const GRADING_HELP = "reliability is a letter A–F, credibility a digit 1–6";
-
 /** Admiralty (NATO) grading: `B2`, `b2`, `B-2`, `B/2`. */
 export function parseGrading(text: string, field = "conf"): Result<Grading> {
   const example = exampleFor(field, "B2");
   const match = /^([A-Z])\s*[-/]?\s*(\d)$/.exec(text.trim().toUpperCase());
   if (match === null) {
-    return err(`${quote(text)} is not a source grading: ${GRADING_HELP}.`, example, field);
+    return err(t("grading.invalid", { input: quote(text) }), example, field);
   }
   const letter = match[1] ?? "";
   const digit = Number(match[2]);
   const reliability = SOURCE_RELIABILITY.find((r) => r === letter);
   if (reliability === undefined) {
-    return err(`Reliability "${letter}" in ${quote(text)} is not A–F: ${GRADING_HELP}.`, example, field);
+    return err(t("grading.reliability", { letter: `"${letter}"`, input: quote(text) }), example, field);
   }
   if (digit < 1 || digit > 6) {
-    return err(`Credibility "${digit}" in ${quote(text)} is not 1–6: ${GRADING_HELP}.`, example, field);
+    return err(t("grading.credibility", { digit: `"${digit}"`, input: quote(text) }), example, field);
   }
   return ok({ reliability, credibility: digit as InformationCredibility });
 }

@@ -1,4 +1,4 @@
-import { err, exampleFor, ok, quote, type Result } from "./result.ts";
+import { err, exampleFor, ok, quote, type Result, t } from "./result.ts";
 
 /**
  * Course over ground in whole degrees true, 0–359: `045`, `45`, `045T`, `45°`, `045°T`.
@@ -9,15 +9,14 @@ export function parseCourse(text: string, field = "course"): Result<number> {
   const example = exampleFor(field, "045");
   const match = /^(\d{1,3}(?:\.\d+)?)\s*(?:°|º|˚|DEG)?\s*([TM])?$/.exec(text.trim().toUpperCase());
   if (match === null) {
-    return err(`${quote(text)} is not a course: give degrees true from 000 to 359.`, example, field);
+    return err(t("course.invalid", { input: quote(text) }), example, field);
   }
   if (match[2] === "M") {
-    const message = `${quote(text)} is a magnetic course; Tearline records courses in degrees true.`;
-    return err(message, example, field);
+    return err(t("course.magnetic", { input: quote(text) }), example, field);
   }
   const degrees = Math.round(Number(match[1]));
   if (degrees > 360) {
-    return err(`Course ${quote(text)} is out of range: degrees run from 000 to 359.`, example, field);
+    return err(t("course.range", { input: quote(text) }), example, field);
   }
   return ok(degrees % 360);
 }
@@ -47,17 +46,14 @@ export function parseSpeed(text: string, field = "speed"): Result<Speed> {
   const word = text.trim().toUpperCase();
   const match = /^(\d{1,5}(?:[.,]\d{1,3})?)\s*(KTS?|KN|KNOTS?|KM\/H|KMH|KPH|KM\/HR)?$/.exec(word);
   if (match === null) {
-    const why = /^\d+(?:[.,]\d+)?\s*MPH$/.test(word)
-      ? "miles per hour are not accepted; give kt or km/h."
-      : "give a number with kt or km/h (a bare number is knots).";
-    return err(`${quote(text)} is not a speed: ${why}`, example, field);
+    const mph = /^\d+(?:[.,]\d+)?\s*MPH$/.test(word);
+    return err(t(mph ? "speed.mph" : "speed.invalid", { input: quote(text) }), example, field);
   }
   const value = Number((match[1] ?? "").replace(",", "."));
   const unit: SpeedUnit = /^(KM|KPH)/.test(match[2] ?? "KT") ? "km/h" : "kt";
   const knots = unit === "km/h" ? value / KM_PER_NM : value;
   if (knots > MAX_KNOTS) {
-    const message = `Speed ${quote(text)} is more than ${MAX_KNOTS} kt; check the number and the unit.`;
-    return err(message, example, field);
+    return err(t("speed.tooFast", { input: quote(text), max: MAX_KNOTS }), example, field);
   }
   return ok({ knots, value, unit });
 }

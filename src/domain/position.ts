@@ -1,5 +1,5 @@
 import * as mgrsModule from "mgrs";
-import { err, exampleFor, ok, quote, type Result } from "./result.ts";
+import { type ErrorText, err, exampleFor, ok, quote, type Result, t } from "./result.ts";
 
 type MgrsLibrary = typeof mgrsModule;
 // Node loads the package's CommonJS build (exports under `default`), vite its ES build.
@@ -49,7 +49,7 @@ function attempt(text: string, field: string | undefined): Attempt {
 
 /** Makes failures for one format: its example, the option's name, level 2 unless told. */
 function failing(field: string | undefined, ...examples: string[]) {
-  return (message: string, level: Attempt["level"] = 2): Attempt => ({
+  return (message: ErrorText, level: Attempt["level"] = 2): Attempt => ({
     result: err(message, exampleFor(field, ...examples), field ?? "position"),
     level,
   });
@@ -57,10 +57,7 @@ function failing(field: string | undefined, ...examples: string[]) {
 
 function notAPosition(text: string, field: string | undefined): Attempt {
   const fail = failing(field, EX.decimal, EX.hemisphere, EX.mgrs);
-  return fail(
-    `${quote(text)} is not a position: give latitude,longitude, degrees and minutes with N/S and E/W, or MGRS.`,
-    0,
-  );
+  return fail(t("position.notAPosition", { input: quote(text) }), 0);
 }
 
 function decimalAttempt(text: string, input: string, field: string | undefined): Attempt {
@@ -72,16 +69,16 @@ function decimalAttempt(text: string, input: string, field: string | undefined):
     if (/^[\d.,+\- ]+$/.test(input) && (input.match(/,/g) ?? []).length >= 2) {
       const commas = /^([+-]?\d{1,3}),(\d+) ?, ?([+-]?\d{1,3}),(\d+)$/.exec(input);
       const meant = commas === null ? undefined : `${commas[1]}.${commas[2]},${commas[3]}.${commas[4]}`;
-      const message = `${q} has too many commas: use a point for decimals and one comma between latitude and longitude.`;
+      const message = t("position.tooManyCommas", { input: q });
       return meant === undefined || !decimalAttempt(meant, meant, field).result.ok
         ? fail(message)
         : failing(field, meant)(message);
     }
     if (new RegExp(`^${number} ${number}$`).test(input)) {
-      return fail(`${q} needs a comma between latitude and longitude.`);
+      return fail(t("position.needsComma", { input: q }));
     }
     if (new RegExp(`^${number}$`).test(input)) {
-      return fail(`${q} has only one number: give latitude and longitude, separated by a comma.`, 1);
+      return fail(t("position.oneNumber", { input: q }), 1);
     }
     return notAPosition(text, field);
   }
@@ -107,7 +104,7 @@ function hemisphereAttempt(text: string, upper: string, field: string | undefine
   const letters = [...upper.matchAll(/[NSEW]/g)].map((m) => m.index);
   const [first, second] = letters;
   if (letters.length === 1) {
-    return fail(`${q} has only one coordinate: give latitude (N/S) and longitude (E/W).`, 1);
+    return fail(t("position.oneCoordinate", { input: q }), 1);
   }
   if (letters.length !== 2 || first === undefined || second === undefined) return notAPosition(text, field);
   const splitAt = first === 0 ? second : first + 1;
@@ -121,11 +118,12 @@ function hemisphereAttempt(text: string, upper: string, field: string | undefine
     coordinates.push(coordinate);
   }
   const overflow = coordinates.find((c) => c.overflow !== undefined)?.overflow;
-  if (overflow !== undefined) return fail(`${overflow} in ${q} must be below 60.`);
+  if (overflow !== undefined)
+    return fail(t(overflow === "Minutes" ? "position.minutesOver" : "position.secondsOver", { input: q }));
   const lat = coordinates.find((c) => c.axis === "lat");
   const lon = coordinates.find((c) => c.axis === "lon");
-  if (lat === undefined) return fail(`${q} gives two longitudes (E/W): one must be a latitude with N or S.`);
-  if (lon === undefined) return fail(`${q} gives two latitudes (N/S): one must be a longitude with E or W.`);
+  if (lat === undefined) return fail(t("position.twoLongitudes", { input: q }));
+  if (lon === undefined) return fail(t("position.twoLatitudes", { input: q }));
   const precisionM = Math.max(lat.unitM, lon.unitM * cosDeg(lat.value));
   const format = (["decimal", "dm", "dms"] as const)[Math.max(lat.parts, lon.parts) - 1] ?? "dms";
   return inRange(q, { lat: lat.value, lon: lon.value, precisionM, format }, fail);
@@ -170,9 +168,7 @@ function mgrsAttempt(text: string, upper: string, field: string | undefined): At
   const q = quote(text);
   const fail = failing(field, EX.mgrs);
   const match = /^(\d{1,2}) ?([A-Z]) ?([A-Z])([A-Z])(?: ?(\d+)(?: (\d+))?)?$/.exec(upper);
-  if (match === null) {
-    return fail(`${q} is not an MGRS reference: zone, band, square, then easting and northing digits.`);
-  }
+  if (match === null) return fail(t("position.notMgrs", { input: q }));
   const [, zoneText = "", band = "", column = "", row = "", easting = "", northing] = match;
   const zone = Number(zoneText);
   const digits = easting + (northing ?? "");
@@ -180,17 +176,17 @@ function mgrsAttempt(text: string, upper: string, field: string | undefined): At
   const columns = COLUMN_SETS[zone % 3] ?? "";
   const wrong =
     zone < 1 || zone > 60
-      ? `MGRS zone ${zoneText} in ${q} doesn't exist: zones run from 1 to 60.`
+      ? t("position.mgrsZone", { zone: zoneText, input: q })
       : !BANDS.includes(band)
-        ? `MGRS latitude band "${band}" in ${q} doesn't exist: bands run from C to X, without I and O.`
+        ? t("position.mgrsBand", { band: `"${band}"`, input: q })
         : !columns.includes(column)
-          ? `MGRS square "${square}" in ${q} doesn't exist in zone ${zone}: its first letter is one of ${columns}.`
+          ? t("position.mgrsColumn", { square: `"${square}"`, input: q, zone, columns })
           : !/[A-HJ-NP-V]/.test(row)
-            ? `MGRS square "${square}" in ${q} doesn't exist: its second letter runs from A to V, without I and O.`
+            ? t("position.mgrsRow", { square: `"${square}"`, input: q })
             : northing !== undefined && northing.length !== easting.length
-              ? `MGRS ${q} has ${easting.length} easting and ${northing.length} northing digits: they must be as many.`
+              ? t("position.mgrsUneven", { input: q, easting: easting.length, northing: northing.length })
               : digits.length % 2 !== 0 || digits.length > 10
-                ? `MGRS ${q} has ${digits.length} digits: give an even number, at most 10 (easting, then northing).`
+                ? t("position.mgrsDigits", { input: q, digits: digits.length })
                 : undefined;
   if (wrong !== undefined) return fail(wrong);
   const precisionM = 10 ** (5 - digits.length / 2);
@@ -198,7 +194,7 @@ function mgrsAttempt(text: string, upper: string, field: string | undefined): At
   try {
     point = mgrs.toPoint(`${zone}${band}${column}${row}${digits}`);
   } catch {
-    return fail(`${q} is not an MGRS reference: zone, band, square, then easting and northing digits.`);
+    return fail(t("position.notMgrs", { input: q }));
   }
   const [lon, lat] = point;
   const south = -80 + 8 * BANDS.indexOf(band);
@@ -211,19 +207,14 @@ function mgrsAttempt(text: string, upper: string, field: string | undefined): At
   const outsideBand = lat < south - latSlack || lat > north + latSlack;
   const outsideZone = Math.abs(normalizeLon(lon - (6 * zone - 183))) > halfWidth + lonSlack;
   if (!Number.isFinite(lat) || !Number.isFinite(lon) || outsideBand || outsideZone) {
-    return fail(
-      `MGRS ${q} doesn't exist: square ${square} is not in zone ${zone}, band ${band}. Check the letters.`,
-    );
+    return fail(t("position.mgrsNowhere", { input: q, square, zone, band }));
   }
   return { result: ok({ lat, lon: normalizeLon(lon), precisionM, format: "mgrs" }), level: 2 };
 }
 
 function inRange(q: string, position: Position, fail: ReturnType<typeof failing>): Attempt {
-  if (Math.abs(position.lat) > 90)
-    return fail(`The latitude in ${q} is beyond 90°: latitudes run from 90°S to 90°N.`);
-  if (Math.abs(position.lon) > 180) {
-    return fail(`The longitude in ${q} is beyond 180°: longitudes run from 180°W to 180°E.`);
-  }
+  if (Math.abs(position.lat) > 90) return fail(t("position.latitudeRange", { input: q }));
+  if (Math.abs(position.lon) > 180) return fail(t("position.longitudeRange", { input: q }));
   return { result: ok(position), level: 2 };
 }
 
@@ -241,7 +232,7 @@ export function takePosition(
   field?: string,
 ): Result<{ position: Position; consumed: number }> {
   const examples = exampleFor(field, EX.decimal, EX.hemisphere, EX.mgrs);
-  if (words.length === 0) return err("A position is missing.", examples, field ?? "position");
+  if (words.length === 0) return err(t("position.missing"), examples, field ?? "position");
   const attempts = words.slice(0, 6).map((_, i) => attempt(words.slice(0, i + 1).join(" "), field));
   for (let n = attempts.length; n >= 1; n--) {
     const { result } = attempts[n - 1]!;
@@ -267,16 +258,12 @@ function numberAfterDecimal(taken: string, next: string, field: string | undefin
   const q = quote(`${taken} ${next}`);
   const commas = /^([+-]?\d+) ?, ?(\d+)°?$/.exec(taken);
   if (commas === null) {
-    return err(
-      `${q} has a bare number after the position: give a course with course= and a name with name=.`,
-      exampleFor(field, EX.decimal),
-      field ?? "position",
-    );
+    return err(t("position.bareNumber", { input: q }), exampleFor(field, EX.decimal), field ?? "position");
   }
   const meant = `${commas[1]}.${commas[2]},${next.replace(",", ".")}`;
   const example = /^[+-]?\d+(?:\.\d+)?$/.test(next.replace(",", ".")) && parsePosition(meant).ok;
   return err(
-    `${q} looks like decimal commas; use a point for decimals and a comma between latitude and longitude.`,
+    t("position.decimalCommas", { input: q }),
     exampleFor(field, example ? meant : EX.decimal),
     field ?? "position",
   );

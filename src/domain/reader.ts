@@ -1,4 +1,4 @@
-import { clip, err, exampleFor, ok, type Result } from "./result.ts";
+import { clip, err, exampleFor, ok, type Result, t } from "./result.ts";
 
 /** A chat command as typed, before its arguments are given meaning. */
 export interface CommandText {
@@ -75,7 +75,11 @@ export function readCommand(text: string, prefix = "!"): Result<CommandText> | n
       const earlier = options.get(key);
       if (earlier !== undefined) {
         return err(
-          `Option "${key}" is given twice (${key}=${clip(earlier)} and ${key}=${clip(value)}): give it once.`,
+          t("reader.twice", {
+            option: `"${key}"`,
+            first: `${key}=${clip(earlier)}`,
+            second: `${key}=${clip(value)}`,
+          }),
           exampleFor(key, clip(earlier) === earlier ? earlier : "<value>"),
           key,
         );
@@ -110,7 +114,7 @@ function unclosedQuote(quoted: string, key: string | undefined): Result<never> {
   const shown = Array.from(content.slice(0, kept).join(" ")).slice(0, 24).join("");
   const cut = shown.length < content.join(" ").length ? "…" : "";
   return err(
-    `The quote before "${shown}${cut}" is not closed: end the quoted text with the same quote mark.`,
+    t("reader.unclosed", { text: `"${shown}${cut}"` }),
     key === undefined ? `"${shown}"` : `${key}="${shown}"`,
     key,
   );
@@ -121,9 +125,5 @@ function missingValue(key: string, after: string): Result<never> {
   // A long next word is more likely the text that follows than the value; don't echo it back.
   const plausible = next !== "" && !REST_MARKERS.includes(next) && clip(next) === next;
   const example = plausible ? `${key}=${next}` : `${key}=<value>`;
-  return err(
-    `Option "${key}=" has no value: write the value right after the "=", with no space.`,
-    example,
-    key,
-  );
+  return err(t("reader.noValue", { option: `"${key}="` }), example, key);
 }

@@ -7,6 +7,7 @@
 import type { Alert, AlertApproval, NewAlert, TargetOutcome } from "./alert.ts";
 import type { DigestAlerts, DigestPeriod, DigestRfi, DigestSighting } from "./digest.ts";
 import type { SightingKind } from "./kinds.ts";
+import type { Lang } from "./lang.ts";
 import type { Addressee, Rfi, RfiPriority, RfiStatus } from "./rfi.ts";
 import type { ShareableItem } from "./sharingRule.ts";
 import type { Received, Sighting, SightingReport } from "./sighting.ts";
@@ -146,11 +147,25 @@ export interface DigestRepo {
   resetSchedule(roomId: string): Promise<boolean>;
 }
 
+/** A room's language set from chat (`!lang`); it overrides tearline.yaml's `lang:`. */
+export interface ChatLang {
+  roomId: string;
+  lang: Lang;
+  setBy: string;
+  setAt: Date;
+}
+
+export interface RoomSettingsRepo {
+  lang(roomId: string): Promise<ChatLang | undefined>;
+  setLang(s: ChatLang): Promise<void>;
+}
+
 export interface Repositories {
   sightings: SightingRepo;
   rfis: RfiRepo;
   alerts: AlertRepo;
   digests: DigestRepo;
+  rooms: RoomSettingsRepo;
 }
 
 /** The command message that created a record, as the dispatcher remembers it. */

@@ -1,16 +1,59 @@
+import type { ErrorId } from "./errorIds.ts";
 import { sanitise } from "./userText.ts";
+
+export type { ErrorId };
+
+/** A parameter of an error's text: words that are never translated (quoted input, codes, numbers), or another text. */
+export type ErrorParam =
+  | string
+  | number
+  | ErrorText
+  /** A month (0–11), named in the room's language. */
+  | { kind: "month"; month: number }
+  /** `2 h 46 m`, with the language's units. */
+  | { kind: "duration"; ms: number }
+  | undefined;
+
+/**
+ * What an error says, as data: a message id of the catalogue (src/render/catalogue/, under
+ * `ErrorId`) and its parameters, so the renderer writes it in the room's language.
+ */
+export interface ErrorText {
+  id: ErrorId;
+  params?: Readonly<Record<string, ErrorParam>>;
+}
+
+/** One correct value, or several to choose from (`12.51,-79.20` or `18PTR1234567890`). */
+export type Example = string | readonly string[];
 
 /**
  * Errors are values. A `UserError` is what a person did wrong and how to do it right; the
- * renderer shows `describeError(e)` (or the message with its own usage example instead).
+ * renderer shows it (src/render/errors.ts) with its example, in the room's language.
  */
 export interface UserError {
   /** What was wrong, quoting the input, and the valid choices. No example here. */
-  message: string;
+  message: ErrorText;
   /** The option or argument it concerns (`time`, `tlp`, `position`), when known. */
   field?: string;
   /** A correct value, written as the user would type it (`time=281530ZNOV26`). */
-  example?: string;
+  example?: Example;
+}
+
+/** An error's text: `t("kind.unknown", { input: quote(text) })`. */
+export function t(id: ErrorId, params?: Readonly<Record<string, ErrorParam>>): ErrorText {
+  return params === undefined ? { id } : { id, params };
+}
+
+/** `a`, `a or b`, `a, b or c` in the room's language (the items are codes, never translated). */
+export function orList(items: readonly string[]): ErrorParam {
+  if (items.length <= 1) return items[0];
+  return t("e.or", { a: items.slice(0, -1).join(", "), b: items[items.length - 1] });
+}
+
+/** " Did you mean "vessel"?" after a slip, or nothing. */
+export function didYouMeanText(guess: string | undefined, quoted = true): ErrorText | undefined {
+  if (guess === undefined) return undefined;
+  return t("e.didYouMean", { guess: quoted ? `"${guess}"` : guess });
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: UserError };
@@ -19,23 +62,19 @@ export function ok<T>(value: T): Result<T> {
   return { ok: true, value };
 }
 
-export function err<T = never>(message: string, example?: string, field?: string): Result<T> {
+export function err<T = never>(message: ErrorText, example?: Example, field?: string): Result<T> {
   const error: UserError = { message };
   if (field !== undefined) error.field = field;
   if (example !== undefined) error.example = example;
   return { ok: false, error };
 }
 
-/** The text a user sees for an error: what was wrong, then a correct example. */
-export function describeError(error: UserError): string {
-  return error.example === undefined ? error.message : `${error.message} Example: ${error.example}`;
-}
-
-/** `time=281530ZNOV26` for an option, `281530ZNOV26` for a positional argument. */
-export function exampleFor(field: string | undefined, ...values: string[]): string {
+/** `time=281530ZNOV26` for an option, `281530ZNOV26` for a positional argument; several are alternatives. */
+export function exampleFor(field: string | undefined, ...values: string[]): Example {
   const written = (v: string) =>
     field === undefined ? v : /\s/.test(v) ? `${field}="${v}"` : `${field}=${v}`;
-  return values.map(written).join(" or ");
+  const all = values.map(written);
+  return all.length === 1 ? (all[0] ?? "") : all;
 }
 
 /** User input shortened for a message, on one line, so a pasted paragraph doesn't flood the room (see `sanitise`). */

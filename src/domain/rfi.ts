@@ -1,4 +1,4 @@
-import { didYouMean, err, exampleFor, ok, quote, type Result } from "./result.ts";
+import { didYouMean, didYouMeanText, err, exampleFor, ok, quote, type Result, t } from "./result.ts";
 
 export const RFI_PRIORITIES = ["routine", "priority", "immediate"] as const;
 export type RfiPriority = (typeof RFI_PRIORITIES)[number];
@@ -69,9 +69,9 @@ const TO: Record<RfiAction, RfiStatus> = {
 /** The state after `action`, or why it can't be done in the current state. */
 export function transition(rfi: Pick<Rfi, "ref" | "status">, action: RfiAction): Result<RfiStatus> {
   if (FROM[action].includes(rfi.status)) return ok(TO[action]);
-  const message = `${rfi.ref} is ${rfi.status}, so it can't be ${pastTense(action)}.`;
+  const params = { ref: rfi.ref, status: t(`rfi.state.${rfi.status}`), action: t(`rfi.state.${TO[action]}`) };
   return err(
-    rfi.status === "answered" && action !== "close" ? `${message} Its originator can close it.` : message,
+    t(rfi.status === "answered" && action !== "close" ? "rfi.cannotCloseHint" : "rfi.cannot", params),
   );
 }
 
@@ -101,9 +101,12 @@ export function parsePriority(text: string, field = "priority"): Result<RfiPrior
   const found = RFI_PRIORITIES.find((p) => p === word) ?? short[word];
   if (found !== undefined) return ok(found);
   const guess = didYouMean(word, RFI_PRIORITIES);
-  const hint = guess === undefined ? "" : ` Did you mean "${guess}"?`;
   return err(
-    `${quote(text)} is not an RFI priority. Priorities: ${RFI_PRIORITIES.join(", ")}.${hint}`,
+    t("rfi.priorityInvalid", {
+      input: quote(text),
+      priorities: RFI_PRIORITIES.join(", "),
+      hint: didYouMeanText(guess),
+    }),
     exampleFor(field, guess ?? "immediate"),
     field,
   );

@@ -1,10 +1,13 @@
-import { formatDuration } from "./dtg.ts";
+import { localTime } from "./zone.ts";
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+export const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/** `28 Nov 07:14Z`; the year is added when it is not the year of `now`. */
-export function formatZulu(date: Date, now: Date): string {
-  const day = `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]}`;
+/**
+ * `28 Nov 07:14Z`; the year is added when it is not the year of `now`. `months` are the room's
+ * language's short month names (a DTG, `281530ZNOV26`, keeps its own: see dtg.ts).
+ */
+export function formatZulu(date: Date, now: Date, months: readonly string[] = MONTHS): string {
+  const day = `${date.getUTCDate()} ${months[date.getUTCMonth()] ?? MONTHS[date.getUTCMonth()]}`;
   const year = date.getUTCFullYear() === now.getUTCFullYear() ? "" : ` ${date.getUTCFullYear()}`;
   return `${day}${year} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}Z`;
 }
@@ -26,16 +29,21 @@ export function formatLocal(date: Date, timeZone: string): string | undefined {
 }
 
 /** `28 Nov 07:14Z (02:14 Bogota)`. */
-export function formatSeen(date: Date, now: Date, timeZone: string | undefined): string {
+export function formatSeen(
+  date: Date,
+  now: Date,
+  timeZone: string | undefined,
+  months: readonly string[] = MONTHS,
+): string {
   const local = timeZone === undefined || timeZone === "UTC" ? undefined : formatLocal(date, timeZone);
-  return local === undefined ? formatZulu(date, now) : `${formatZulu(date, now)} (${local})`;
+  const zulu = formatZulu(date, now, months);
+  return local === undefined ? zulu : `${zulu} (${local})`;
 }
 
-/** `3 h ago`, `just now`, `in 2 h 46 m`. */
-export function formatRelative(date: Date, now: Date): string {
-  const ms = +now - +date;
-  if (Math.abs(ms) < 60_000) return "just now";
-  return ms > 0 ? `${formatDuration(ms)} ago` : `in ${formatDuration(ms)}`;
+/** `27 Nov 06:00` in an IANA zone, with the language's month names. */
+export function formatLocalStamp(at: Date, timeZone: string, months: readonly string[] = MONTHS): string {
+  const t = localTime(at, timeZone);
+  return `${t.day} ${months[t.month - 1] ?? MONTHS[t.month - 1]} ${pad(t.hour)}:${pad(t.minute)}`;
 }
 
 function pad(n: number): string {

@@ -8,8 +8,8 @@ import type { Digest, DigestSighting } from "../domain/digest.ts";
 import { formatGrading, formatTlp } from "../domain/marking.ts";
 import { formatAddressee } from "../domain/rfi.ts";
 import { localTime, zoneAbbreviation } from "../domain/zone.ts";
-import { duration, list, type Message, msg, type Piece, ref } from "./message.ts";
-import { plain } from "./render.ts";
+import { formatLocalStamp } from "../domain/when.ts";
+import { duration, list, localStamp, type Message, msg, type Piece, ref } from "./message.ts";
 import { what } from "./sighting.ts";
 
 /** What fits on a phone screen without scrolling, header included. */
@@ -17,13 +17,11 @@ export const MAX_LINES = 12;
 /** Refs named per RFI group (`1 answered (RFI-40, 2 h 12 m)`); the count says the rest. */
 const REFS_PER_GROUP = 2;
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const pad = (n: number) => String(n).padStart(2, "0");
 
-/** `27 Nov 06:00` in the room's zone. */
-export function localStamp(at: Date, timeZone: string): string {
-  const t = localTime(at, timeZone);
-  return `${t.day} ${MONTHS[t.month - 1]} ${pad(t.hour)}:${pad(t.minute)}`;
+/** `27 Nov 06:00` in the room's zone, English (the map's drawn label; messages use a `localStamp` piece). */
+export function englishStamp(at: Date, timeZone: string): string {
+  return formatLocalStamp(at, timeZone);
 }
 
 /** `05:12` in the room's zone. */
@@ -186,7 +184,8 @@ export function digestMessage(d: Digest, now: Date, prefix = "!"): Message {
 
 /** A map file to send after a digest: what the map shows, its caption, and what it is saved as. */
 export interface MapFile {
-  caption: string;
+  /** Rendered in the room's language when the file is queued. */
+  caption: Message;
   filename: string;
   sightings: Array<{ ref: string; kind: Digest["map"]["points"][number]["kind"]; lat: number; lon: number }>;
   period: { from: Date; to: Date; label: string };
@@ -200,11 +199,19 @@ export interface MapFile {
  */
 export function digestMap(d: Digest): MapFile | undefined {
   if (d.map.points.length === 0) return undefined;
-  const label = `${localStamp(d.period.from, d.room.timeZone)} → ${localStamp(d.period.to, d.room.timeZone)} (${zoneLabel(d)})`;
+  const label = `${englishStamp(d.period.from, d.room.timeZone)} → ${englishStamp(d.period.to, d.room.timeZone)} (${zoneLabel(d)})`;
   const marking = { kind: "tlp", tlp: d.marking } as const;
   const stamp = d.period.to.toISOString().slice(0, 16).replace(/[-:]/g, "");
   return {
-    caption: plain(msg("digest.mapCaption", { room: d.room.alias, period: label, marking })),
+    caption: msg("digest.mapCaption", {
+      room: d.room.alias,
+      period: list(
+        [localStamp(d.period.from, d.room.timeZone), localStamp(d.period.to, d.room.timeZone)],
+        " → ",
+      ),
+      zone: zoneLabel(d),
+      marking,
+    }),
     filename: `digest-${d.room.alias}-${stamp}Z.png`,
     sightings: d.map.points.map((p) => ({ ref: p.ref, kind: p.kind, lat: p.lat, lon: p.lon })),
     period: { from: d.period.from, to: d.period.to, label },

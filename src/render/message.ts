@@ -4,12 +4,16 @@
  * a digest is rendered from the same data with pieces left out.
  */
 import type { Tlp } from "../domain/marking.ts";
-import type { MessageId } from "./catalogue/en.ts";
+import type { MessageId } from "./catalogue/index.ts";
 
 export type { MessageId };
 
-/** How a time is written: `28 Nov 07:14Z`, with the room's local time, `2026-11-28 07:14Z`, `07:14Z`, `3 h ago`. */
-export type TimeStyle = "zulu" | "seen" | "utc" | "clock" | "relative";
+/**
+ * How a time is written: `28 Nov 07:14Z`, with the room's local time, `2026-11-28 07:14Z`, `07:14Z`,
+ * `3 h ago`, or `27 Nov 06:00` in the piece's own `zone` (a digest's period). Month names and
+ * units follow the room's language; a DTG is never a time piece (it is written as it is).
+ */
+export type TimeStyle = "zulu" | "seen" | "utc" | "clock" | "relative" | "local";
 
 export type Piece =
   /** Bot-made words (codes from the configuration, usage lines, kinds): shown as they are, escaped in HTML. */
@@ -22,12 +26,16 @@ export type Piece =
   /** `S-12`, `RFI-3`: never translated. */
   | { kind: "ref"; ref: string }
   | { kind: "tlp"; tlp: Tlp }
-  | { kind: "time"; at: Date; now: Date; style: TimeStyle }
+  | { kind: "time"; at: Date; now: Date; style: TimeStyle; zone?: string }
   | { kind: "duration"; ms: number }
+  /** A month (0–11) by its full name in the language. */
+  | { kind: "month"; month: number }
   /** A Matrix user id, named in the text (whether they are pinged is the message's `mentions`). */
   | { kind: "user"; userId: string }
   /** Pieces in a row, e.g. a read-back's fields joined by " · ". */
   | { kind: "list"; items: readonly Piece[]; sep: string }
+  /** A piece with its first letter made upper- or lower-case (an error after a lead-in, or alone). */
+  | { kind: "case"; piece: Piece; first: "upper" | "lower" }
   | Message
   /** Left out: renders as nothing. */
   | undefined;
@@ -60,6 +68,11 @@ export function time(at: Date, now: Date, style: TimeStyle = "zulu"): Piece {
   return { kind: "time", at, now, style };
 }
 
+/** `27 Nov 06:00` in `zone` (no Z: it is local time). */
+export function localStamp(at: Date, zone: string): Piece {
+  return { kind: "time", at, now: at, style: "local", zone };
+}
+
 export function duration(ms: number): Piece {
   return { kind: "duration", ms };
 }
@@ -70,6 +83,14 @@ export function user(userId: string): Piece {
 
 export function list(items: readonly Piece[], sep = " · "): Piece {
   return { kind: "list", items, sep };
+}
+
+export function upperFirst(piece: Piece): Piece {
+  return { kind: "case", piece, first: "upper" };
+}
+
+export function lowerFirst(piece: Piece): Piece {
+  return { kind: "case", piece, first: "lower" };
 }
 
 export function isMessage(p: Piece): p is Message {

@@ -9,7 +9,7 @@ import { argsFrom, defineCommand } from "../../commands/types.ts";
 import { directoryFromConfig } from "../../src/bot/configDirectory.ts";
 import { Dispatcher } from "../../src/bot/dispatch.ts";
 import { TearlineConfigSchema } from "../../src/config/schema.ts";
-import { ok, err } from "../../src/domain/result.ts";
+import { err, ok, t } from "../../src/domain/result.ts";
 import { createLogger } from "../../src/log.ts";
 import type { TimelineItem } from "../../src/matrix/sync.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
@@ -69,7 +69,7 @@ const refuse = defineCommand({
   args: argsFrom(() => ok({})),
   async run(ctx) {
     await ctx.repos.sightings.create({ ...sample, ids: {}, matches: [] });
-    return err("no.");
+    return err(t("e.arguments"));
   },
 });
 

@@ -133,7 +133,7 @@ describe("what the metrics and /health are told", () => {
     await dispatcher.handleOne(message(ROJAS, "!sight vessel 12.6,-79.2"));
     await dispatcher.handleOne(message(ROJAS, "!alert S-3 to=usa-jtf"));
     metrics.said.length = 0;
-    expect(await runAlertExpiry(db.db, new Date(T0 + 25 * 3_600_000), metrics)).toEqual(["A-2"]);
+    expect(await runAlertExpiry(db.db, new Date(T0 + 25 * 3_600_000), undefined, metrics)).toEqual(["A-2"]);
     expect(relaysSaid()).toEqual(["relay expired"]);
   });
 

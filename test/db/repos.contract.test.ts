@@ -8,13 +8,20 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { alertRepo } from "../../src/db/queries/alerts.ts";
 import { digestRepo } from "../../src/db/queries/digests.ts";
 import { rfiRepo } from "../../src/db/queries/rfis.ts";
+import { roomSettingsRepo } from "../../src/db/queries/roomSettings.ts";
 import { sightingRepo } from "../../src/db/queries/sightings.ts";
 import type { Position } from "../../src/domain/position.ts";
 import type { AlertApproval, NewAlert } from "../../src/domain/alert.ts";
 import type { NewRfi, NewSighting, Repositories, SightingRepo } from "../../src/domain/repos.ts";
 import type { ShareableItem } from "../../src/domain/sharingRule.ts";
 import { type DbUnderTest, ENGINES } from "../support/database.ts";
-import { MemoryAlerts, MemoryDigests, MemoryRfis, MemorySightings } from "../support/memoryRepos.ts";
+import {
+  MemoryAlerts,
+  MemoryDigests,
+  MemoryRfis,
+  MemoryRoomSettings,
+  MemorySightings,
+} from "../support/memoryRepos.ts";
 
 interface Backend {
   name: string;
@@ -31,7 +38,13 @@ const memory: Backend = {
     const sightings = new MemorySightings();
     const rfis = new MemoryRfis();
     const alerts = new MemoryAlerts();
-    return { sightings, rfis, alerts, digests: new MemoryDigests(sightings, rfis, alerts) };
+    return {
+      sightings,
+      rfis,
+      alerts,
+      digests: new MemoryDigests(sightings, rfis, alerts),
+      rooms: new MemoryRoomSettings(),
+    };
   },
   close: async () => {},
 };
@@ -45,12 +58,13 @@ function sql(engine: (typeof ENGINES)[number]): Backend {
       db = await engine.open("repos");
     },
     fresh: async () => {
-      await db.sql`truncate sightings, rfis, alerts, alert_targets, alert_approvals, digest_runs, digest_schedules restart identity`;
+      await db.sql`truncate sightings, rfis, alerts, alert_targets, alert_approvals, digest_runs, digest_schedules, bot_state restart identity`;
       return {
         sightings: sightingRepo(db.db),
         rfis: rfiRepo(db.db),
         alerts: alertRepo(db.db),
         digests: digestRepo(db.db),
+        rooms: roomSettingsRepo(db.db),
       };
     },
     close: () => db.drop(),
@@ -725,6 +739,28 @@ describe.each([memory, ...ENGINES.map(sql)])("repositories ($name)", (backend) =
       expect(await repos.digests.resetSchedule(COL_USA)).toBe(true);
       expect(await repos.digests.resetSchedule(COL_USA)).toBe(false);
       expect(await repos.digests.schedule(COL_USA)).toBeUndefined();
+    });
+  });
+
+  describe("room settings", () => {
+    it("keeps a room's chat language, the latest one set, for that room only", async () => {
+      expect(await repos.rooms.lang(COL_USA)).toBeUndefined();
+      await repos.rooms.setLang({ roomId: COL_USA, lang: "es", setBy: ROJAS, setAt: T0 });
+      await repos.rooms.setLang({ roomId: COL_USA, lang: "pt", setBy: SMITH, setAt: NOW });
+      await repos.rooms.setLang({ roomId: USA_JTF, lang: "fr", setBy: SMITH, setAt: T0 });
+      expect(await repos.rooms.lang(COL_USA)).toEqual({
+        roomId: COL_USA,
+        lang: "pt",
+        setBy: SMITH,
+        setAt: NOW,
+      });
+      expect(await repos.rooms.lang(USA_JTF)).toEqual({
+        roomId: USA_JTF,
+        lang: "fr",
+        setBy: SMITH,
+        setAt: T0,
+      });
+      expect(await repos.rooms.lang(OTHER)).toBeUndefined();
     });
   });
 });

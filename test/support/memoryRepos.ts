@@ -15,6 +15,7 @@ import type { Alert, AlertApproval, NewAlert } from "../../src/domain/alert.ts";
 import { REMINDER_LEAD_MS } from "../../src/domain/reminders.ts";
 import type {
   AlertRepo,
+  ChatLang,
   ChatSchedule,
   DigestClaim,
   DigestRepo,
@@ -22,6 +23,7 @@ import type {
   NewSighting,
   RfiChange,
   RfiRepo,
+  RoomSettingsRepo,
   SightingRepo,
   SightingSearch,
   TargetChange,
@@ -296,5 +298,17 @@ export class MemoryDigests implements DigestRepo {
   }
   async resetSchedule(roomId: string) {
     return this.schedules.delete(roomId);
+  }
+}
+
+/** Room settings set from chat, in memory. */
+export class MemoryRoomSettings implements RoomSettingsRepo {
+  readonly langs = new Map<string, ChatLang>();
+  async lang(roomId: string) {
+    const s = this.langs.get(roomId);
+    return s === undefined ? undefined : { ...s };
+  }
+  async setLang(s: ChatLang) {
+    this.langs.set(s.roomId, { ...s });
   }
 }

@@ -1,10 +1,12 @@
+import { describeError } from "../../src/render/errors.ts";
+import { plain } from "../../src/render/render.ts";
 import { describe, expect, it } from "vitest";
 import { type Cron, lastDue, nextDue, parseCron } from "../../src/domain/cron.ts";
 import { DEFAULT_GRACE_MS, type DigestSchedule, dueDigest } from "../../src/domain/digestSchedule.ts";
 
 function cron(text: string): Cron {
   const c = parseCron(text);
-  if (!c.ok) throw new Error(c.error.message);
+  if (!c.ok) throw new Error(describeError(c.error));
   return c.value;
 }
 
@@ -105,7 +107,7 @@ describe("cron in a room's time zone", () => {
     const r = parseCron(text);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.error.message).toContain(why);
+    expect(plain(r.error.message)).toContain(why);
     expect(r.error.example).toContain("0 6 * * *");
   });
 });

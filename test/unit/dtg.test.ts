@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkNotFuture, formatDtg, formatDuration, parseDuration, parseTime } from "../../src/domain/dtg.ts";
-import { describeError, type Result } from "../../src/domain/result.ts";
+import type { Result } from "../../src/domain/result.ts";
+import { describeError } from "../../src/render/errors.ts";
 
 const now = new Date("2026-11-28T16:00:00Z");
 const EXAMPLE = "Example: time=281530ZNOV26 or time=2026-11-28T15:30Z";

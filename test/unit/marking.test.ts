@@ -11,7 +11,8 @@ import {
   TLP_LEVELS,
   tlpRank,
 } from "../../src/domain/marking.ts";
-import { describeError, type Result } from "../../src/domain/result.ts";
+import type { Result } from "../../src/domain/result.ts";
+import { describeError } from "../../src/render/errors.ts";
 
 const PARTNERS = ["COL", "USA", "JTF"];
 

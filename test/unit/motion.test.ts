@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatCourse, formatSpeed, parseCourse, parseSpeed } from "../../src/domain/motion.ts";
-import { describeError, type Result } from "../../src/domain/result.ts";
+import type { Result } from "../../src/domain/result.ts";
+import { describeError } from "../../src/render/errors.ts";
 
 function failure<T>(result: Result<T>): string {
   if (result.ok) throw new Error(`expected an error, got ${JSON.stringify(result.value)}`);

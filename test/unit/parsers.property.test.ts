@@ -7,6 +7,7 @@ import { parseCourse, parseSpeed } from "../../src/domain/motion.ts";
 import { parsePosition, takePosition } from "../../src/domain/position.ts";
 import { readCommand } from "../../src/domain/reader.ts";
 import type { Result } from "../../src/domain/result.ts";
+import { describeError } from "../../src/render/errors.ts";
 
 const now = new Date("2026-11-28T16:00:00Z");
 
@@ -62,11 +63,12 @@ const anyText = fc.oneof(
 /** A user-facing error names what was wrong and shows an example, and leaks no internals. */
 function expectParsedOrExplained(result: Result<unknown> | null): void {
   if (result === null || result.ok) return;
-  const { message, example } = result.error;
+  const { example } = result.error;
+  const message = describeError({ message: result.error.message });
   expect(message.length).toBeGreaterThan(0);
   expect(message.length).toBeLessThan(400);
   expect(example?.length ?? 0).toBeGreaterThan(0);
-  expect(`${message} ${example}`).not.toMatch(/undefined|NaN|\[object|Error:/);
+  expect(describeError(result.error)).not.toMatch(/undefined|NaN|\[object|Error:/);
 }
 
 describe("no string makes the reader or a parser throw", () => {

@@ -10,7 +10,8 @@ import {
   parsePosition,
   takePosition,
 } from "../../src/domain/position.ts";
-import { describeError, type Result } from "../../src/domain/result.ts";
+import type { Result } from "../../src/domain/result.ts";
+import { describeError } from "../../src/render/errors.ts";
 
 type MgrsLibrary = typeof mgrsModule;
 const mgrs: MgrsLibrary = (mgrsModule as MgrsLibrary & { default?: MgrsLibrary }).default ?? mgrsModule;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type CommandText, readCommand } from "../../src/domain/reader.ts";
-import { describeError } from "../../src/domain/result.ts";
+import { describeError } from "../../src/render/errors.ts";
 
 describe("readCommand", () => {
   it.each([

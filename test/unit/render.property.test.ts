@@ -1,5 +1,6 @@
 /** Echoed text cannot impersonate the bot: through the sanitiser, the renderer and real commands. */
 import fc from "fast-check";
+import { describeError } from "../../src/render/errors.ts";
 import { describe, expect, it } from "vitest";
 import rfi from "../../commands/rfi.ts";
 import sight from "../../commands/sight.ts";
@@ -136,7 +137,7 @@ function expectLines(m: Message, starts: readonly RegExp[]): void {
 
 describe("user text cannot forge a bot line through a command", () => {
   const ok = (r: Awaited<ReturnType<typeof send>>): Message => {
-    if (!r.ok) throw new Error(r.error.message);
+    if (!r.ok) throw new Error(describeError(r.error));
     return r.value.message;
   };
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { t } from "../../src/domain/result.ts";
 import { errorMessage, newEffects, notify, say } from "../../src/bot/effects.ts";
 import { cannotDecrypt, NEEDS_ENCRYPTION, notRostered, replyContent } from "../../src/bot/messages.ts";
+import { PLAIN_STYLE } from "../../src/bot/roomStyle.ts";
 import { list, msg, ref, time, user, userText } from "../../src/render/message.ts";
 import { render } from "../../src/render/render.ts";
 import { reminderMessage } from "../../src/render/rfi.ts";
@@ -33,10 +35,13 @@ describe("rendering a message", () => {
   });
 
   it("puts following lines after the first, as <br> in HTML", () => {
-    const m = errorMessage({ message: "the time is <wrong>", example: "time=280714ZNOV26" });
+    const m = errorMessage({
+      message: t("e.didYouMean", { guess: "<wrong>" }),
+      example: "time=280714ZNOV26",
+    });
     expect(render(m)).toEqual({
-      body: "❌ The time is <wrong>\nExample: time=280714ZNOV26",
-      formatted_body: "❌ The time is &lt;wrong&gt;<br>Example: time=280714ZNOV26",
+      body: "❌  Did you mean <wrong>?\nExample: time=280714ZNOV26",
+      formatted_body: "❌  Did you mean &lt;wrong&gt;?<br>Example: time=280714ZNOV26",
     });
   });
 
@@ -65,7 +70,7 @@ describe("rendering a message", () => {
 
 describe("Matrix content", () => {
   it("is an HTML m.notice that pings nobody unless asked to", () => {
-    expect(replyContent("$cmd", NEEDS_ENCRYPTION)).toEqual({
+    expect(replyContent("$cmd", NEEDS_ENCRYPTION, { style: PLAIN_STYLE })).toEqual({
       msgtype: "m.notice",
       body: expect.stringMatching(/^Tearline only works in end-to-end encrypted rooms\./),
       format: "org.matrix.custom.html",
@@ -73,19 +78,29 @@ describe("Matrix content", () => {
       "m.mentions": {},
       "m.relates_to": { "m.in_reply_to": { event_id: "$cmd" } },
     });
-    expect(replyContent(undefined, cannotDecrypt("@a:x", Date.UTC(2026, 10, 28, 7, 14)))).toMatchObject({
+    expect(
+      replyContent(undefined, cannotDecrypt("@a:x", Date.UTC(2026, 10, 28, 7, 14)), { style: PLAIN_STYLE }),
+    ).toMatchObject({
       body: "I can't read @a:x's message from 07:14Z yet (missing key); I'll process it when the key arrives.",
       "m.mentions": {},
     });
   });
 
-  it("sets m.mentions on every message the effects queue, with only the intended users", () => {
+  it("sets m.mentions on every message the effects queue, with only the intended users", async () => {
     const fx = newEffects();
-    say(fx, "!r:x", "$cmd", msg("rfi.alreadyWithdrawn", { ref: ref("RFI-1") }), { reaction: "✅" });
-    say(fx, "!r:x", "$cmd", msg("rfi.notified", { user: user("@b:x") }), { mentions: ["@b:x", "@b:x"] });
-    notify(fx, [
-      { roomId: "!o:x", message: msg("rfi.withdrawn", { ref: ref("RFI-1") }), mentions: ["@a:x"] },
-    ]);
+    say(fx, "!r:x", "$cmd", msg("rfi.alreadyWithdrawn", { ref: ref("RFI-1") }), {
+      reaction: "✅",
+      style: PLAIN_STYLE,
+    });
+    say(fx, "!r:x", "$cmd", msg("rfi.notified", { user: user("@b:x") }), {
+      mentions: ["@b:x", "@b:x"],
+      style: PLAIN_STYLE,
+    });
+    await notify(
+      fx,
+      [{ roomId: "!o:x", message: msg("rfi.withdrawn", { ref: ref("RFI-1") }), mentions: ["@a:x"] }],
+      async () => PLAIN_STYLE,
+    );
     const messages = fx.messages.filter((m) => m.eventType === "m.room.message").map((m) => m.content);
     expect(messages.map((c) => c["m.mentions"])).toEqual([
       {},

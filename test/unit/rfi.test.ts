@@ -31,7 +31,7 @@ describe("RFI states", () => {
   ];
   it.each(table)("%s + %s → %s", (status, action, expected) => {
     const r = transition({ ref: "RFI-1", status }, action);
-    expect(r.ok ? r.value : r.error.message).toBe(expected);
+    expect(r.ok ? r.value : plain(r.error.message)).toBe(expected);
   });
 
   it("is overdue only while it awaits an answer past its LTIOV", () => {
@@ -57,7 +57,7 @@ describe("RFI states", () => {
 
   it("refuses an unknown priority with the choices", () => {
     const r = parsePriority("flash");
-    expect(r.ok ? "" : r.error.message).toBe(
+    expect(r.ok ? "" : plain(r.error.message)).toBe(
       '"flash" is not an RFI priority. Priorities: routine, priority, immediate.',
     );
   });

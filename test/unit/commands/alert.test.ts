@@ -60,11 +60,11 @@ const SIGHT =
 
 async function sighted(w: World, config = BASE, line = SIGHT) {
   const r = await send(sight, line, ctx(w, ROJAS, COL_USA, config));
-  if (!r.ok) throw new Error(r.error.message);
+  if (!r.ok) throw new Error(plain(r.error.message));
 }
 
 function value(r: Result<Reply>): Reply {
-  if (!r.ok) throw new Error(r.error.message);
+  if (!r.ok) throw new Error(plain(r.error.message));
   return r.value;
 }
 
@@ -216,7 +216,7 @@ describe("approving", () => {
     const w = world();
     await pending(w);
     const d = await decideAlert(ctx(w, MILLER), 1, "approve", "reaction");
-    if (!d.ok) throw new Error(d.error.message);
+    if (!d.ok) throw new Error(plain(d.error.message));
     expect(plain(d.value.message)).toBe("✅ A-1 approved by CDR Miller · relayed to usa-jtf");
     const [copy, said] = d.value.notices;
     expect(plain(copy!.message).split("\n")[2]).toBe("Approved by CDR Miller");
@@ -280,7 +280,7 @@ describe("approving", () => {
     });
     void promoted;
     const d = await decideAlert(ctx(w, MILLER, COL_USA, config), 1, "approve", "reaction");
-    if (!d.ok) throw new Error(d.error.message);
+    if (!d.ok) throw new Error(plain(d.error.message));
     expect(plain(d.value.message)).toBe(
       "✅ A-1: approval by CDR Miller counted · usa-jtf still needs 1 more",
     );
@@ -300,11 +300,11 @@ describe("approving", () => {
     await pending(w, config);
     await decideAlert(ctx(w, MILLER, COL_USA, config), 1, "approve", "reaction");
     const again = await decideAlert(ctx(w, MILLER, COL_USA, config), 1, "approve", "command");
-    if (!again.ok) throw new Error(again.error.message);
+    if (!again.ok) throw new Error(plain(again.error.message));
     expect(plain(again.value.message)).toContain("you already decided on it (approve)");
     expect(w.alerts.rows[0]?.targets[0]?.outcome).toBe("pending");
     const third = await decideAlert(ctx(w, COL_DO, COL_USA, config), 1, "approve", "reaction");
-    if (!third.ok) throw new Error(third.error.message);
+    if (!third.ok) throw new Error(plain(third.error.message));
     expect(plain(third.value.message)).toBe("✅ A-1 approved by CDR Miller, CC Duarte · relayed to usa-jtf");
   });
 
@@ -316,7 +316,7 @@ describe("approving", () => {
     expect(r.notices?.[0]).toMatchObject({ replyToRef: "alert:1:request" });
     expect(w.alerts.rows[0]?.targets[0]?.outcome).toBe("denied");
     const later = await decideAlert(ctx(w, COL_DO), 1, "approve", "reaction");
-    if (!later.ok) throw new Error(later.error.message);
+    if (!later.ok) throw new Error(plain(later.error.message));
     expect(later.value.notices).toEqual([]);
     expect(plain(later.value.message)).toBe("❌ A-1 is not waiting for a decision: usa-jtf denied");
   });
@@ -326,7 +326,7 @@ describe("approving", () => {
     await pending(w);
     w.now = new Date(+w.now + DAY + 60_000);
     const d = await decideAlert(ctx(w, MILLER), 1, "approve", "reaction");
-    if (!d.ok) throw new Error(d.error.message);
+    if (!d.ok) throw new Error(plain(d.error.message));
     expect(d.value.notices.map((n) => plain(n.message))).toEqual([
       "⏰ A-1 expired without approval: not sent to usa-jtf",
     ]);

@@ -12,9 +12,15 @@ import {
 } from "../../../commands/types.ts";
 import type { AuditEntry } from "../../../src/domain/audit.ts";
 import { readCommand } from "../../../src/domain/reader.ts";
-import { err, type Result } from "../../../src/domain/result.ts";
+import { type ErrorText, err, type Result, t } from "../../../src/domain/result.ts";
 import { plain } from "../../../src/render/render.ts";
-import { MemoryAlerts, MemoryDigests, MemoryRfis, MemorySightings } from "../../support/memoryRepos.ts";
+import {
+  MemoryAlerts,
+  MemoryDigests,
+  MemoryRfis,
+  MemoryRoomSettings,
+  MemorySightings,
+} from "../../support/memoryRepos.ts";
 
 export const COL_USA = "!colusa:example.org";
 /** A room version 12 ID (Synapse 1.163's default room version): no server part. */
@@ -61,6 +67,7 @@ export interface World {
   rfis: MemoryRfis;
   alerts: MemoryAlerts;
   digests: MemoryDigests;
+  rooms: MemoryRoomSettings;
   now: Date;
 }
 
@@ -68,7 +75,14 @@ export function world(now = new Date("2026-11-28T07:20:00Z")): World {
   const sightings = new MemorySightings();
   const rfis = new MemoryRfis();
   const alerts = new MemoryAlerts();
-  return { sightings, rfis, alerts, digests: new MemoryDigests(sightings, rfis, alerts), now };
+  return {
+    sightings,
+    rfis,
+    alerts,
+    digests: new MemoryDigests(sightings, rfis, alerts),
+    rooms: new MemoryRoomSettings(),
+    now,
+  };
 }
 
 /** The context for `sender` in `roomId` of the world. */
@@ -90,7 +104,7 @@ export function contextFor(
     runtime: () => Promise.reject(new Error("no runtime in unit tests")),
     commands: [],
     config: CONFIG,
-    repos: { sightings: w.sightings, rfis: w.rfis, alerts: w.alerts, digests: w.digests },
+    repos: { sightings: w.sightings, rfis: w.rfis, alerts: w.alerts, digests: w.digests, rooms: w.rooms },
     ...over,
   };
 }
@@ -106,7 +120,11 @@ async function through(
   if (read === null) throw new Error(`not a command: ${text}`);
   if (!read.ok) return read;
   const parsed = argsSchema(def, argsEnvOf(ctx.config, ctx.now)).safeParse(read.value);
-  if (!parsed.success) return err(parsed.error.issues[0]?.message ?? "?");
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const text = issue?.code === "custom" ? (issue.params?.text as ErrorText | undefined) : undefined;
+    return err(text ?? t("e.arguments"));
+  }
   return call(parsed.data);
 }
 
@@ -133,13 +151,13 @@ export function recordOf(reply: Result<Reply>, command: string, ctx: CommandCont
 
 /** The reply as the room reads it (plain text, rendered in English as the runner does). */
 export function text(r: Result<Reply>, timeZone?: string): string {
-  if (!r.ok) throw new Error(`expected a reply, got the error: ${r.error.message}`);
+  if (!r.ok) throw new Error(`expected a reply, got the error: ${plain(r.error.message)}`);
   return plain(r.value.message, { lang: "en", timeZone });
 }
 
 export function error(r: Result<Reply>): string {
   if (r.ok) throw new Error(`expected an error, got: ${plain(r.value.message)}`);
-  return r.error.message;
+  return plain(r.error.message);
 }
 
 /** The audit entries a refusal carries for the runner to record (none for plain input errors). */

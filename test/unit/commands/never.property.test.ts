@@ -61,7 +61,13 @@ const runtime = async (): Promise<RuntimeInfo> => ({
 /** The world is the "transaction": its repositories, and the records the runner keeps of commands. */
 type Tx = World & { records: CommandRecord[] };
 const memoryStorage: RunnerStorage<Tx> = {
-  repos: (tx) => ({ sightings: tx.sightings, rfis: tx.rfis, alerts: tx.alerts, digests: tx.digests }),
+  repos: (tx) => ({
+    sightings: tx.sightings,
+    rfis: tx.rfis,
+    alerts: tx.alerts,
+    digests: tx.digests,
+    rooms: tx.rooms,
+  }),
   savepoint: (tx, fn) => fn(tx),
   recordCommand: async (tx, record) => void tx.records.push(record),
 };

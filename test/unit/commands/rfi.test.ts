@@ -1,3 +1,4 @@
+import { describeError } from "../../../src/render/errors.ts";
 import { describe, expect, it } from "vitest";
 import type { ConfigFacts } from "../../../commands/config.ts";
 import rfi from "../../../commands/rfi.ts";
@@ -491,7 +492,7 @@ describe("RFIs and the sharing rules (deny by default)", () => {
       "approve",
       "reaction",
     );
-    if (!d.ok) throw new Error(d.error.message);
+    if (!d.ok) throw new Error(describeError(d.error));
     const copy = d.value.notices[0]!;
     expect(plain(copy.message).split("\n")[1]).toBe(
       'From col-usa (RFI-1, IMMEDIATE, LTIOV 28 Nov 10:00Z): "q?"',
