@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BotProcess } from "../support/botProcess.ts";
 import {
   botEvents,
+  botJoined,
   expectExactlyOnce,
   type RoomName,
   sendAll,
@@ -61,6 +62,7 @@ describe("a workload across a server restart", () => {
       const rooms = await setUpRooms(s);
       let bot: BotProcess = s.startBot();
       await bot.ready();
+      await botJoined(s, rooms);
       const commands = workload(20, 4);
       const sending = sendAll(s.officer, rooms, commands);
       await progress(s, rooms, 15);
@@ -92,6 +94,7 @@ describe("a workload across a server restart", () => {
     const rooms = await setUpRooms(s);
     const bot = s.startBot();
     await bot.ready();
+    await botJoined(s, rooms);
     // The officer's client is no subject here: it sends half, and the rest once Synapse is back.
     const commands = workload(20, 4);
     const half = commands.filter((_, i) => i % 2 === 0);

@@ -57,6 +57,17 @@ export async function setUpRooms(s: Scene): Promise<Record<RoomName, string>> {
 }
 
 /**
+ * Resolves when the officer sees the bot joined in every room. Before that, the officer's first
+ * message in a room is encrypted without the bot's device, and its key never reaches the bot
+ * (it then says once that it cannot read it — right, but not what these tests are about).
+ */
+export async function botJoined(s: Scene, rooms: Record<RoomName, string>): Promise<void> {
+  await Promise.all(
+    ROOMS.map((r) => s.officer.waitForMembership(rooms[r], s.account.userId, "join", 60_000)),
+  );
+}
+
+/**
  * `perRoom` commands in each room: sightings and `!status` everywhere, and in `src` also `alerts`
  * TLP:AMBER alerts (relayed to both targets) and two TLP:RED ones (which never leave the room).
  */
@@ -139,11 +150,20 @@ export async function waitForQuiet(
         TARGETS.every((t) => copiesIn(s.officer, rooms[t], s.account.userId, ref).length > 0)
       );
     });
-  await s.officer.waitFor(
-    "every command answered and every alert relayed",
-    () => (done() ? true : undefined),
-    timeoutMs,
-  );
+  await s.officer
+    .waitFor("every command answered and every alert relayed", () => (done() ? true : undefined), timeoutMs)
+    .catch((e: Error) => {
+      const missing = commands.filter((c) => !answered(s, rooms, c)).map((c) => `${c.room}: ${c.body}`);
+      const unrelayed = alerts
+        .filter((c) => {
+          const ref = alertRef(s, rooms, c);
+          return TARGETS.some((t) => copiesIn(s.officer, rooms[t], s.account.userId, ref).length === 0);
+        })
+        .map((c) => `${alertRef(s, rooms, c)}: ${c.body}`);
+      throw new Error(
+        `${e.message}\nunanswered (${missing.length}): ${missing.slice(0, 10).join(" | ")}\nnot relayed: ${unrelayed.join(" | ")}`,
+      );
+    });
   const markers: Command[] = ROOMS.map((room) => ({ room, kind: "status", body: "!status" }));
   await sendAll(s.officer, rooms, markers);
   await s.officer.waitFor(
