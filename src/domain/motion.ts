@@ -7,7 +7,7 @@ import { err, exampleFor, ok, quote, type Result } from "./result.ts";
  */
 export function parseCourse(text: string, field = "course"): Result<number> {
   const example = exampleFor(field, "045");
-  const match = /^(\d{1,3}(?:\.\d+)?)\s*(?:°|º|˚|DEG)?\s*([TM])?$/.exec(text.trim().toUpperCase());
+  const match = /^(\d{1,3}(?:\.\d+)?)\s*(?:(?:°|º|˚|DEG)\s*)?([TM])?$/.exec(text.trim().toUpperCase());
   if (match === null) {
     return err(`${quote(text)} is not a course: give degrees true from 000 to 359.`, example, field);
   }
