@@ -120,7 +120,10 @@ describe("a workload across a server restart", () => {
       rooms,
       commands.filter((_, i) => i % 2 === 1),
     );
-    await waitForQuiet(s, rooms, commands, 180_000);
+    // The officer's matrix-js-sdk sync can come back from the outage `limited` and skip events the
+    // bot did send (suspected in a failed run: 13 commands "unanswered", none unrelayed): the
+    // officer re-reads the rooms' history now and then, so that only what the bot missed counts.
+    await waitForQuiet(s, rooms, commands, 180_000, { refetchEveryMs: 10_000 });
     expect(bot.child.exitCode).toBeNull();
     await expectExactlyOnce(s, rooms, commands);
   }, 300_000);
