@@ -9,6 +9,7 @@ import { formatConfigErrors, loadConfig } from "./config/load.ts";
 import { type Database, migrateDatabase, openDatabase } from "./db/client.ts";
 import { DataDirBusy } from "./db/dataDirLock.ts";
 import { acquireDeviceLock } from "./db/lock.ts";
+import { isClosedSocketWrite } from "./db/driverFault.ts";
 import { Operations } from "./bot/operations.ts";
 import type { OpsServer } from "./ops/http.ts";
 import { exportCli } from "./bot/exportCli.ts";
@@ -112,6 +113,28 @@ async function checkConfig(path: string): Promise<number> {
   return 0;
 }
 
+/**
+ * The database driver's one known uncatchable fault (driverFault.ts) means the database connection
+ * is gone; with it, on a PostgreSQL restart, the device lock. Exit 1 in order, as on a lost lock:
+ * the supervisor starts the bot again and it resumes from what is durable. Anything else uncaught
+ * is still fatal, logged as such.
+ */
+function exitOnDriverFault(log: ReturnType<typeof createLogger>): void {
+  process.on("uncaughtException", (err) => {
+    if (isClosedSocketWrite(err)) {
+      log.error(
+        "lost the database connection (a PostgreSQL restart ends the device lock's session too); exiting so that only one instance drives the device",
+        {
+          err: { name: err.name, message: err.message },
+        },
+      );
+    } else {
+      log.error("fatal: uncaught exception", { err: err instanceof Error ? err.stack : String(err) });
+    }
+    process.exit(1);
+  });
+}
+
 /** Resolves on the first SIGTERM or SIGINT; a second one ends the process at once. */
 function stopSignal(log: ReturnType<typeof createLogger>): Promise<string> {
   return new Promise((resolve) => {
@@ -135,6 +158,7 @@ async function run(
   log: ReturnType<typeof createLogger>,
 ): Promise<number> {
   const stopping = stopSignal(log);
+  exitOnDriverFault(log);
   const database = await openOrRefuse(env, (why, holderPid) =>
     log.error(`not starting: ${why}`, { holderPid, dataDir: env.dataDir }),
   );

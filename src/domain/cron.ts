@@ -112,7 +112,9 @@ function parseField(text: string, f: FieldSpec, whole: string): Result<Set<numbe
 /** `0 6 * * *` → a schedule, or an error that names the wrong field and shows an example. */
 export function parseCron(input: string): Result<Cron> {
   const text = input.trim().replace(/\s+/g, " ");
-  const expanded = MACROS[text.toLowerCase()] ?? text;
+  // Own keys only: `constructor` or `__proto__` is a word someone can type, not a macro.
+  const macro = text.toLowerCase();
+  const expanded = (Object.hasOwn(MACROS, macro) ? MACROS[macro] : undefined) ?? text;
   const words = expanded.split(" ");
   if (words.length !== 5) {
     const why =

@@ -13,7 +13,7 @@ export function parseTlp(text: string, field = "tlp"): Result<Tlp> {
     .trim()
     .toLowerCase()
     .replace(/^tlp\s*:\s*/, "")
-    .replace(/\s*[-_ +]\s*/g, "+");
+    .replace(/[\s_+-]+/g, "+");
   const level = TLP_LEVELS.find((l) => l === word);
   if (level !== undefined) return ok(level);
   if (word === "white") {
@@ -95,7 +95,7 @@ export interface Grading {
 /** Admiralty (NATO) grading: `B2`, `b2`, `B-2`, `B/2`. */
 export function parseGrading(text: string, field = "conf"): Result<Grading> {
   const example = exampleFor(field, "B2");
-  const match = /^([A-Z])\s*[-/]?\s*(\d)$/.exec(text.trim().toUpperCase());
+  const match = /^([A-Z])\s*(?:[-/]\s*)?(\d)$/.exec(text.trim().toUpperCase());
   if (match === null) {
     return err(t("grading.invalid", { input: quote(text) }), example, field);
   }

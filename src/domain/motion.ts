@@ -7,7 +7,7 @@ import { err, exampleFor, ok, quote, type Result, t } from "./result.ts";
  */
 export function parseCourse(text: string, field = "course"): Result<number> {
   const example = exampleFor(field, "045");
-  const match = /^(\d{1,3}(?:\.\d+)?)\s*(?:°|º|˚|DEG)?\s*([TM])?$/.exec(text.trim().toUpperCase());
+  const match = /^(\d{1,3}(?:\.\d+)?)\s*(?:(?:°|º|˚|DEG)\s*)?([TM])?$/.exec(text.trim().toUpperCase());
   if (match === null) {
     return err(t("course.invalid", { input: quote(text) }), example, field);
   }

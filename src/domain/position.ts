@@ -108,9 +108,7 @@ function hemisphereAttempt(text: string, upper: string, field: string | undefine
   }
   if (letters.length !== 2 || first === undefined || second === undefined) return notAPosition(text, field);
   const splitAt = first === 0 ? second : first + 1;
-  const halves = [upper.slice(0, splitAt), upper.slice(splitAt)].map((h) =>
-    h.replace(/^[\s,;/]+|[\s,;/]+$/g, ""),
-  );
+  const halves = [upper.slice(0, splitAt), upper.slice(splitAt)].map(trimSeparators);
   const coordinates: Coordinate[] = [];
   for (const half of halves) {
     const coordinate = readCoordinate(half);
@@ -127,6 +125,20 @@ function hemisphereAttempt(text: string, upper: string, field: string | undefine
   const precisionM = Math.max(lat.unitM, lon.unitM * cosDeg(lat.value));
   const format = (["decimal", "dm", "dms"] as const)[Math.max(lat.parts, lon.parts) - 1] ?? "dms";
   return inRange(q, { lat: lat.value, lon: lon.value, precisionM, format }, fail);
+}
+
+const SEPARATOR = /[\s,;/]/;
+
+/**
+ * A half without the separators around it. Not `/[\s,;/]+$/`: that retries the whole run from
+ * each of its characters, O(n²) on a pasted run of commas (10k of them took seconds).
+ */
+function trimSeparators(h: string): string {
+  let start = 0;
+  let end = h.length;
+  while (start < end && SEPARATOR.test(h.charAt(start))) start++;
+  while (end > start && SEPARATOR.test(h.charAt(end - 1))) end--;
+  return h.slice(start, end);
 }
 
 const TOKEN = /(\d+(?:\.\d+)?)|([°º˚D])|(["″”“]|['′’‘`´]{2})|(['′’‘`´])|(\s+)|(.)/gy;

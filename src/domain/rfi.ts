@@ -98,7 +98,9 @@ export function parsePriority(text: string, field = "priority"): Result<RfiPrior
     o: "immediate",
     urgent: "immediate",
   };
-  const found = RFI_PRIORITIES.find((p) => p === word) ?? short[word];
+  // Own keys only: `priority=constructor` must not read as Object's constructor.
+  const found =
+    RFI_PRIORITIES.find((p) => p === word) ?? (Object.hasOwn(short, word) ? short[word] : undefined);
   if (found !== undefined) return ok(found);
   const guess = didYouMean(word, RFI_PRIORITIES);
   return err(

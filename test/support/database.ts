@@ -25,15 +25,15 @@ function withDatabase(url: string, name: string): string {
 }
 
 /** A fresh, migrated PostgreSQL database of its own, so tests never see each other's rows. */
-export async function createTestDatabase(prefix = "tl"): Promise<TestDatabase> {
+export async function createTestDatabase(prefix = "tl", base = baseDatabaseUrl): Promise<TestDatabase> {
   const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(baseDatabaseUrl, { max: 1, onnotice: () => {} });
+  const admin = postgres(base, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`CREATE DATABASE "${name}"`);
   } finally {
     await admin.end();
   }
-  const url = withDatabase(baseDatabaseUrl, name);
+  const url = withDatabase(base, name);
   const database = openPostgres(url);
   await migrateDatabase(database);
   return {
@@ -42,7 +42,7 @@ export async function createTestDatabase(prefix = "tl"): Promise<TestDatabase> {
     name,
     async drop() {
       await database.close();
-      const a = postgres(baseDatabaseUrl, { max: 1, onnotice: () => {} });
+      const a = postgres(base, { max: 1, onnotice: () => {} });
       try {
         await a.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {

@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import {
   ClientEvent,
   createClient,
+  Direction,
   EventType,
   type MatrixClient,
   type MatrixEvent,
@@ -219,6 +220,21 @@ export class Officer {
   }
 
   /** All decrypted timeline events received so far in the room, in arrival order. */
+  /**
+   * Reads the room's recent history from the server (`/messages`) and records what the live
+   * timeline missed. After an outage the officer's next sync can be `limited` (more news than its
+   * timeline limit): matrix-js-sdk then reports only the newest events, and the gap's never come.
+   */
+  async refetch(roomId: string, limit = 1000): Promise<void> {
+    const res = await this.client.createMessagesRequest(roomId, null, limit, Direction.Backward);
+    const mapper = this.client.getEventMapper();
+    for (const raw of res.chunk.reverse()) {
+      const ev = mapper(raw);
+      await this.client.decryptEventIfNeeded(ev).catch(() => undefined);
+      this.consider(ev);
+    }
+  }
+
   eventsIn(roomId: string): ReceivedEvent[] {
     return [...(this.events.get(roomId) ?? [])];
   }

@@ -23,10 +23,12 @@ export async function createScene(
     config?: (officer: Officer) => Record<string, unknown>;
     /** A homeserver of the test's own (default: the run's shared one). The scene does not stop it. */
     homeserver?: HomeserverInfo;
+    /** A PostgreSQL server of the test's own (default: DATABASE_URL's). */
+    databaseUrl?: string;
   } = {},
 ): Promise<Scene> {
   const hs = opts.homeserver ?? inject("homeserver");
-  const db = await createTestDatabase("e2e");
+  const db = await createTestDatabase("e2e", opts.databaseUrl);
   const account = await registerBot(hs);
   const officer = await Officer.create(hs);
   const config = opts.config?.(officer) ?? rosterConfig([officer.userId]);
