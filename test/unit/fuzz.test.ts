@@ -207,7 +207,13 @@ const runtime = async (): Promise<RuntimeInfo> => ({
 
 type Tx = World & { records: CommandRecord[] };
 const storage: RunnerStorage<Tx> = {
-  repos: (tx) => ({ sightings: tx.sightings, rfis: tx.rfis, alerts: tx.alerts, digests: tx.digests }),
+  repos: (tx) => ({
+    sightings: tx.sightings,
+    rfis: tx.rfis,
+    alerts: tx.alerts,
+    digests: tx.digests,
+    rooms: tx.rooms,
+  }),
   savepoint: (tx, fn) => fn(tx),
   recordCommand: async (tx, record) => void tx.records.push(record),
 };
