@@ -46,6 +46,8 @@ import {
   type World,
   world,
 } from "./commands/fakes.ts";
+import { formatError } from "../../src/bot/effects.ts";
+import type { UserError } from "../../src/domain/result.ts";
 
 const NOW = new Date("2026-11-28T07:20:00Z");
 const SEED =
@@ -106,7 +108,8 @@ async function expectWithinBudget<I>(
 function expectResult(r: unknown) {
   if (r === null || typeof r !== "object" || !("ok" in r)) return;
   expect(typeof r.ok).toBe("boolean");
-  if (!r.ok) expect((r as unknown as { error: { message: string } }).error.message.length).toBeGreaterThan(0);
+  // The message is catalogue data now (an id and its params): it must render to a non-empty text.
+  if (!r.ok) expect(formatError((r as unknown as { error: UserError }).error).length).toBeGreaterThan(0);
 }
 
 /** Every parser, with valid examples of what it reads (pumped by the fuzz: see `pumped`). */
