@@ -12,6 +12,7 @@ import { DataDirBusy } from "../db/dataDirLock.ts";
 import { appendAudit } from "../db/queries/audit.ts";
 import { sightingRepo } from "../db/queries/sightings.ts";
 import { configFacts } from "./configDirectory.ts";
+import { formatError } from "./effects.ts";
 
 export const EXPORT_USAGE =
   "usage: tearline export --room <key> --format cot|stix|csv [--since 24h] [--kind vessel] [--near <position> --radius 25nm] [--out file]";
@@ -67,7 +68,7 @@ export async function exportCli(
   >;
   const args = parseExportArgs({ name: "export", positional: [format], options, rest: null });
   if (!args.ok) {
-    io.stderr(`${args.error.message}\n${EXPORT_USAGE}\n`);
+    io.stderr(`${formatError(args.error)}\n${EXPORT_USAGE}\n`);
     return 2;
   }
   const loaded = await loadConfig(env.configPath);

@@ -365,7 +365,7 @@ describe("the dispatcher with PostgreSQL", () => {
     await dispatcher.handleOne(message(ROJAS, "!refuse"));
     await dispatcher.handleOne(message(ROJAS, "!crash"));
     const replies = await said();
-    expect(replies[0]?.text).toBe("❌ No.");
+    expect(replies[0]?.text).toBe("❌ The arguments were not understood");
     expect(replies[2]?.text).toMatch(
       /^❌ Internal error, reference [0-9a-f]{8}\. The operator can find the details in the log\.$/,
     );
