@@ -11,10 +11,9 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { commands } from "../../commands/index.ts";
-import type { AnyCommand, CommandRecord, RuntimeInfo } from "../../commands/types.ts";
-import type { Directory } from "../../src/bot/directory.ts";
+import type { AnyCommand } from "../../commands/types.ts";
 import { type Effects, newEffects } from "../../src/bot/effects.ts";
-import { type CommandMessage, CommandRunner, type RunnerStorage } from "../../src/bot/runner.ts";
+import { type CommandMessage, CommandRunner } from "../../src/bot/runner.ts";
 import { parseDistanceM, parsePeriodMs } from "../../src/config/units.ts";
 import { parseCron } from "../../src/domain/cron.ts";
 import { parseDuration, parseTime } from "../../src/domain/dtg.ts";
@@ -34,17 +33,18 @@ import { BUDGET_MS, describeInput, hostile, hostileNear, pumped, Stopwatch } fro
 import {
   COL_USA,
   COMMANDER,
-  CONFIG,
   contextFor,
   MILLER,
   OTHER_ROOM,
   ROJAS,
-  ROSTER,
   SMITH,
   send,
   USA_JTF,
-  type World,
   world,
+  memoryRunnerStorage,
+  type RunnerTx,
+  runnerDirectory,
+  runtimeAt,
 } from "./commands/fakes.ts";
 import { formatError } from "../../src/bot/effects.ts";
 import type { UserError } from "../../src/domain/result.ts";
@@ -187,48 +187,16 @@ describe("fuzz: the reader and every parser", () => {
   );
 });
 
-const directory: Directory = {
-  prefix: "!",
-  member: (userId) => ROSTER[userId],
-  roomAlias: (roomId) => Object.entries(CONFIG.rooms).find(([, r]) => r.roomId === roomId)?.[0],
-  acceptsInvite: () => false,
-  facts: CONFIG,
-};
-const runtime = async (): Promise<RuntimeInfo> => ({
-  version: "0.1.0",
-  userId: "@tearline:example.org",
-  deviceId: "TEARLINE",
-  fingerprint: "q83vEjRWeJA",
-  crossSigned: true,
-  joinedRooms: 2,
-  lastSyncAt: NOW,
-  databaseOk: true,
-  databaseEngine: "postgres",
-  outboxBacklog: 0,
-  startedAt: NOW,
-});
-
-type Tx = World & { records: CommandRecord[] };
-const storage: RunnerStorage<Tx> = {
-  repos: (tx) => ({
-    sightings: tx.sightings,
-    rfis: tx.rfis,
-    alerts: tx.alerts,
-    digests: tx.digests,
-    rooms: tx.rooms,
-  }),
-  savepoint: (tx, fn) => fn(tx),
-  recordCommand: async (tx, record) => void tx.records.push(record),
-};
+type Tx = RunnerTx;
 /** Error-level log lines: a command that threw (the room saw "internal error, reference …"). */
 const errors: string[] = [];
 const runner = new CommandRunner<Tx>({
   log: createLogger("error", {}, (line) => errors.push(line)),
-  directory,
+  directory: runnerDirectory,
   commands,
-  runtime,
+  runtime: runtimeAt(NOW),
   now: () => NOW,
-  storage,
+  storage: memoryRunnerStorage,
 });
 
 /** A room with a sighting, an RFI and an alert in it, so refs in the text reach past "not found". */

@@ -4,12 +4,15 @@ import type { AuditedRefusal } from "../../../commands/rfiAct.ts";
 import {
   type AnyCommand,
   argsEnvOf,
+  type RuntimeInfo,
   argsSchema,
   type CommandContext,
   type CommandRecord,
   type Member,
   type Reply,
 } from "../../../commands/types.ts";
+import type { Directory } from "../../../src/bot/directory.ts";
+import type { RunnerStorage } from "../../../src/bot/runner.ts";
 import type { AuditEntry } from "../../../src/domain/audit.ts";
 import { readCommand } from "../../../src/domain/reader.ts";
 import { type ErrorText, err, type Result, t } from "../../../src/domain/result.ts";
@@ -165,3 +168,43 @@ export function refusalAudit(r: Result<Reply>): AuditEntry[] {
   if (r.ok) throw new Error(`expected an error, got: ${plain(r.value.message)}`);
   return "audit" in r.error ? (r.error as AuditedRefusal).audit : [];
 }
+
+/** The directory the runner sees for CONFIG and ROSTER. */
+export const runnerDirectory: Directory = {
+  prefix: "!",
+  member: (userId) => ROSTER[userId],
+  roomAlias: (roomId) => Object.entries(CONFIG.rooms).find(([, r]) => r.roomId === roomId)?.[0],
+  acceptsInvite: () => false,
+  facts: CONFIG,
+};
+
+/** What `!status` reads, as of `at` (last sync and start-up). */
+export function runtimeAt(at: Date): () => Promise<RuntimeInfo> {
+  return async () => ({
+    version: "0.1.0",
+    userId: "@tearline:example.org",
+    deviceId: "TEARLINE",
+    fingerprint: "q83vEjRWeJA",
+    crossSigned: true,
+    joinedRooms: 2,
+    lastSyncAt: at,
+    databaseOk: true,
+    databaseEngine: "postgres",
+    outboxBacklog: 0,
+    startedAt: at,
+  });
+}
+
+/** The world is the runner's "transaction": its repositories, and the records it keeps of commands. */
+export type RunnerTx = World & { records: CommandRecord[] };
+export const memoryRunnerStorage: RunnerStorage<RunnerTx> = {
+  repos: (tx) => ({
+    sightings: tx.sightings,
+    rfis: tx.rfis,
+    alerts: tx.alerts,
+    digests: tx.digests,
+    rooms: tx.rooms,
+  }),
+  savepoint: (tx, fn) => fn(tx),
+  recordCommand: async (tx, record) => void tx.records.push(record),
+};

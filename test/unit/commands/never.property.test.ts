@@ -7,16 +7,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { commands } from "../../../commands/index.ts";
-import type { AnyCommand, CommandRecord, RuntimeInfo } from "../../../commands/types.ts";
-import type { Directory } from "../../../src/bot/directory.ts";
+import type { AnyCommand, CommandRecord } from "../../../commands/types.ts";
 import { type Effects, newEffects } from "../../../src/bot/effects.ts";
-import { type CommandMessage, CommandRunner, type RunnerStorage } from "../../../src/bot/runner.ts";
+import { type CommandMessage, CommandRunner } from "../../../src/bot/runner.ts";
 import { readCommand } from "../../../src/domain/reader.ts";
 import { createLogger } from "../../../src/log.ts";
 import {
   COL_USA,
   COMMANDER,
-  CONFIG,
   contextFor,
   MILLER,
   OTHER_ROOM,
@@ -27,50 +25,19 @@ import {
   USA_JTF,
   type World,
   world,
+  memoryRunnerStorage,
+  type RunnerTx,
+  runnerDirectory,
+  runtimeAt,
 } from "./fakes.ts";
 
 const STRANGER = "@stranger:example.org";
-const directory: Directory = {
-  prefix: "!",
-  member: (userId) => ROSTER[userId],
-  roomAlias: (roomId) => Object.entries(CONFIG.rooms).find(([, r]) => r.roomId === roomId)?.[0],
-  acceptsInvite: () => false,
-  facts: CONFIG,
-};
-
 const UP = new Date("2026-11-28T07:00:00Z");
 const NOW = new Date("2026-11-28T07:20:00Z");
-const runtime = async (): Promise<RuntimeInfo> => ({
-  ...{
-    version: "0.1.0",
-    userId: "@tearline:example.org",
-    deviceId: "TEARLINE",
-    fingerprint: "q83vEjRWeJA",
-    crossSigned: true,
-  },
-  ...{
-    joinedRooms: 2,
-    lastSyncAt: UP,
-    databaseOk: true,
-    databaseEngine: "postgres",
-    outboxBacklog: 0,
-    startedAt: UP,
-  },
-});
+const runtime = runtimeAt(UP);
 
-/** The world is the "transaction": its repositories, and the records the runner keeps of commands. */
-type Tx = World & { records: CommandRecord[] };
-const memoryStorage: RunnerStorage<Tx> = {
-  repos: (tx) => ({
-    sightings: tx.sightings,
-    rfis: tx.rfis,
-    alerts: tx.alerts,
-    digests: tx.digests,
-    rooms: tx.rooms,
-  }),
-  savepoint: (tx, fn) => fn(tx),
-  recordCommand: async (tx, record) => void tx.records.push(record),
-};
+type Tx = RunnerTx;
+const memoryStorage = memoryRunnerStorage;
 
 /** The commands the runner called for the current message, so an outcome can say how far it got. */
 const called = new Set<string>();
@@ -92,7 +59,7 @@ const spied: AnyCommand[] = commands.map((c) => ({
 const errors: string[] = [];
 const runner = new CommandRunner<Tx>({
   log: createLogger("error", {}, (line) => errors.push(line)),
-  directory,
+  directory: runnerDirectory,
   commands: spied,
   runtime,
   now: () => NOW,
