@@ -5,12 +5,12 @@
  * encrypted; FakeHomeserver answers /sync with the events and records the PUTs. In the same run:
  * the crypto-only floor, a bare OlmMachine doing the same events' decrypt and two encrypts each.
  */
+import { writeFileSync } from "node:fs";
 import { drizzle } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
 import * as schema from "../src/db/schema/index.ts";
 import { directoryFromConfig } from "../src/bot/configDirectory.ts";
 import { Bot } from "../src/bot/bot.ts";
-import type { PostgresDatabase } from "../src/db/client.ts";
+import { connectPostgres, type PostgresDatabase } from "../src/db/client.ts";
 import { TearlineConfigSchema } from "../src/config/schema.ts";
 import { createLogger } from "../src/log.ts";
 import { createTestDatabase } from "../test/support/database.ts";
@@ -110,7 +110,7 @@ export async function measurePipeline(
   const { log, flushes } = flushLog();
   // The bot's own pool, counting statements (postgres.js `debug` sees every query it sends).
   const statements: string[] = [];
-  const sql = postgres(db.url, { max: 5, onnotice: () => {}, debug: (_c, q) => statements.push(q) });
+  const sql = connectPostgres(db.url, { max: 5, onnotice: () => {}, debug: (_c, q) => statements.push(q) });
   const database: PostgresDatabase = {
     engine: "postgres",
     db: drizzle(sql, { schema }),
@@ -190,12 +190,17 @@ export async function measurePipeline(
     say(`pipeline: ${opts.sequential} one at a time`);
     cpu = cpuNow();
     const seqDone: number[] = [];
+    let mark = statements.length;
     for (const e of seqPart) {
+      mark = statements.length;
       await run([e]);
       const id = String(e.event.event_id);
       seqDone.push((doneAt.get(id) ?? Number.NaN) - (hs.deliveredAt.get(id) ?? 0));
     }
     const seqCpuMs = cpuNow() - cpu;
+    // BENCH_PIPELINE_SQL=<file>: the statements of the last one-at-a-time command, to see where they go.
+    if (process.env.BENCH_PIPELINE_SQL)
+      writeFileSync(process.env.BENCH_PIPELINE_SQL, statements.slice(mark).join("\n"));
     await bot.stop();
 
     say("pipeline: crypto-only floor");

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import postgres from "postgres";
+import { connectPostgres } from "../../src/db/client.ts";
 import { roomsByAdmin } from "../../test/support/alerts.ts";
 import { BotProcess } from "../../test/support/botProcess.ts";
 import { baseDatabaseUrl, createTestDatabase } from "../../test/support/database.ts";
@@ -48,7 +48,7 @@ const CAST = {
 export const onServer = (process.env.DATABASE_URL ?? "") !== "";
 
 async function checkPostgres(): Promise<void> {
-  const sql = postgres(baseDatabaseUrl, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  const sql = connectPostgres(baseDatabaseUrl, { max: 1, onnotice: () => {}, connect_timeout: 5 });
   try {
     await sql`select 1`;
   } catch (err) {

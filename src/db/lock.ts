@@ -1,7 +1,12 @@
 import { eq, sql as dsql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
-import type { Database, DbOrTx, EmbeddedDatabase, PostgresDatabase } from "./client.ts";
+import {
+  connectPostgres,
+  type Database,
+  type DbOrTx,
+  type EmbeddedDatabase,
+  type PostgresDatabase,
+} from "./client.ts";
 import { botState } from "./schema/botState.ts";
 
 /** Only one instance may drive the device; the key is per database (one bot per database). */
@@ -92,7 +97,7 @@ async function acquireAdvisoryLock(
   prepare: () => Promise<void>,
 ): Promise<HeldLock> {
   const { state, report } = lossReporter(onLost);
-  const conn = postgres(database.url, {
+  const conn = connectPostgres(database.url, {
     max: 1,
     idle_timeout: 0,
     max_lifetime: null,

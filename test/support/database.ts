@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import postgres from "postgres";
+import type postgres from "postgres";
 import {
+  connectPostgres,
   type Db,
   type EmbeddedDatabase,
   migrateDatabase,
@@ -27,7 +28,7 @@ function withDatabase(url: string, name: string): string {
 /** A fresh, migrated PostgreSQL database of its own, so tests never see each other's rows. */
 export async function createTestDatabase(prefix = "tl", base = baseDatabaseUrl): Promise<TestDatabase> {
   const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(base, { max: 1, onnotice: () => {} });
+  const admin = connectPostgres(base, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`CREATE DATABASE "${name}"`);
   } finally {
@@ -42,7 +43,7 @@ export async function createTestDatabase(prefix = "tl", base = baseDatabaseUrl):
     name,
     async drop() {
       await database.close();
-      const a = postgres(base, { max: 1, onnotice: () => {} });
+      const a = connectPostgres(base, { max: 1, onnotice: () => {} });
       try {
         await a.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
