@@ -4,7 +4,7 @@ import type { RuntimeInfo } from "../../commands/types.ts";
 import { type Database, type Db, type DbOrTx, isReachable } from "../db/client.ts";
 import { appendAudit } from "../db/queries/audit.ts";
 import { cryptoStorePersistence, type Fence } from "../db/queries/cryptoStore.ts";
-import { getState, setState } from "../db/queries/botState.ts";
+import { getState, setState, setStates } from "../db/queries/botState.ts";
 import { knownEventIds } from "../db/queries/events.ts";
 import { unsentCount } from "../db/queries/outbox.ts";
 import type { Logger } from "../log.ts";
@@ -244,15 +244,13 @@ export class Bot {
         onTimeline: (items) => b.handleItems(items),
         knownEvents: (ids) => knownEventIds(db, ids),
         loadMark: (roomId) => getState<RoomMark>(db, markKey(roomId)),
-        saveMarks: (marks) =>
-          db.transaction(async (tx) => {
-            for (const [roomId, mark] of marks) await setState(tx, markKey(roomId), mark);
-          }),
         onGap: (gap) => dispatcher.noticeGap(gap),
         loadToken: () => getState<string>(db, "sync.next_batch"),
-        saveToken: async (t) => {
+        saveProgress: async (marks, token) => {
           await store.flush();
-          await setState(db, "sync.next_batch", t);
+          const entries: [string, unknown][] = [...marks].map(([roomId, mark]) => [markKey(roomId), mark]);
+          entries.push(["sync.next_batch", token]);
+          await setStates(db, entries);
         },
       },
       session.userId,

@@ -32,12 +32,14 @@ export interface SyncHandler {
   knownEvents(eventIds: string[]): Promise<Set<string>>;
   /** The room's high-water mark: the newest event of its timeline as of the last saved sync. */
   loadMark(roomId: string): Promise<RoomMark | undefined>;
-  /** Saved after the batch is handled and before the token. */
-  saveMarks(marks: Map<string, RoomMark>): Promise<void>;
   /** Backfill stopped at its cap before reaching the mark: tell the room (through the outbox). */
   onGap(gap: Gap): Promise<void>;
   loadToken(): Promise<string | undefined>;
-  saveToken(token: string): Promise<void>;
+  /**
+   * Saves, after the batch was handled, the marks of the rooms it touched and the next token, all
+   * or nothing (one statement): a crash leaves either both or neither.
+   */
+  saveProgress(marks: Map<string, RoomMark>, token: string): Promise<void>;
 }
 
 export interface SyncOptions {
@@ -100,9 +102,8 @@ export class SyncLoop {
     });
     await this.crypto.receiveSync(res);
     const marks = await this.handleRooms(res, since === undefined);
-    if (marks.size > 0) await this.handler.saveMarks(marks);
     this.lastSyncAt = new Date();
-    await this.handler.saveToken(res.next_batch);
+    await this.handler.saveProgress(marks, res.next_batch);
     return res.next_batch;
   }
 

@@ -71,13 +71,11 @@ function run(n: number, o: { mark?: RoomMark; cap: number; known?: string[]; joi
     },
     knownEvents: async (ids) => new Set(ids.filter((id) => o.known?.includes(id))),
     loadToken: async () => "s1",
-    saveToken: async (t) => {
+    saveProgress: async (m, t) => {
+      if (m.size > 0) marks.push(m);
       h.log.push(`token ${t}`);
     },
     loadMark: async () => o.mark,
-    saveMarks: async (m) => {
-      marks.push(m);
-    },
     onGap: async (gap) => {
       h.log.push("gap");
       gaps.push(gap);

@@ -97,11 +97,10 @@ function handler(token?: string) {
     },
     knownEvents: async () => new Set(),
     loadToken: async () => token,
-    saveToken: async (t) => {
+    saveProgress: async (_marks, t) => {
       calls.saved.push(t);
     },
     loadMark: async () => undefined,
-    saveMarks: async () => {},
     onGap: async () => {},
   };
   return { h, calls };
