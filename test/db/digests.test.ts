@@ -62,6 +62,7 @@ describe("scheduled digests in PostgreSQL", () => {
   });
   beforeEach(async () => {
     await db.sql`truncate sightings, rfis, alerts, alert_targets, alert_approvals, outbox, audit_log, digest_runs, digest_schedules restart identity`;
+    await db.sql`delete from bot_state where key = 'audit.head'`;
   });
 
   const outbox = () =>

@@ -51,6 +51,7 @@ describe("RFI reminders in PostgreSQL", () => {
   });
   beforeEach(async () => {
     await db.sql`truncate rfis, outbox, audit_log restart identity`;
+    await db.sql`delete from bot_state where key = 'audit.head'`;
   });
 
   const outbox = () =>

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
-import { asc, desc, sql } from "drizzle-orm";
+import { asc, desc, eq, sql } from "drizzle-orm";
 import type { AuditEntry } from "../../domain/audit.ts";
 import type { DbOrTx } from "../client.ts";
 import { getState, setState } from "./botState.ts";
 import { auditLog } from "../schema/audit.ts";
+import { botState } from "../schema/botState.ts";
 
-const AUDIT_LOCK = 0x7464_6175; // serializes appends so the chain has one head
+const AUDIT_LOCK = 0x7464_6175; // serializes the first appends, before a head is recorded
 const HEAD_KEY = "audit.head";
 
 /** The newest entry, recorded with every append so that cutting entries off the end shows. */
@@ -41,25 +42,54 @@ export function entryHash(
   return createHash("sha256").update(body).digest("hex");
 }
 
-/** Appends inside the caller's transaction. */
+/**
+ * Appends inside the caller's transaction, in three statements whatever the number of entries:
+ * lock the recorded head (appends queue on that row lock, so the chain has one head), insert the
+ * entries in one statement, record the new head. The chain continues from the recorded head, not
+ * from the table's last row: entries cut from the end stay visible as a broken link. Only a log
+ * with no recorded head yet (a new database) takes the advisory lock and reads the table's tail.
+ */
 export async function appendAudit(tx: DbOrTx, entries: AuditEntry[], at: Date): Promise<void> {
   if (entries.length === 0) return;
-  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`);
-  const last = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
-  let prev = last[0]?.hash ?? GENESIS;
-  let head: AuditHead = { id: 0, hash: prev };
-  for (const e of entries) {
+  let prev = (await lockedHead(tx))?.hash ?? (await unheadedTail(tx));
+  const rows = entries.map((e) => {
     const roomId = e.roomId ?? null;
     const detail = JSON.parse(JSON.stringify(e.detail)) as Record<string, unknown>;
     const hash = entryHash(prev, { at, actor: e.actor, action: e.action, roomId, detail });
-    const [row] = await tx
-      .insert(auditLog)
-      .values({ at, actor: e.actor, action: e.action, roomId, detail, prevHash: prev, hash })
-      .returning({ id: auditLog.id });
+    const row = { at, actor: e.actor, action: e.action, roomId, detail, prevHash: prev, hash };
     prev = hash;
-    head = { id: row?.id ?? 0, hash };
-  }
+    return row;
+  });
+  // A multi-row insert takes its ids from the sequence in the order of its rows.
+  const ids = await tx.insert(auditLog).values(rows).returning({ id: auditLog.id });
+  const head: AuditHead = { id: Math.max(...ids.map((r) => r.id)), hash: prev };
   await setState(tx, HEAD_KEY, head);
+}
+
+/**
+ * The recorded head, locked until the transaction ends. A transaction waiting here reads the
+ * head as the one before it committed it (READ COMMITTED re-reads a row it waited for).
+ */
+async function lockedHead(tx: DbOrTx): Promise<AuditHead | undefined> {
+  const [row] = await tx
+    .select({ value: botState.value })
+    .from(botState)
+    .where(eq(botState.key, HEAD_KEY))
+    .for("update");
+  return row?.value as AuditHead | undefined;
+}
+
+/**
+ * No head recorded yet: serialize on the advisory lock, then read the table's tail. A first
+ * append that held the lock before us has recorded a head by now, and later appends queue on
+ * that row: then it is the head (locked like any other append's), not the tail, that we chain to.
+ */
+async function unheadedTail(tx: DbOrTx): Promise<string> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`);
+  const head = await lockedHead(tx);
+  if (head !== undefined) return head.hash;
+  const last = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
+  return last[0]?.hash ?? GENESIS;
 }
 
 /**
