@@ -11,6 +11,7 @@ import * as schema from "../src/db/schema/index.ts";
 import { directoryFromConfig } from "../src/bot/configDirectory.ts";
 import { Bot } from "../src/bot/bot.ts";
 import { connectPostgres, type PostgresDatabase } from "../src/db/client.ts";
+import { acquireDeviceLock } from "../src/db/lock.ts";
 import { TearlineConfigSchema } from "../src/config/schema.ts";
 import { createLogger } from "../src/log.ts";
 import { createTestDatabase } from "../test/support/database.ts";
@@ -120,8 +121,11 @@ export async function measurePipeline(
     migrate: async () => {},
     close: () => sql.end({ timeout: 5 }),
   };
+  // As in production (main.ts): the device lock, whose epoch fences every crypto-store write.
+  const lock = await acquireDeviceLock(database, (err) => say(`pipeline: device lock lost: ${String(err)}`));
   const bot = await Bot.start({
     database,
+    fence: lock.fence,
     log,
     directory: directoryFromConfig(config),
     trust: { onlyCrossSigned: false, ignoreUnverified: false },
@@ -228,6 +232,7 @@ export async function measurePipeline(
     };
   } finally {
     await bot.stop().catch(() => undefined);
+    await lock.release();
     await database.close();
     await db.drop();
   }

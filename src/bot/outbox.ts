@@ -2,8 +2,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Db } from "../db/client.ts";
 import { appendAudit } from "../db/queries/audit.ts";
 import {
-  dueRoomHead,
   dueRoomHeads,
+  dueRoomRows,
   giveUpRoom,
   markFailed,
   markSent,
@@ -42,10 +42,13 @@ type Prepared = { ok: true; deliver: () => Promise<string> } | { ok: false; err:
 
 type Outcome = "sent" | "failed" | { dropped: number };
 
-interface Next {
-  row: OutboxRow;
-  /** Undefined for a row that must wait until the one before it was sent (a reply by ref). */
-  prepared: Promise<Prepared> | undefined;
+/** Rows of a room sent one after the other, prepared together before the first PUT. */
+interface Batch {
+  rows: OutboxRow[];
+  /** The room may have rows after these (worth reading ahead). */
+  more: boolean;
+  /** Undefined for a batch that must wait until the rows before it were sent (a reply by ref). */
+  prepared: Promise<Prepared[]> | undefined;
 }
 
 export interface OutboxOptions {
@@ -63,6 +66,8 @@ export interface OutboxOptions {
   isJoined(roomId: string): boolean | Promise<boolean>;
   /** How many rooms are sent to at once (default 8). */
   lanes?: number;
+  /** Rows of a room prepared together, before the first of them is PUT (default 8). */
+  batch?: number;
   now?: () => Date;
 }
 
@@ -74,6 +79,7 @@ export interface DrainResult {
 }
 
 const DEFAULT_LANES = 8;
+const DEFAULT_BATCH = 8;
 /** Rows a lane sends before it lets a waiting room have its place (dueRoomHeads: longest waiting first). */
 const LANE_TURN = 20;
 const IDLE_POLL_MS = 2_000;
@@ -83,8 +89,9 @@ export const LEFT_THE_ROOM = "left the room";
 /**
  * Sends outbox rows, each room in its own lane: strictly in order within a room, rooms side by
  * side (a bounded number at once), so a room whose head keeps failing holds back only itself.
- * Within a lane the next row is encrypted while the row before it is being PUT, so the homeserver
- * is not left waiting on the bot's crypto and database work between two messages of a room.
+ * Within a lane rows go in batches: a batch is encrypted before its first PUT (one crypto-store
+ * flush for all of it) and the next batch while this one is being PUT, so the homeserver is not
+ * left waiting on the bot's crypto and database work between two messages of a room.
  * Transient failures (network, 429, 5xx) are retried inside the HTTP layer; a refusal (4xx) is
  * recorded on the row and retried with backoff, then left for the operator with its error.
  */
@@ -94,10 +101,12 @@ export class OutboxSender {
   private stopped = false;
   private running: Promise<void> | undefined;
   private readonly lanes: number;
+  private readonly batch: number;
   private readonly now: () => Date;
 
   constructor(private readonly o: OutboxOptions) {
     this.lanes = o.lanes ?? DEFAULT_LANES;
+    this.batch = Math.max(1, o.batch ?? DEFAULT_BATCH);
     this.now = o.now ?? (() => new Date());
   }
 
@@ -159,45 +168,86 @@ export class OutboxSender {
     }
   }
 
+  /**
+   * Sends a room's rows in batches: a batch is prepared (encrypted) row after row before its first
+   * PUT, so one crypto-store flush covers them all, and the next batch is read and prepared while
+   * this one is PUT. A row that replies by ref to another starts a batch of its own, prepared only
+   * once the rows before it were sent (it needs their event ids).
+   */
   private async runLane(first: OutboxRow, tally: DrainResult): Promise<void> {
-    let row: OutboxRow | undefined = first;
-    let prepared: Promise<Prepared> | undefined = this.prepare(first);
-    let next: Next | undefined;
+    let batch: Batch | undefined = await this.batchAfter(first.roomId, first.id, LANE_TURN, first);
+    let next: Batch | undefined;
+    let turn = 0;
     try {
-      for (let turn = 1; row && !this.stopped; turn++) {
-        const ready = await (prepared ?? this.prepare(row));
-        const current: OutboxRow = row;
-        // While this row is PUT, find the next one and encrypt it: its PUT still waits for this one.
-        const ahead = turn < LANE_TURN ? this.lookAhead(current) : Promise.resolve(undefined);
-        let outcome: Outcome;
+      while (batch && !this.stopped) {
+        const ready = await (batch.prepared ?? this.prepareAll(batch.rows));
+        turn += batch.rows.length;
+        const last = batch.rows[batch.rows.length - 1] as OutboxRow;
+        const ahead =
+          batch.more && turn < LANE_TURN
+            ? this.batchAfter(last.roomId, last.id, LANE_TURN - turn)
+            : undefined;
+        let outcome: Outcome = "sent";
         try {
-          outcome = await this.sendOne(current, ready);
+          for (const [i, row] of batch.rows.entries()) {
+            outcome = await this.sendOne(row, ready[i] as Prepared);
+            if (outcome !== "sent") break;
+            tally.sent++;
+            if (this.stopped) break;
+          }
         } finally {
           next = await ahead;
         }
-        if (outcome !== "sent") {
-          if (outcome === "failed") tally.failed++;
-          else tally.dropped += outcome.dropped;
-          return;
-        }
-        tally.sent++;
-        row = next?.row;
-        prepared = next?.prepared;
+        if (outcome === "failed") tally.failed++;
+        else if (outcome !== "sent") tally.dropped += outcome.dropped;
+        if (outcome !== "sent") return;
+        batch = next;
         next = undefined;
       }
     } finally {
-      // A row prepared for nothing (this one failed, the lane stopped) is never PUT; its
+      // Rows prepared for nothing (one before them failed, the lane stopped) are never PUT; their
       // encryption is not left running past the lane, which may be the room's next lane's.
       await next?.prepared;
-      await prepared;
+      await batch?.prepared;
     }
   }
 
-  /** The room's row after `row`, being prepared unless it needs `row`'s event id first. */
-  private async lookAhead(row: OutboxRow): Promise<Next | undefined> {
-    const next = await dueRoomHead(this.o.db, row.roomId, row.id);
-    if (!next) return undefined;
-    return { row: next, prepared: next.replyToRef === null ? this.prepare(next) : undefined };
+  /**
+   * The room's next batch after row `after` (at most `room` rows; `first`, the row `after` names,
+   * comes first if given), being prepared unless it starts with a reply by ref. It ends before a
+   * later reply by ref, which waits for the rows before it to be sent.
+   */
+  private async batchAfter(
+    roomId: string,
+    after: number,
+    room: number,
+    first?: OutboxRow,
+  ): Promise<Batch | undefined> {
+    const limit = Math.min(this.batch, room);
+    const wanted = limit - (first ? 1 : 0);
+    const rest = wanted > 0 ? await dueRoomRows(this.o.db, roomId, after, wanted) : [];
+    const read = first ? [first, ...rest] : rest;
+    const cut = read.findIndex((r, i) => i > 0 && r.replyToRef !== null);
+    const rows = cut === -1 ? read : read.slice(0, cut);
+    const head = rows[0];
+    if (!head) return undefined;
+    return {
+      rows,
+      // Fewer rows than asked for and none held back: the room had no more. Rows queued since
+      // start the room's next lane (the drain reads the heads again when a lane ends).
+      more: cut !== -1 || rest.length === wanted,
+      prepared: head.replyToRef === null ? this.prepareAll(rows) : undefined,
+    };
+  }
+
+  /** Prepares rows one after the other; after one that fails, the rest are not (never PUT). */
+  private async prepareAll(rows: readonly OutboxRow[]): Promise<Prepared[]> {
+    const out: Prepared[] = [];
+    for (const row of rows) {
+      const failed = out.find((p) => !p.ok);
+      out.push(failed ?? (await this.prepare(row)));
+    }
+    return out;
   }
 
   /** Everything but the PUT; never rejects (a failure is the row's, reported at its turn). */

@@ -107,10 +107,11 @@ export class CommandRunner<T> {
       count(command.name, "refused");
       return reply(args.message, false);
     }
+    const watch = { langSet: false };
     const value = await this.invoke(
       tx,
       fx,
-      (sp) => this.context(sp, m, member, now),
+      (sp) => this.context(sp, m, member, now, watch),
       {
         command: command.name,
         eventId: m.eventId,
@@ -121,8 +122,8 @@ export class CommandRunner<T> {
     );
     if (value === undefined) return;
     count(command.name, "handled");
-    // Looked up again: the command may have changed the room's language (!lang), and says so in the new one.
-    style = await this.style(tx, m.roomId);
+    // Looked up again if the command changed the room's language (!lang): it says so in the new one.
+    if (watch.langSet) style = await this.style(tx, m.roomId);
     reply(value.message, true, value.mentions, { ref: value.replyRef, reaction: value.reaction });
     await this.effects(tx, fx, value, {
       actor: m.sender,
@@ -288,7 +289,10 @@ export class CommandRunner<T> {
     m: Pick<CommandMessage, "sender" | "roomId" | "sentAt"> & { eventId?: string | undefined },
     member: Member | undefined,
     now: Date,
+    watch?: { langSet: boolean },
   ): CommandContext {
+    const repos = this.deps.storage.repos(tx);
+    const { rooms } = repos;
     return {
       sender: m.sender,
       member,
@@ -301,7 +305,18 @@ export class CommandRunner<T> {
       runtime: () => this.deps.runtime(tx),
       commands: this.deps.commands,
       config: this.deps.directory.facts,
-      repos: this.deps.storage.repos(tx),
+      repos: watch
+        ? {
+            ...repos,
+            rooms: {
+              lang: (roomId) => rooms.lang(roomId),
+              setLang: async (setting) => {
+                await rooms.setLang(setting);
+                watch.langSet = true;
+              },
+            },
+          }
+        : repos,
     };
   }
 
@@ -350,7 +365,8 @@ export class CommandRunner<T> {
   private async effects(tx: T, fx: Effects, reply: Reply, entry: Effects["audit"][number]): Promise<void> {
     await notify(fx, reply.notices ?? [], (roomId) => this.style(tx, roomId));
     // Files go to the command's room, the one its audit entry names.
-    if (entry.roomId) attach(fx, entry.roomId, reply.attachments ?? [], await this.style(tx, entry.roomId));
+    const files = reply.attachments ?? [];
+    if (entry.roomId && files.length > 0) attach(fx, entry.roomId, files, await this.style(tx, entry.roomId));
     fx.audit.push(entry, ...(reply.audit ?? []));
   }
 }

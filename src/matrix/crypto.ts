@@ -254,7 +254,9 @@ export class CryptoEngine {
 
   /**
    * Encrypt content for a room's members: track, query, claim, share the room key (every time:
-   * an expired session would make encryptRoomEvent panic), then encrypt.
+   * an expired session would make encryptRoomEvent panic), then encrypt. The crypto store is
+   * flushed before returning, unless `flush: false`: then the caller must `persist()` before the
+   * ciphertext leaves the process (so several messages encrypted in a row share one flush).
    */
   async encrypt(
     roomId: string,
@@ -262,6 +264,7 @@ export class CryptoEngine {
     content: unknown,
     recipients: string[],
     historyVisibility: string,
+    opts: { flush?: boolean } = {},
   ): Promise<Record<string, unknown>> {
     return this.roomLocks.run(roomId, async () => {
       // Sorted out once (with one warning each); fresh UserIds of these below cannot throw.
@@ -287,7 +290,7 @@ export class CryptoEngine {
         );
         for (const req of shares) await this.machineLock.run(() => this.sendRequest(req));
         const encrypted = await this.machine.encryptRoomEvent(room, eventType, JSON.stringify(content));
-        await this.store.flush();
+        if (opts.flush !== false) await this.store.flush();
         return JSON.parse(encrypted) as Record<string, unknown>;
       } finally {
         // Borrowed, not consumed, by the calls above (wasm-bindgen `_assertClass`): ours to free.
@@ -295,6 +298,11 @@ export class CryptoEngine {
         room.free();
       }
     });
+  }
+
+  /** Writes what the machine changed (the write-ahead rule: before anything it encrypted leaves). */
+  async persist(): Promise<void> {
+    await this.store.flush();
   }
 
   /**

@@ -30,8 +30,9 @@ export class RoomSender {
   }
 
   /**
-   * Everything but the PUT: the room's encryption (keys shared, the event encrypted, the crypto
-   * store flushed, so the write-ahead rule holds whenever the PUT happens). Returns the PUT.
+   * Everything but the PUT: the room's encryption (keys shared, the event encrypted). Returns the
+   * PUT, which first flushes the crypto store (the write-ahead rule): messages prepared one after
+   * the other before the first of them is PUT share that one flush.
    */
   async prepare(
     roomId: string,
@@ -48,7 +49,10 @@ export class RoomSender {
       this.rooms.recipients(roomId),
       this.rooms.historyVisibility(roomId),
     ]);
-    const encrypted = await this.crypto.encrypt(roomId, eventType, content, members, hv);
-    return async () => (await this.api.send(roomId, "m.room.encrypted", txnId, encrypted)).event_id;
+    const encrypted = await this.crypto.encrypt(roomId, eventType, content, members, hv, { flush: false });
+    return async () => {
+      await this.crypto.persist();
+      return (await this.api.send(roomId, "m.room.encrypted", txnId, encrypted)).event_id;
+    };
   }
 }

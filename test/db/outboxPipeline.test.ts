@@ -99,28 +99,46 @@ describe("the outbox's lanes, with a sender that prepares apart from its PUT", (
     return { sender, steps, held, until: w.until, maxPutting: () => maxPutting };
   }
 
-  it("prepares a room's next row while the row before it is PUT, and PUTs them one at a time, in order", async () => {
-    await enqueue(db.db, [msg(A, "a1"), msg(A, "a2"), msg(A, "a3")]);
+  it("prepares a batch of a room's rows before its first PUT and the next batch while it is PUT, PUTting one at a time, in order", async () => {
+    await enqueue(db.db, [msg(A, "a1"), msg(A, "a2"), msg(A, "a3"), msg(A, "a4"), msg(A, "a5")]);
     const s = steppedSender();
     const a1 = deferred();
     s.held.set("a1", () => a1.promise);
-    const draining = outboxWith(s.sender).drain();
-    // a1's PUT is held: a2 gets encrypted meanwhile, but its PUT waits for a1's.
-    await s.until("a2 prepared", () => s.steps.includes("prepare a2"));
-    expect(s.steps).toEqual(["prepare a1", "put a1", "prepare a2"]);
+    const draining = outboxWith(s.sender, { batch: 2 }).drain();
+    // a1 and a2 are encrypted before a1's PUT (one crypto-store flush for both); while a1's PUT
+    // is held, the next batch gets encrypted, but its PUTs wait for a1's.
+    await s.until("a4 prepared", () => s.steps.includes("prepare a4"));
+    expect(s.steps).toEqual(["prepare a1", "prepare a2", "put a1", "prepare a3", "prepare a4"]);
     a1.resolve();
-    expect(await draining).toEqual({ sent: 3, failed: 0, dropped: 0 });
+    expect(await draining).toEqual({ sent: 5, failed: 0, dropped: 0 });
     const puts = s.steps.filter((x) => x.startsWith("put"));
-    expect(puts).toEqual(["put a1", "put a2", "put a3"]);
+    expect(puts).toEqual(["put a1", "put a2", "put a3", "put a4", "put a5"]);
     expect(s.maxPutting()).toBe(1);
     expect(s.steps.indexOf("put a2")).toBeGreaterThan(s.steps.indexOf("done a1"));
+    // Batch by batch: a5 is prepared only after a3's PUT began (while a3 and a4 are PUT).
+    expect(s.steps.indexOf("prepare a5")).toBeGreaterThan(s.steps.indexOf("put a3"));
     const sent = await db.sql<{ body: string; ev: string }[]>`
       select content->>'body' as body, sent_event_id as ev from outbox order by id`;
-    expect([...sent]).toEqual([
-      { body: "a1", ev: "$a1" },
-      { body: "a2", ev: "$a2" },
-      { body: "a3", ev: "$a3" },
-    ]);
+    expect([...sent]).toEqual(["a1", "a2", "a3", "a4", "a5"].map((b) => ({ body: b, ev: `$${b}` })));
+  });
+
+  it("lets another room have its turn after 20 rows, batches or not", async () => {
+    const a = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => msg(A, `a${from + i}`));
+    // b1 is queued after a5: once A has had its 20, B's head is older than A's (a21).
+    await enqueue(db.db, a(1, 5));
+    await enqueue(db.db, [msg(B, "b1")]);
+    await enqueue(db.db, a(6, 25));
+    const s = steppedSender();
+    expect(await outboxWith(s.sender, { lanes: 1, batch: 8 }).drain()).toEqual({
+      sent: 26,
+      failed: 0,
+      dropped: 0,
+    });
+    const puts = s.steps.filter((x) => x.startsWith("put")).map((x) => x.slice(4));
+    // A's head is the oldest: its first 20 go, then B (queued before a6), then A's rest.
+    expect(puts.slice(0, 21)).toEqual([...Array.from({ length: 20 }, (_, i) => `a${i + 1}`), "b1"]);
+    expect(puts.slice(21)).toEqual(["a21", "a22", "a23", "a24", "a25"]);
   });
 
   it("never PUTs a row prepared behind a row that failed, and sends it in order later", async () => {

@@ -10,6 +10,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../src/log.ts";
 import { MatrixApi, SyncResponse } from "../../src/matrix/api.ts";
 import { CryptoEngine } from "../../src/matrix/crypto.ts";
+import type { RoomRegistry } from "../../src/matrix/rooms.ts";
+import { RoomSender } from "../../src/matrix/send.ts";
 import { FakeHomeserver } from "../support/fakeHomeserver.ts";
 import { FakeDevice } from "../support/fakeOfficer.ts";
 
@@ -117,5 +119,42 @@ describe("crypto work per command", () => {
     );
     expect(s.track).toHaveBeenCalledTimes(1);
     expect(s.missing).toHaveBeenCalledTimes(1);
+  });
+
+  it("encrypts a room's messages prepared in a row before one flush, and flushes before every PUT", async () => {
+    const order: string[] = [];
+    const m = crypto.machine;
+    const encrypt = m.encryptRoomEvent.bind(m);
+    vi.spyOn(m, "encryptRoomEvent").mockImplementation(async (...args) => {
+      const out = await encrypt(...args);
+      order.push("encrypt");
+      return out;
+    });
+    vi.spyOn(crypto, "persist").mockImplementation(async () => {
+      order.push("flush");
+    });
+    const rooms = {
+      isEncrypted: async () => true,
+      recipients: async () => MEMBERS,
+      historyVisibility: async () => "shared",
+    } as unknown as RoomRegistry;
+    const api = new MatrixApi({
+      baseUrl: "http://fake.test",
+      accessToken: hs.token(BOT, "BOTDEV"),
+      log: createLogger("error", {}, () => {}),
+      fetchImpl: async (input, init) => {
+        if (init?.method === "PUT") order.push("put");
+        return hs.fetch(input, init);
+      },
+    });
+    const sender = new RoomSender(api, crypto, rooms);
+    const opts = { plaintextOk: false };
+    const reply = await sender.prepare(hs.roomId, "m.room.message", { body: "reply" }, "t1", opts);
+    const reaction = await sender.prepare(hs.roomId, "m.reaction", { key: "✅" }, "t2", opts);
+    expect(order).toEqual(["encrypt", "encrypt"]);
+    await reply();
+    await reaction();
+    // The first flush writes both encryptions; the second finds nothing new (no SQL, design §3).
+    expect(order).toEqual(["encrypt", "encrypt", "flush", "put", "flush", "put"]);
   });
 });

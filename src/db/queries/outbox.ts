@@ -60,24 +60,27 @@ export async function dueRoomHeads(
 }
 
 /**
- * One room's head if it is due now; undefined when the room has nothing (due) to send. With
- * `after`, the oldest pending row behind that one (what follows it once it is sent).
+ * Up to `limit` of the room's pending rows after `after`, oldest first, as many as are due in a
+ * row (the first that is backing off ends them): what its lane sends next, read in one query.
  */
-export async function dueRoomHead(
+export async function dueRoomRows(
   db: DbOrTx,
   roomId: string,
-  after?: number,
-): Promise<OutboxRow | undefined> {
+  after: number,
+  limit: number,
+): Promise<OutboxRow[]> {
   const rows = await db
     .select(rowColumns)
     .from(outbox)
-    .where(and(pending(), eq(outbox.roomId, roomId), after === undefined ? undefined : gt(outbox.id, after)))
+    .where(and(pending(), eq(outbox.roomId, roomId), gt(outbox.id, after)))
     .orderBy(asc(outbox.id))
-    .limit(1);
-  const head = rows[0];
-  if (!head?.due) return undefined;
-  const { due: _, ...row } = head;
-  return row;
+    .limit(limit);
+  const out: OutboxRow[] = [];
+  for (const { due, ...row } of rows) {
+    if (!due) break;
+    out.push(row);
+  }
+  return out;
 }
 
 export async function markSent(db: DbOrTx, id: number, eventId: string): Promise<void> {
