@@ -1,8 +1,9 @@
 /**
  * Issue 7: `kill -9` during a fan-out. One text alert under an auto rule to five rooms; the bot dies
  * (SIGKILL) right after its 4th outbox PUT, before marking it sent — with the !alert's reply and
- * reaction the only other PUTs, that is after 2 to 4 of the 5 copies. After a restart every target
- * room has exactly one copy, as an officer in all of them sees it.
+ * reaction the only other PUTs, that is after 2 to 4 of the 5 copies were answered (the rooms'
+ * lanes run side by side, so more may have reached Synapse). After a restart every target room has
+ * exactly one copy, as an officer in all of them sees it.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -42,8 +43,12 @@ describe("a fan-out that survives kill -9", () => {
     const command = await s.officer.send(rooms.src!, "!alert tlp=amber -- go-fast heading north, 30 kt");
     const outcome = await Promise.race([crashing.exited, sleep(45_000).then(() => "still running")]);
     expect(outcome).toBeNull(); // killed by its own SIGKILL mid fan-out
-    const before = TARGETS.map((t) => copiesIn(s.officer, rooms[t]!, s.account.userId).length);
-    expect(before.reduce((a, b) => a + b, 0)).toBeLessThan(TARGETS.length);
+    // Killed before the fan-out was done: copies left unsent, or PUT and not yet marked sent (the
+    // restart PUTs those again under the same transaction id, which Synapse must deduplicate).
+    // How many copies the officer saw already depends on how many PUTs were in flight at the kill.
+    const [left] = await s.db.sql<{ n: number }[]>`
+      select count(*)::int as n from outbox where sent_at is null and ref like 'alert:%'`;
+    expect(left?.n).toBeGreaterThan(0);
 
     const second = s.startBot();
     await second.ready();
