@@ -203,7 +203,7 @@ export class Bot {
       isEncrypted: (r) => rooms.isEncrypted(r),
       runtime,
       now,
-      onOutbox: () => outbox.kick(),
+      onOutbox: (queuedIn) => outbox.kick(queuedIn),
       ignoreUnverified: o.trust.ignoreUnverified,
       pendingPerRoom: (o.pending ?? PENDING_LIMITS).perRoom,
       metrics,

@@ -42,8 +42,8 @@ export interface DispatchDeps {
   isEncrypted(roomId: string): Promise<boolean>;
   runtime(tx: Tx): Promise<RuntimeInfo>;
   now(): Date;
-  /** Called after a transaction that queued messages has committed. */
-  onOutbox(): void;
+  /** Called after a transaction that queued messages has committed (for these rooms, if given). */
+  onOutbox(rooms?: readonly string[]): void;
   /** trust.ignore_unverified: a deletion (plaintext, unsigned) only asks for a retraction. */
   ignoreUnverified?: boolean | undefined;
   /** How many undecryptable events each room keeps (default PENDING_LIMITS.perRoom). */
@@ -385,7 +385,7 @@ export class Dispatcher {
     });
     if (committed === undefined) return;
     observeCommitted(this.metrics, committed);
-    if (committed.messages.length > 0) this.deps.onOutbox();
+    if (committed.messages.length > 0) this.deps.onOutbox(committed.messages.map((m) => m.roomId));
   }
 }
 

@@ -100,6 +100,8 @@ export class OutboxSender {
   private nudge: (() => void) | undefined;
   private stopped = false;
   private running: Promise<void> | undefined;
+  /** Kicks since the drain last read the heads. */
+  private kicked = { all: false, rooms: new Set<string>() };
   private readonly lanes: number;
   private readonly batch: number;
   private readonly now: () => Date;
@@ -110,7 +112,13 @@ export class OutboxSender {
     this.now = o.now ?? (() => new Date());
   }
 
-  kick(): void {
+  /**
+   * New rows were queued, in these rooms if given. A drain in progress reads the rooms' heads
+   * again unless every room named has a lane running already (that lane reads its rows).
+   */
+  kick(rooms?: readonly string[]): void {
+    if (rooms === undefined) this.kicked.all = true;
+    else for (const r of rooms) this.kicked.rooms.add(r);
     this.wake?.();
     this.nudge?.();
   }
@@ -137,8 +145,10 @@ export class OutboxSender {
     const lanes = new Map<string, Promise<void>>();
     let error: unknown;
     try {
-      for (;;) {
-        if (!this.stopped && lanes.size < this.lanes) {
+      for (let read = true; ; ) {
+        if (read && !this.stopped && lanes.size < this.lanes) {
+          // Reset first: a kick while the heads are read asks for another read.
+          this.kicked = { all: false, rooms: new Set() };
           // Rooms with a running lane are left out: a head read while its lane runs may be stale.
           // A lane's writes are committed before it leaves `lanes`, so a later read is not.
           const heads = await dueRoomHeads(this.o.db, {
@@ -160,7 +170,11 @@ export class OutboxSender {
         const kicked = new Promise<void>((resolve) => {
           this.nudge = resolve;
         });
+        const running = lanes.size;
         await Promise.race([...lanes.values(), kicked]);
+        // A lane ended (its room may have more, or another room may get its place), or a room
+        // without a lane got work.
+        read = lanes.size < running || this.kicked.all || [...this.kicked.rooms].some((r) => !lanes.has(r));
       }
     } finally {
       // No lane outlives its pass, or the next pass could run a room twice at once.

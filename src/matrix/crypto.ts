@@ -100,6 +100,9 @@ export class CryptoEngine {
   private deviceEpoch = 0;
   /** Per room: the epoch and members for which getMissingSessions found nothing to claim. */
   private readonly complete = new Map<string, string>();
+  /** Encryptions finished so far, and how many of them a finished flush has made durable. */
+  private encryptions = 0;
+  private persisted = 0;
 
   private constructor(
     readonly machine: OlmMachine,
@@ -175,7 +178,7 @@ export class CryptoEngine {
       this.fedKeyCounts = keyCounts;
       // New or changed devices, or an Olm message (which may mark a session wedged): check sessions again.
       if (news) this.devicesChanged();
-      await this.store.flush();
+      await this.flushStore();
     });
     await this.sendOutgoingRequests();
   }
@@ -194,7 +197,7 @@ export class CryptoEngine {
   }
 
   private async sendRequest(req: OutgoingRequest | KeysClaimRequest | ToDeviceRequest): Promise<void> {
-    await this.store.flush();
+    await this.flushStore();
     const body: unknown = JSON.parse(req.body);
     let response: unknown;
     switch (req.type) {
@@ -222,7 +225,7 @@ export class CryptoEngine {
     }
     if (req.id) await this.machine.markRequestAsSent(req.id, req.type, JSON.stringify(response));
     if (req.type === RequestType.KeysQuery) this.devicesChanged();
-    await this.store.flush();
+    await this.flushStore();
   }
 
   /**
@@ -254,9 +257,8 @@ export class CryptoEngine {
 
   /**
    * Encrypt content for a room's members: track, query, claim, share the room key (every time:
-   * an expired session would make encryptRoomEvent panic), then encrypt. The crypto store is
-   * flushed before returning, unless `flush: false`: then the caller must `persist()` before the
-   * ciphertext leaves the process (so several messages encrypted in a row share one flush).
+   * an expired session would make encryptRoomEvent panic), then encrypt; the crypto store is
+   * flushed before returning.
    */
   async encrypt(
     roomId: string,
@@ -264,8 +266,29 @@ export class CryptoEngine {
     content: unknown,
     recipients: string[],
     historyVisibility: string,
-    opts: { flush?: boolean } = {},
   ): Promise<Record<string, unknown>> {
+    const { encrypted, seq } = await this.encryptUnflushed(
+      roomId,
+      eventType,
+      content,
+      recipients,
+      historyVisibility,
+    );
+    await this.persist(seq);
+    return encrypted;
+  }
+
+  /**
+   * `encrypt` without the flush: `persist(seq)` must come before the ciphertext leaves the
+   * process. Messages encrypted one after the other then share one flush.
+   */
+  async encryptUnflushed(
+    roomId: string,
+    eventType: string,
+    content: unknown,
+    recipients: string[],
+    historyVisibility: string,
+  ): Promise<{ encrypted: Record<string, unknown>; seq: number }> {
     return this.roomLocks.run(roomId, async () => {
       // Sorted out once (with one warning each); fresh UserIds of these below cannot throw.
       const members = this.userIds(recipients).map((u) => {
@@ -290,8 +313,7 @@ export class CryptoEngine {
         );
         for (const req of shares) await this.machineLock.run(() => this.sendRequest(req));
         const encrypted = await this.machine.encryptRoomEvent(room, eventType, JSON.stringify(content));
-        if (opts.flush !== false) await this.store.flush();
-        return JSON.parse(encrypted) as Record<string, unknown>;
+        return { encrypted: JSON.parse(encrypted) as Record<string, unknown>, seq: ++this.encryptions };
       } finally {
         // Borrowed, not consumed, by the calls above (wasm-bindgen `_assertClass`): ours to free.
         settings.free();
@@ -300,9 +322,19 @@ export class CryptoEngine {
     });
   }
 
-  /** Writes what the machine changed (the write-ahead rule: before anything it encrypted leaves). */
-  async persist(): Promise<void> {
+  /**
+   * Makes encryption `seq` (from encryptUnflushed) durable: flushes the crypto store unless a
+   * flush since then already wrote it (the write-ahead rule: before its ciphertext leaves).
+   */
+  async persist(seq: number): Promise<void> {
+    if (seq > this.persisted) await this.flushStore();
+  }
+
+  /** Flushes the crypto store; every encryption finished before it started is then durable. */
+  private async flushStore(): Promise<void> {
+    const upTo = this.encryptions;
     await this.store.flush();
+    this.persisted = Math.max(this.persisted, upTo);
   }
 
   /**
@@ -409,7 +441,7 @@ export class CryptoEngine {
     if (await this.isCrossSigned()) return false;
     await this.machineLock.run(async () => {
       const reqs = await this.machine.bootstrapCrossSigning(true);
-      await this.store.flush();
+      await this.flushStore();
       const signingBody = JSON.parse(reqs.uploadSigningKeysRequest.body) as Record<string, unknown>;
       try {
         await this.api.deviceSigningUpload(signingBody);

@@ -31,8 +31,8 @@ export class RoomSender {
 
   /**
    * Everything but the PUT: the room's encryption (keys shared, the event encrypted). Returns the
-   * PUT, which first flushes the crypto store (the write-ahead rule): messages prepared one after
-   * the other before the first of them is PUT share that one flush.
+   * PUT, which first makes the encryption durable (the write-ahead rule): messages prepared one
+   * after the other before the first of them is PUT share that one crypto-store flush.
    */
   async prepare(
     roomId: string,
@@ -49,9 +49,9 @@ export class RoomSender {
       this.rooms.recipients(roomId),
       this.rooms.historyVisibility(roomId),
     ]);
-    const encrypted = await this.crypto.encrypt(roomId, eventType, content, members, hv, { flush: false });
+    const { encrypted, seq } = await this.crypto.encryptUnflushed(roomId, eventType, content, members, hv);
     return async () => {
-      await this.crypto.persist();
+      await this.crypto.persist(seq);
       return (await this.api.send(roomId, "m.room.encrypted", txnId, encrypted)).event_id;
     };
   }

@@ -4,10 +4,12 @@
  * a room whose lane ended gets a new one as soon as it has work, whatever other rooms are doing.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { drizzle } from "drizzle-orm/postgres-js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { noFaults } from "../../src/bot/faults.ts";
 import { type OutboxOptions, OutboxSender, type Sender } from "../../src/bot/outbox.ts";
 import { enqueue } from "../../src/db/queries/events.ts";
+import * as schema from "../../src/db/schema/index.ts";
 import { createLogger } from "../../src/log.ts";
 import { MatrixError } from "../../src/matrix/http.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
@@ -213,5 +215,30 @@ describe("the outbox's lanes, with a sender that prepares apart from its PUT", (
     expect(s.steps).not.toContain("done b1");
     b1.resolve();
     expect(await draining).toEqual({ sent: 3, failed: 0, dropped: 0 });
+  });
+
+  it("reads the rooms' heads again on a kick only for a room without a running lane", async () => {
+    const queries: string[] = [];
+    const counted = drizzle(db.sql, { schema, logger: { logQuery: (q) => queries.push(q) } });
+    const headReads = () => queries.filter((q) => q.includes("distinct on")).length;
+    await enqueue(db.db, [msg(A, "a1")]);
+    const s = steppedSender();
+    const a1 = deferred();
+    s.held.set("a1", () => a1.promise);
+    const outbox = outboxWith(s.sender, { db: counted });
+    const draining = outbox.drain();
+    await s.until("a1 PUT", () => s.steps.includes("put a1"));
+    const before = headReads();
+    await enqueue(db.db, [msg(A, "a2")]);
+    outbox.kick([A]);
+    await sleep(50);
+    expect(headReads()).toBe(before); // A's lane is running: it is A's to find a2
+    await enqueue(db.db, [msg(B, "b1")]);
+    outbox.kick([B]);
+    await s.until("b1 sent while a1 is held", () => s.steps.includes("done b1"));
+    expect(headReads()).toBeGreaterThan(before);
+    a1.resolve();
+    expect(await draining).toEqual({ sent: 3, failed: 0, dropped: 0 });
+    expect(s.steps.filter((x) => x.startsWith("put"))).toEqual(["put a1", "put b1", "put a2"]);
   });
 });
