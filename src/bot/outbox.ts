@@ -144,9 +144,13 @@ export class OutboxSender {
     const tally: DrainResult = { sent: 0, failed: 0, dropped: 0 };
     const lanes = new Map<string, Promise<void>>();
     let error: unknown;
+    /** Lanes ended so far: one that ends while the heads are read had its room left out of them. */
+    let ended = 0;
     try {
       for (let read = true; ; ) {
-        if (read && !this.stopped && lanes.size < this.lanes) {
+        const endedBefore = ended;
+        const reading = read && !this.stopped && lanes.size < this.lanes;
+        if (reading) {
           // Reset first: a kick while the heads are read asks for another read.
           this.kicked = { all: false, rooms: new Set() };
           // Rooms with a running lane are left out: a head read while its lane runs may be stale.
@@ -160,21 +164,30 @@ export class OutboxSender {
               .catch((err: unknown) => {
                 error ??= err;
               })
-              .finally(() => lanes.delete(head.roomId));
+              .finally(() => {
+                lanes.delete(head.roomId);
+                ended++;
+              });
             lanes.set(head.roomId, lane);
           }
         }
         if (error !== undefined) throw error;
+        // While the heads were read, a lane ended (its room was left out of them) or a room without
+        // a lane was kicked: read them again.
+        const kickedMeanwhile = this.kicked.all || [...this.kicked.rooms].some((r) => !lanes.has(r));
+        if (reading && (ended !== endedBefore || kickedMeanwhile)) {
+          read = true;
+          continue;
+        }
         if (lanes.size === 0) return tally;
         // On a kick, look for rooms that got work while the lanes were busy.
         const kicked = new Promise<void>((resolve) => {
           this.nudge = resolve;
         });
-        const running = lanes.size;
         await Promise.race([...lanes.values(), kicked]);
         // A lane ended (its room may have more, or another room may get its place), or a room
         // without a lane got work.
-        read = lanes.size < running || this.kicked.all || [...this.kicked.rooms].some((r) => !lanes.has(r));
+        read = ended !== endedBefore || this.kicked.all || [...this.kicked.rooms].some((r) => !lanes.has(r));
       }
     } finally {
       // No lane outlives its pass, or the next pass could run a room twice at once.
