@@ -1,4 +1,4 @@
-import { eq, sql as dsql } from "drizzle-orm";
+import { eq, type SQL, sql as dsql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import {
   connectPostgres,
@@ -21,8 +21,11 @@ export class FencedOut extends Error {
 export interface HeldLock {
   /** Incremented by every instance that takes the lock; ours is the current one while we hold it. */
   epoch: number;
-  /** Throws FencedOut (and reports the loss) if a newer instance has taken over; call inside a write transaction. */
-  fence(tx: DbOrTx): Promise<void>;
+  /**
+   * Throws FencedOut (and reports the loss) if a newer instance has taken over; call inside a
+   * write transaction. `holds` is the same check as an SQL condition, for a write of one statement.
+   */
+  fence: ((tx: DbOrTx) => Promise<void>) & { readonly holds: SQL };
   release(): Promise<void>;
 }
 
@@ -42,7 +45,10 @@ async function claimEpoch(q: DbOrTx): Promise<number> {
 }
 
 function fencing(epoch: number, report: (err: unknown) => void): HeldLock["fence"] {
-  return async (tx) => {
+  // FOR SHARE: a newer instance's claim (an UPDATE of this row) waits until the write is
+  // committed; one committed first makes the condition false (READ COMMITTED re-reads the row).
+  const holds = dsql`exists (select 1 from ${botState} where ${botState.key} = ${EPOCH_KEY} and ${epochValue} = ${epoch} for share)`;
+  const check = async (tx: DbOrTx) => {
     const rows = await tx
       .select({ epoch: epochValue })
       .from(botState)
@@ -55,6 +61,7 @@ function fencing(epoch: number, report: (err: unknown) => void): HeldLock["fence
       throw err;
     }
   };
+  return Object.assign(check, { holds });
 }
 
 /**

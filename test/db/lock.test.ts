@@ -1,5 +1,8 @@
+import { drizzle } from "drizzle-orm/postgres-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquireDeviceLock, FencedOut } from "../../src/db/lock.ts";
+import { writeCryptoStore } from "../../src/db/queries/cryptoStore.ts";
+import * as schema from "../../src/db/schema/index.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 
 describe("the device lock", () => {
@@ -47,5 +50,46 @@ describe("the device lock", () => {
     expect((await lostAt) - killedAt).toBeLessThan(4_000);
     expect(held.epoch).toBe(first.epoch + 1);
     await held.release();
+  });
+
+  it("carries the fence in the one statement of a usual crypto-store flush, and refuses it for an older holder", async () => {
+    const queries: string[] = [];
+    const counted = drizzle(db.sql, { schema, logger: { logQuery: (q) => queries.push(q) } });
+    const put = (n: number) => ({
+      dropped: [],
+      schemas: [],
+      stores: [
+        {
+          db: "matrix-sdk-crypto",
+          store: "core",
+          cleared: false,
+          writes: [
+            { key: Buffer.from("account"), value: Buffer.from(`v${n}`) },
+            { key: Buffer.from("account"), value: Buffer.from(`v${n} again`) },
+          ],
+        },
+      ],
+    });
+    const stored = async () =>
+      (
+        await db.sql<
+          { value: Buffer }[]
+        >`select value from crypto_store_records where key = ${Buffer.from("account")}`
+      ).map((r) => r.value.toString());
+    const lost: unknown[] = [];
+    const first = await acquireDeviceLock(db, (e) => lost.push(e));
+    expect(await writeCryptoStore(counted, put(1), first.fence)).toBe(2);
+    expect(queries.map((q) => q.split(" ")[0])).toEqual(["insert"]);
+    expect(await stored()).toEqual(["v1 again"]);
+
+    // A newer instance takes the device over; the first still tries to write.
+    await first.release();
+    const second = await acquireDeviceLock(db, () => {});
+    await expect(writeCryptoStore(counted, put(2), first.fence)).rejects.toBeInstanceOf(FencedOut);
+    expect(await stored()).toEqual(["v1 again"]);
+    expect(await writeCryptoStore(counted, put(3), second.fence)).toBe(2);
+    expect(await stored()).toEqual(["v3 again"]);
+    await second.release();
+    expect(lost).toEqual([]);
   });
 });

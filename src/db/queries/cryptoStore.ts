@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, not, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, not, type SQL, sql } from "drizzle-orm";
 import type {
   CryptoStoreChanges,
   CryptoStorePersistence,
@@ -19,8 +19,12 @@ function chunks<T>(items: T[]): T[][] {
   return out;
 }
 
-/** Runs inside every write transaction; throws to refuse the write (a newer instance owns the device). */
-export type Fence = (tx: Tx) => Promise<void>;
+/**
+ * Runs inside every write transaction; throws to refuse the write (a newer instance owns the
+ * device). `holds`, if given, is the same check as one SQL condition that locks what it reads
+ * until the statement's transaction ends, so a write of one statement can carry it.
+ */
+export type Fence = ((tx: Tx) => Promise<void>) & { readonly holds?: SQL };
 
 /** The crypto store's persistence in PostgreSQL, every write checked by `fence` (if given). */
 export function cryptoStorePersistence(db: Db, fence?: Fence): CryptoStorePersistence {
@@ -106,7 +110,16 @@ export async function fetchCryptoRecords(
 }
 
 /** Applies changes in one transaction, after `fence` (if given) has accepted it; returns rows written. */
-export async function writeCryptoStore(db: Db, changes: CryptoStoreChanges, fence?: Fence): Promise<number> {
+export async function writeCryptoStore(db: Db, given: CryptoStoreChanges, fence?: Fence): Promise<number> {
+  // Read once: the iterables may be single-use, and both ways below read them.
+  const changes: CryptoStoreChanges = {
+    dropped: [...given.dropped],
+    schemas: [...given.schemas],
+    stores: [...given.stores].map((p) => ({ ...p, writes: [...p.writes] })),
+    used: [...(given.used ?? [])],
+  };
+  const single = await writeInOneStatement(db, changes, fence);
+  if (single !== undefined) return single;
   let rows = 0;
   await db.transaction(async (tx) => {
     await fence?.(tx);
@@ -152,4 +165,49 @@ export async function writeCryptoStore(db: Db, changes: CryptoStoreChanges, fenc
           .where(and(inStore(u), inArray(R.key, keys)));
   });
   return rows;
+}
+
+/**
+ * The usual flush (a few records of one store put, nothing deleted, dropped or marked used) as
+ * one statement, the fence's condition in its WHERE: no transaction of four statements around
+ * it. Undefined when the changes are not of that kind, or when the statement wrote nothing
+ * (the fence refused): then the transaction does it, and its fence throws and reports.
+ */
+async function writeInOneStatement(
+  db: Db,
+  changes: CryptoStoreChanges,
+  fence: Fence | undefined,
+): Promise<number | undefined> {
+  if (fence !== undefined && fence.holds === undefined) return undefined;
+  const dropped = [...changes.dropped];
+  const schemas = [...changes.schemas];
+  const stores = [...changes.stores];
+  const used = [...(changes.used ?? [])];
+  const only = stores[0];
+  if (dropped.length > 0 || schemas.length > 0 || used.length > 0 || stores.length !== 1 || !only)
+    return undefined;
+  const writes = [...only.writes];
+  if (only.cleared || writes.length === 0 || writes.length > CHUNK) return undefined;
+  const puts: { key: Buffer; value: Buffer }[] = [];
+  for (const w of writes) {
+    if (w.value === null) return undefined;
+    puts.push({ key: w.key, value: w.value });
+  }
+  // A key written twice in one flush keeps its last value (ON CONFLICT may not touch a row twice).
+  const last = new Map(puts.map((w) => [w.key.toString("base64"), w]));
+  const values = sql.join(
+    [...last.values()].map((w) => sql`(${w.key}::bytea, ${w.value}::bytea)`),
+    sql`, `,
+  );
+  const written = await db
+    .insert(R)
+    .select(
+      sql`select ${only.db}, ${only.store}, v.key, v.value, now() from (values ${values}) as v(key, value) where ${fence?.holds ?? sql`true`}`,
+    )
+    .onConflictDoUpdate({
+      target: [R.dbName, R.storeName, R.key],
+      set: { value: sql`excluded.value`, lastUsedAt: sql`excluded.last_used_at` },
+    })
+    .returning({ key: R.key });
+  return written.length === 0 ? undefined : writes.length;
 }
