@@ -6,7 +6,7 @@ import {
   dueRoomRows,
   giveUpRoom,
   markFailed,
-  markSent,
+  markSentMany,
   type OutboxRow,
   sentEventOfRef,
 } from "../db/queries/outbox.ts";
@@ -214,14 +214,27 @@ export class OutboxSender {
           batch.more && turn < LANE_TURN
             ? this.batchAfter(last.roomId, last.id, LANE_TURN - turn)
             : undefined;
-        let outcome: Outcome = "sent";
+        let outcome = "sent" as Outcome;
+        // Rows PUT and not yet marked sent: marked together, once the batch is over or before a
+        // failure is handled (a room given up must not take its sent rows with it).
+        const sent: { id: number; eventId: string }[] = [];
+        const mark = async () => {
+          // Not a send failure if this throws: the rows are sent again with the same txn ids,
+          // which the homeserver deduplicates.
+          await markSentMany(this.o.db, sent.splice(0));
+        };
         try {
           for (const [i, row] of batch.rows.entries()) {
-            outcome = await this.sendOne(row, ready[i] as Prepared);
-            if (outcome !== "sent") break;
+            const result = await this.sendOne(row, ready[i] as Prepared, mark);
+            if (result === "failed" || !("eventId" in result)) {
+              outcome = result;
+              break;
+            }
+            sent.push({ id: row.id, eventId: result.eventId });
             tally.sent++;
             if (this.stopped) break;
           }
+          await mark();
         } finally {
           next = await ahead;
         }
@@ -293,12 +306,21 @@ export class OutboxSender {
     }
   }
 
-  private async sendOne(row: OutboxRow, ready: Prepared): Promise<Outcome> {
+  /**
+   * PUTs one row: its event id, or how it failed (recorded, after `beforeFailure` marked the
+   * rows sent before it). The caller marks it sent.
+   */
+  private async sendOne(
+    row: OutboxRow,
+    ready: Prepared,
+    beforeFailure: () => Promise<void>,
+  ): Promise<{ eventId: string } | Exclude<Outcome, "sent">> {
     let eventId: string;
     try {
       if (!ready.ok) throw ready.err;
       eventId = await ready.deliver();
     } catch (err) {
+      await beforeFailure();
       const refused = err instanceof MatrixError;
       if (
         refused &&
@@ -320,10 +342,7 @@ export class OutboxSender {
       return "failed";
     }
     this.o.faults.afterSent();
-    // Not a send failure if this throws: the row is sent again with the same txn id, which
-    // the homeserver deduplicates.
-    await markSent(this.o.db, row.id, eventId);
-    return "sent";
+    return { eventId };
   }
 
   /**

@@ -241,4 +241,30 @@ describe("the outbox's lanes, with a sender that prepares apart from its PUT", (
     expect(await draining).toEqual({ sent: 3, failed: 0, dropped: 0 });
     expect(s.steps.filter((x) => x.startsWith("put"))).toEqual(["put a1", "put b1", "put a2"]);
   });
+
+  it("marks the rows of a batch sent before it gives up the room at a refusal further on", async () => {
+    await enqueue(db.db, [msg(A, "a1"), msg(A, "a2"), msg(A, "a3")]);
+    const sender: Sender = {
+      send: () => Promise.reject(new Error("prepare is used")),
+      async prepare(_room, _type, content) {
+        const body = String(content.body);
+        return async () => {
+          if (body === "a2") throw new MatrixError(403, "M_FORBIDDEN", "not in the room", "/send");
+          return `$${body}`;
+        };
+      },
+    };
+    expect(await outboxWith(sender, { isJoined: () => false }).drain()).toEqual({
+      sent: 1,
+      failed: 0,
+      dropped: 2,
+    });
+    const rows = await db.sql<{ body: string; ev: string | null; err: string | null }[]>`
+      select content->>'body' as body, sent_event_id as ev, last_error as err from outbox order by id`;
+    expect([...rows]).toEqual([
+      { body: "a1", ev: "$a1", err: null },
+      { body: "a2", ev: null, err: "left the room" },
+      { body: "a3", ev: null, err: "left the room" },
+    ]);
+  });
 });

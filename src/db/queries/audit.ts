@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { asc, desc, eq, sql } from "drizzle-orm";
 import type { AuditEntry } from "../../domain/audit.ts";
 import type { DbOrTx } from "../client.ts";
-import { getState, setState } from "./botState.ts";
+import { getState } from "./botState.ts";
 import { auditLog } from "../schema/audit.ts";
 import { botState } from "../schema/botState.ts";
 
@@ -43,9 +43,9 @@ export function entryHash(
 }
 
 /**
- * Appends inside the caller's transaction, in three statements whatever the number of entries:
- * lock the recorded head (appends queue on that row lock, so the chain has one head), insert the
- * entries in one statement, record the new head. The chain continues from the recorded head, not
+ * Appends inside the caller's transaction, in two statements whatever the number of entries:
+ * lock the recorded head (appends queue on that row lock, so the chain has one head), then insert
+ * the entries and record the new head in one. The chain continues from the recorded head, not
  * from the table's last row: entries cut from the end stay visible as a broken link. Only a log
  * with no recorded head yet (a new database) takes the advisory lock and reads the table's tail.
  */
@@ -60,10 +60,15 @@ export async function appendAudit(tx: DbOrTx, entries: AuditEntry[], at: Date): 
     prev = hash;
     return row;
   });
-  // A multi-row insert takes its ids from the sequence in the order of its rows.
-  const ids = await tx.insert(auditLog).values(rows).returning({ id: auditLog.id });
-  const head: AuditHead = { id: Math.max(...ids.map((r) => r.id)), hash: prev };
-  await setState(tx, HEAD_KEY, head);
+  // One statement: the entries, and the new head (the highest id they got) from what they returned.
+  const inserted = tx.$with("inserted").as(tx.insert(auditLog).values(rows).returning({ id: auditLog.id }));
+  await tx
+    .with(inserted)
+    .insert(botState)
+    .select(
+      sql`select ${HEAD_KEY}, jsonb_build_object('id', max(${inserted.id}), 'hash', ${prev}::text), now() from ${inserted}`,
+    )
+    .onConflictDoUpdate({ target: botState.key, set: { value: sql`excluded.value`, updatedAt: sql`now()` } });
 }
 
 /**

@@ -84,10 +84,22 @@ export async function dueRoomRows(
 }
 
 export async function markSent(db: DbOrTx, id: number, eventId: string): Promise<void> {
-  await db
-    .update(outbox)
-    .set({ sentAt: sql`now()`, sentEventId: eventId, attempts: sql`${outbox.attempts} + 1` })
-    .where(eq(outbox.id, id));
+  await markSentMany(db, [{ id, eventId }]);
+}
+
+/** Marks rows sent, each with its event id, in one statement. */
+export async function markSentMany(
+  db: DbOrTx,
+  rows: readonly { id: number; eventId: string }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const values = sql.join(
+    rows.map((r) => sql`(${r.id}::bigint, ${r.eventId}::text)`),
+    sql`, `,
+  );
+  await db.execute(sql`
+    update ${outbox} set sent_at = now(), sent_event_id = v.event_id, attempts = ${outbox.attempts} + 1
+    from (values ${values}) as v(id, event_id) where ${outbox.id} = v.id`);
 }
 
 /** Records a failed attempt and when to try again: 2, 4, 8 … seconds, at most 10 minutes apart. */
