@@ -52,6 +52,8 @@ export interface SyncOptions {
 export type { Gap, RoomMark } from "./backfill.ts";
 
 const BACKFILL_PAGE = 100;
+/** A quiet sync's token is still saved if the last save is older than this. */
+const QUIET_SAVE_MS = 30_000;
 
 /** Fetches encrypted, readable events for rooms in order; runs until stop(). */
 export class SyncLoop {
@@ -59,6 +61,11 @@ export class SyncLoop {
   private running: Promise<void> | undefined;
   readonly joined = new Set<string>();
   lastSyncAt: Date | undefined;
+  /** Invites, joins, leaves, gaps and timeline batches handed to the handler so far. */
+  private acted = 0;
+  /** When the token was last saved (performance.now()), and the marks not saved since. */
+  private savedAt: number | undefined;
+  private unsavedMarks = new Map<string, RoomMark>();
 
   constructor(
     private readonly api: MatrixApi,
@@ -101,9 +108,24 @@ export class SyncLoop {
       signal: this.abort.signal,
     });
     await this.crypto.receiveSync(res);
+    const actedBefore = this.acted;
     const marks = await this.handleRooms(res, since === undefined);
     this.lastSyncAt = new Date();
-    await this.handler.saveProgress(marks, res.next_batch);
+    for (const [roomId, mark] of marks) this.unsavedMarks.set(roomId, mark);
+    // A sync that brought nothing to act on (typically the echo of the bot's own messages) need
+    // not move the saved token: replaying it after a crash does nothing. Saved anyway now and
+    // then, so a restart does not start from far back.
+    const quiet =
+      since !== undefined &&
+      this.acted === actedBefore &&
+      (res.to_device?.events?.length ?? 0) === 0 &&
+      (res.device_lists?.changed?.length ?? 0) === 0 &&
+      (res.device_lists?.left?.length ?? 0) === 0;
+    const now = performance.now();
+    if (quiet && this.savedAt !== undefined && now - this.savedAt < QUIET_SAVE_MS) return res.next_batch;
+    await this.handler.saveProgress(this.unsavedMarks, res.next_batch);
+    this.unsavedMarks = new Map();
+    this.savedAt = now;
     return res.next_batch;
   }
 
@@ -139,9 +161,11 @@ export class SyncLoop {
       const invite = room.invite_state?.events.find(
         (e) => e.type === "m.room.member" && e.state_key === this.userId && e.content.membership === "invite",
       );
+      this.acted++;
       await this.handler.onInvite(roomId, invite?.sender);
     }
     for (const roomId of Object.keys(res.rooms?.leave ?? {})) {
+      this.acted++;
       this.joined.delete(roomId);
       this.rooms.forget(roomId);
     }
@@ -149,6 +173,7 @@ export class SyncLoop {
     for (const [roomId, room] of Object.entries(res.rooms?.join ?? {})) {
       if (!this.joined.has(roomId)) {
         this.joined.add(roomId);
+        this.acted++;
         if (!initial) await this.handler.onJoined(roomId);
       }
       await this.noteState(roomId, room);
@@ -202,7 +227,10 @@ export class SyncLoop {
     const items: TimelineItem[] = [];
     for (const ev of timeline.slice(stopIdx + 1))
       if (this.addressed(ev)) items.push(await this.readable(roomId, ev));
-    if (items.length > 0) await this.handler.onTimeline(items);
+    if (items.length > 0) {
+      this.acted++;
+      await this.handler.onTimeline(items);
+    }
   }
 
   private async backfill(roomId: string, prevBatch: string, mark: RoomMark | undefined): Promise<void> {
@@ -221,12 +249,16 @@ export class SyncLoop {
         ...plan.gap,
         cap: this.opts.maxBackfill,
       });
+      this.acted++;
       await this.handler.onGap(plan.gap);
     }
     for await (const page of pagesOldestFirst(this.api, roomId, plan)) {
       const items: TimelineItem[] = [];
       for (const ev of page) if (this.addressed(ev)) items.push(await this.readable(roomId, ev));
-      if (items.length > 0) await this.handler.onTimeline(items);
+      if (items.length > 0) {
+        this.acted++;
+        await this.handler.onTimeline(items);
+      }
     }
   }
 

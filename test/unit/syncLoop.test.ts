@@ -171,3 +171,51 @@ describe("a sync with events that could stall the loop", () => {
     crypto.close();
   });
 });
+
+describe("a sync with nothing to act on", () => {
+  it("leaves the saved token where it is, and the next save carries its marks", async () => {
+    const { crypto, log } = await engine();
+    const event = (id: string, sender: string) => ({
+      type: "m.room.message",
+      event_id: id,
+      sender,
+      origin_server_ts: 1_800_000_000_000,
+      content: { msgtype: "m.text", body: "!status" },
+    });
+    const syncs = [
+      // The officer's command: acted on, saved.
+      {
+        next_batch: "s2",
+        rooms: { join: { [ROOM]: { timeline: { events: [event("$cmd", GOOD[0] as string)] } } } },
+      },
+      // The bot's own reply and reaction coming back: nothing to act on.
+      { next_batch: "s3", rooms: { join: { [ROOM]: { timeline: { events: [event("$reply", BOT)] } } } } },
+      { next_batch: "s4" },
+      // A room key arriving is not quiet.
+      { next_batch: "s5", to_device: { events: [{ type: "m.dummy", sender: GOOD[0], content: {} }] } },
+    ].map((r) => SyncResponse.parse(r));
+    let next = 0;
+    const api = {
+      sync: async () => syncs[next++],
+      messages: async () => ({ chunk: [] }),
+    } as unknown as MatrixApi;
+    const saved: { token: string; marks: string[] }[] = [];
+    const { h } = handler("s1");
+    h.saveProgress = async (marks, token) => {
+      saved.push({ token, marks: [...marks.values()].map((m) => m.eventId) });
+    };
+    const loop = new SyncLoop(api, crypto, new RoomRegistry(api), h, BOT, log, {
+      timelineLimit: 50,
+      pollTimeoutMs: 0,
+      maxBackfill: 100,
+    });
+    let since = "s1";
+    for (let i = 0; i < syncs.length; i++) since = await loop.syncOnce(since);
+    expect(since).toBe("s5");
+    expect(saved).toEqual([
+      { token: "s2", marks: ["$cmd"] },
+      { token: "s5", marks: ["$reply"] },
+    ]);
+    crypto.close();
+  });
+});
