@@ -10,7 +10,7 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import * as schema from "../src/db/schema/index.ts";
 import { directoryFromConfig } from "../src/bot/configDirectory.ts";
 import { Bot } from "../src/bot/bot.ts";
-import { connectPostgres, type PostgresDatabase } from "../src/db/client.ts";
+import { connectPostgres, describePostgres, type PostgresDatabase, splitSocket } from "../src/db/client.ts";
 import { acquireDeviceLock } from "../src/db/lock.ts";
 import { TearlineConfigSchema } from "../src/config/schema.ts";
 import { createLogger } from "../src/log.ts";
@@ -28,10 +28,14 @@ export interface PipelineOptions {
   sequential: number;
   /** One command in this many is `!status`, the rest `!sight …`. */
   statusEvery: number;
+  /** The PostgreSQL server to make the bot's database on (default: DATABASE_URL's, else TCP 127.0.0.1). */
+  databaseUrl?: string | undefined;
 }
 
 export interface PipelineResult {
   opts: PipelineOptions;
+  /** Which PostgreSQL, and how reached (TCP or the Unix socket). */
+  database: string;
   burstMs: number;
   burstCpuMs: number;
   /** Per command: the /sync that carried it → its reply PUT, and → its reaction PUT (burst). */
@@ -101,7 +105,7 @@ export async function measurePipeline(
   say: (s: string) => void,
   opts: PipelineOptions,
 ): Promise<PipelineResult> {
-  const db = await createTestDatabase("benchpipe");
+  const db = await createTestDatabase("benchpipe", opts.databaseUrl);
   const hs = new FakeHomeserver({ userId: BOT, password: "bench password" }, [OFFICER]);
   const config = TearlineConfigSchema.parse({
     partners: { COL: { name: "Colombian Navy" } },
@@ -217,6 +221,7 @@ export async function measurePipeline(
     );
     return {
       opts,
+      database: `${describePostgres(db.url)} over ${splitSocket(db.url).socketDir ? "its Unix socket" : "TCP"}`,
       burstMs,
       burstCpuMs,
       burstReply,
@@ -329,7 +334,7 @@ export function pipelineRows(r: PipelineResult): Row[] {
     {
       metric: "pipeline CPU per command (bot process)",
       value: `${(r.burstCpuMs / n).toFixed(2)} ms`,
-      how: "process.cpuUsage over the burst (the officer encrypted beforehand; PostgreSQL is another process)",
+      how: `process.cpuUsage over the burst (the officer encrypted beforehand; ${r.database} is another process, reached as in production: device lock held, crypto-store writes fenced)`,
     },
     {
       metric: "burst: sync → reply / → reaction",
@@ -378,7 +383,7 @@ export function flushRows(r: PipelineResult): Row[] {
     {
       metric: "flush cost",
       value: `p50 ${ms(p(costs, 50))} · p99 ${ms(p(costs, 99))} · max ${ms(Math.max(...costs))}`,
-      how: "wall time of one flush (one SQL transaction), as the bot logs it",
+      how: "wall time of one flush (one SQL statement carrying the device fence, or a transaction for anything but a few records of one store), as the bot logs it",
     },
   ];
 }

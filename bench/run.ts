@@ -6,6 +6,7 @@
  * BENCHMARKS.md (`--out <file>` writes them there). Needs PostgreSQL (DATABASE_URL) and python3
  * for the cached Synapse virtualenv; everything runs on 127.0.0.1.
  */
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fanoutFailedSection, fanoutSection, measureFanout } from "./alerts.ts";
@@ -63,7 +64,9 @@ const say = (s: string): void => {
 const CPU_BURST = 200;
 // 10,000 is the issue's figure; at ~10–30 commands/s on these machines that alone is 5–15 minutes,
 // so the whole run uses 2,000 unless BENCH_PIPELINE_N says otherwise.
-const PIPELINE = { commands: 2_000, sequential: 300, statusEvery: 10 };
+const PIPELINE = { commands: 10_000, sequential: 300, statusEvery: 10 };
+const PIPELINE_SOCKET_COMMANDS = 2_000;
+const PG_SOCKET_DIR = "/var/run/postgresql";
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -114,6 +117,21 @@ async function main(): Promise<void> {
       rows: pipelineRows(r),
     });
     sections.push({ title: "Crypto store flushes in the pipeline burst", rows: flushRows(r) });
+    // The same on PostgreSQL's Unix socket, where this machine has one (DATABASE_URL may name it).
+    if (existsSync(`${PG_SOCKET_DIR}/.s.PGSQL.5432`) && !r.database.includes("Unix socket")) {
+      const url = `postgres://postgres@localhost/test?host=${PG_SOCKET_DIR}`;
+      const s = await measurePipeline(say, {
+        ...PIPELINE,
+        commands: PIPELINE_SOCKET_COMMANDS,
+        databaseUrl: url,
+      });
+      sections.push({
+        title: "Pipeline again, PostgreSQL over its Unix socket instead of TCP",
+        rows: pipelineRows(s).filter(
+          (row) => !row.metric.startsWith("crypto-only") && !row.metric.startsWith("bot requests"),
+        ),
+      });
+    }
   }
   if (parts.has("flush")) {
     say("crypto store flush micro-benchmark");

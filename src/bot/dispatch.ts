@@ -379,8 +379,8 @@ export class Dispatcher {
       if (!(await claimEvent(tx, origin))) return undefined;
       const fx = newEffects();
       await fn(tx, fx);
-      await enqueue(tx, fx.messages);
-      await appendAudit(tx, fx.audit, this.deps.now());
+      // Issued together, so PostgreSQL gets them in one round trip (they touch different tables).
+      await Promise.all([enqueue(tx, fx.messages), appendAudit(tx, fx.audit, this.deps.now())]);
       return fx;
     });
     if (committed === undefined) return;
