@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { appendAudit, verifyAudit } from "../../src/db/queries/audit.ts";
-import { drizzle } from "drizzle-orm/postgres-js";
-import * as schema from "../../src/db/schema/index.ts";
-import { createTestDatabase, type DbUnderTest, ENGINES, type TestDatabase } from "../support/database.ts";
+import {
+  countingDb,
+  createTestDatabase,
+  type DbUnderTest,
+  ENGINES,
+  type TestDatabase,
+} from "../support/database.ts";
 
 describe.each(ENGINES)("the audit log's hash chain ($name)", (engine) => {
   let db: DbUnderTest;
@@ -106,8 +110,7 @@ describe("appending to the audit log", () => {
   });
 
   it("takes two statements whatever the number of entries, once a head is recorded", async () => {
-    const queries: string[] = [];
-    const counted = drizzle(db.sql, { schema, logger: { logQuery: (q) => queries.push(q) } });
+    const { db: counted, queries } = countingDb(db.sql);
     const entries = (n: number) =>
       Array.from({ length: n }, (_, i) => ({ actor: "@a:x", action: "t", detail: { i } }));
     await counted.transaction((tx) => appendAudit(tx, entries(1), new Date()));

@@ -1,9 +1,7 @@
-import { drizzle } from "drizzle-orm/postgres-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquireDeviceLock, FencedOut } from "../../src/db/lock.ts";
 import { writeCryptoStore } from "../../src/db/queries/cryptoStore.ts";
-import * as schema from "../../src/db/schema/index.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { countingDb, createTestDatabase, type TestDatabase } from "../support/database.ts";
 
 describe("the device lock", () => {
   let db: TestDatabase;
@@ -53,8 +51,7 @@ describe("the device lock", () => {
   });
 
   it("carries the fence in the one statement of a usual crypto-store flush, and refuses it for an older holder", async () => {
-    const queries: string[] = [];
-    const counted = drizzle(db.sql, { schema, logger: { logQuery: (q) => queries.push(q) } });
+    const { db: counted, queries } = countingDb(db.sql);
     const put = (n: number) => ({
       dropped: [],
       schemas: [],

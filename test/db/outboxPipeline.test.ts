@@ -4,15 +4,13 @@
  * a room whose lane ended gets a new one as soon as it has work, whatever other rooms are doing.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { drizzle } from "drizzle-orm/postgres-js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { noFaults } from "../../src/bot/faults.ts";
 import { type OutboxOptions, OutboxSender, type Sender } from "../../src/bot/outbox.ts";
 import { enqueue } from "../../src/db/queries/events.ts";
-import * as schema from "../../src/db/schema/index.ts";
 import { createLogger } from "../../src/log.ts";
 import { MatrixError } from "../../src/matrix/http.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { countingDb, createTestDatabase, type TestDatabase } from "../support/database.ts";
 
 const A = "!a:x";
 const B = "!b:x";
@@ -218,8 +216,7 @@ describe("the outbox's lanes, with a sender that prepares apart from its PUT", (
   });
 
   it("reads the rooms' heads again on a kick only for a room without a running lane", async () => {
-    const queries: string[] = [];
-    const counted = drizzle(db.sql, { schema, logger: { logQuery: (q) => queries.push(q) } });
+    const { db: counted, queries } = countingDb(db.sql);
     const headReads = () => queries.filter((q) => q.includes("distinct on")).length;
     await enqueue(db.db, [msg(A, "a1")]);
     const s = steppedSender();
