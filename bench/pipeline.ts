@@ -190,6 +190,9 @@ export async function measurePipeline(
     const burstRequests = hs.requests.slice(fromRequest);
     const burstFlushes = flushes.slice(fromFlush);
     const burstStatements = statementKinds(statements.slice(fromStatement));
+    // BENCH_PIPELINE_SQL=<file>: also <file>.burst, the burst's statements by text, most frequent first.
+    if (process.env.BENCH_PIPELINE_SQL)
+      writeFileSync(`${process.env.BENCH_PIPELINE_SQL}.burst`, byText(statements.slice(fromStatement)));
     const ids = burstPart.map((e) => String(e.event.event_id));
     const since = (m: Map<string, number>) =>
       ids.map((id) => (m.get(id) ?? Number.NaN) - (hs.deliveredAt.get(id) ?? 0));
@@ -241,6 +244,16 @@ export async function measurePipeline(
     await database.close();
     await db.drop();
   }
+}
+
+/** Each distinct statement with how many times it was sent, most frequent first. */
+function byText(qs: string[]): string {
+  const counts = new Map<string, number>();
+  for (const q of qs) counts.set(q, (counts.get(q) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([q, n]) => `${n}\t${q}`)
+    .join("\n");
 }
 
 /** "insert into outbox" → count, over a phase's SQL. */

@@ -291,12 +291,7 @@ export class Bot {
   }
 
   private handleItems(items: TimelineItem[]): Promise<void> {
-    return this.handling.run(async () => {
-      for (const item of items) {
-        await this.dispatcher.handleOne(item);
-        this.faults.afterHandled();
-      }
-    });
+    return this.handling.run(() => this.dispatcher.handleBatch(items, () => this.faults.afterHandled()));
   }
 
   private async onJoined(roomId: string): Promise<void> {

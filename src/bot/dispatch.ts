@@ -72,11 +72,83 @@ export class Dispatcher {
    * sender told with a reference) so one poisonous event can never stop the sync loop. A transient
    * failure (database connection, serialization) throws, and the batch is retried.
    */
-  async handleOne(raw: TimelineItem): Promise<void> {
-    const item = { ...raw, event: withoutNul(raw.event) };
+  handleOne(raw: TimelineItem): Promise<void> {
+    return this.handleAlone(cleaned(raw));
+  }
+
+  private async handleAlone(item: TimelineItem): Promise<void> {
+    this.noteDecryption(item);
+    await this.handleWithRetry(item);
+    this.noteHandled(item);
+  }
+
+  /**
+   * Handles a sync batch's items in order, calling `afterEach` once an item is durable. Runs of
+   * readable items share one transaction (group commit): each event keeps its own claim, the
+   * command its own savepoint, and their outbox rows and audit entries are written once at the
+   * end, in event order. If the shared transaction fails for a reason that is not transient, it
+   * is rolled back and its events are handled one by one, each in its own transaction, where a
+   * poisonous event is retried and recorded as failed on its own. Items that could not be
+   * decrypted (kept for their key, in their own transactions) end a run.
+   */
+  async handleBatch(items: readonly TimelineItem[], afterEach: () => void = () => {}): Promise<void> {
+    let run: TimelineItem[] = [];
+    const flush = async (): Promise<void> => {
+      if (run.length > 0) await this.handleRun(run, afterEach);
+      run = [];
+    };
+    for (const raw of items) {
+      const item = cleaned(raw);
+      if (item.untrustedSender !== true && item.decryptionError === undefined) {
+        run.push(item);
+        if (run.length >= GROUP_LIMIT) await flush();
+        continue;
+      }
+      await flush();
+      await this.handleAlone(item);
+      afterEach();
+    }
+    await flush();
+  }
+
+  private async handleRun(items: TimelineItem[], afterEach: () => void): Promise<void> {
+    if (items.length === 1) {
+      await this.handleAlone(items[0] as TimelineItem);
+      return afterEach();
+    }
+    let committed: Effects | undefined;
+    try {
+      committed = await this.deps.db.transaction(async (tx) => {
+        const group: Group = { tx, fx: newEffects() };
+        for (const item of items) await this.handleClean(item, group);
+        await this.writeEffects(tx, group.fx);
+        return group.fx;
+      });
+    } catch (err) {
+      if (isTransient(err)) throw err;
+      this.deps.log.warn("a batch failed as one transaction; handling its events one by one", {
+        events: items.length,
+        err,
+      });
+      for (const item of items) {
+        await this.handleAlone(item);
+        afterEach();
+      }
+      return;
+    }
+    this.afterCommit(committed);
+    for (const item of items) {
+      this.noteHandled(item);
+      afterEach();
+    }
+  }
+
+  private noteDecryption(item: TimelineItem): void {
     const failure = decryptionFailureOf(item);
     if (failure !== undefined) this.metrics.decryptionFailed(failure);
-    await this.handleWithRetry(item);
+  }
+
+  private noteHandled(item: TimelineItem): void {
     const ts = originTs(item.event.origin_server_ts);
     if (ts !== undefined) this.metrics.eventHandled((this.deps.now().getTime() - ts) / 1000);
   }
@@ -114,7 +186,7 @@ export class Dispatcher {
     if (!eventId) return;
     const audit = { actor: sender ?? "unknown", action: "event.failed", roomId: item.roomId };
     try {
-      return await this.inTransaction(item, async (tx, fx) => {
+      return await this.inTransaction(item, undefined, async (tx, fx) => {
         say(fx, item.roomId, eventId, msg("error.internalEvent", { reference }), {
           style: await this.style(tx, item.roomId),
           thread: threadOf(item.event),
@@ -139,7 +211,7 @@ export class Dispatcher {
     }
   }
 
-  private async handleClean(item: TimelineItem): Promise<void> {
+  private async handleClean(item: TimelineItem, group?: Group): Promise<void> {
     const { event } = item;
     const eventId = event.event_id;
     const sender = event.sender;
@@ -147,8 +219,8 @@ export class Dispatcher {
     if (item.untrustedSender) return this.untrusted(item, eventId, sender);
     if (item.decryptionError !== undefined) return this.undecryptable(item, eventId, sender);
     // Redactions are never encrypted; one only acts when it deletes a command that made a record.
-    if (event.type === "m.room.redaction") return this.redaction(item, eventId, sender);
-    if (event.type === "m.reaction") return this.reaction(item, eventId, sender);
+    if (event.type === "m.room.redaction") return this.redaction(item, eventId, sender, group);
+    if (event.type === "m.reaction") return this.reaction(item, eventId, sender, group);
     if (event.type !== "m.room.message" || event.content.msgtype === "m.notice") return;
     const edit = editOf(event);
     const body = edit?.body ?? (typeof event.content.body === "string" ? event.content.body : "");
@@ -157,7 +229,7 @@ export class Dispatcher {
     const encryptedRoom = await this.deps.isEncrypted(item.roomId);
     if (!item.encrypted) {
       if (encryptedRoom) return; // a plaintext message in an encrypted room: not trusted, ignored
-      return this.inTransaction(item, async (tx, fx) => {
+      return this.inTransaction(item, group, async (tx, fx) => {
         fx.messages.push(...(await needsEncryptionOnce(tx, item.roomId, await this.style(tx, item.roomId))));
         fx.audit.push({
           actor: sender,
@@ -171,8 +243,9 @@ export class Dispatcher {
     const sentAt = originDate(event) ?? this.deps.now();
     const thread = threadOf(event);
     const message: CommandMessage = { eventId, roomId: item.roomId, sender, body, sentAt, thread };
-    if (edit === undefined) return this.inTransaction(item, (tx, fx) => this.runner.run(tx, fx, message));
-    await this.inTransaction(item, async (tx, fx) => {
+    if (edit === undefined)
+      return this.inTransaction(item, group, (tx, fx) => this.runner.run(tx, fx, message));
+    await this.inTransaction(item, group, async (tx, fx) => {
       // An edit carries no thread relation: its replies go where the edited command was sent.
       const first = await processedEvent(tx, edit.target);
       const inThread = { ...message, thread: first?.threadRoot };
@@ -203,10 +276,10 @@ export class Dispatcher {
     });
   }
 
-  private async redaction(item: TimelineItem, eventId: string, sender: string): Promise<void> {
+  private async redaction(item: TimelineItem, eventId: string, sender: string, group?: Group): Promise<void> {
     const target = redactedId(item.event);
     if (target === undefined) return;
-    await this.inTransaction(item, async (tx, fx) => {
+    await this.inTransaction(item, group, async (tx, fx) => {
       const original = await commandEventById(tx, target);
       if (original === undefined || original.roomId !== item.roomId) {
         // A message deleted before its key arrived must not be acted on when the key comes.
@@ -228,7 +301,7 @@ export class Dispatcher {
    * only verified devices count (trust.ignore_unverified), a plaintext reaction cannot be tied to
    * a device, like a deletion: only an encrypted one (or `!approve`) decides.
    */
-  private async reaction(item: TimelineItem, eventId: string, sender: string): Promise<void> {
+  private async reaction(item: TimelineItem, eventId: string, sender: string, group?: Group): Promise<void> {
     const verdict = reactionVerdict(item.event);
     if (verdict === undefined) return;
     if (
@@ -236,7 +309,7 @@ export class Dispatcher {
       (this.deps.ignoreUnverified === true || !(await this.deps.isEncrypted(item.roomId)))
     )
       return;
-    await this.inTransaction(item, async (tx, fx) => {
+    await this.inTransaction(item, group, async (tx, fx) => {
       const ref = await refOfSentEvent(tx, item.roomId, verdict.target);
       const alertId = ref === undefined ? undefined : alertOfRequestRef(ref);
       if (alertId === undefined) return;
@@ -253,7 +326,7 @@ export class Dispatcher {
   /** trust.ignore_unverified: refuse, and tell the sender once per room why. */
   private untrusted(item: TimelineItem, eventId: string, sender: string): Promise<void> {
     const { roomId } = item;
-    return this.inTransaction(item, async (tx, fx) => {
+    return this.inTransaction(item, undefined, async (tx, fx) => {
       if (await noteOnce(tx, roomId, `untrusted:${sender}`))
         say(fx, roomId, eventId, untrustedDevice(sender), {
           style: await this.style(tx, roomId),
@@ -343,7 +416,7 @@ export class Dispatcher {
    */
   private unreadable(item: TimelineItem, eventId: string, sender: string, why: string): Promise<void> {
     const { roomId } = item;
-    return this.inTransaction(item, async (tx, fx) => {
+    return this.inTransaction(item, undefined, async (tx, fx) => {
       await forgetPending(tx, eventId, roomId); // when a retry found it broken after its key came
       this.deps.log.warn("cannot decrypt, ever", { eventId, roomId, reason: item.decryptionError });
       fx.audit.push({
@@ -365,8 +438,15 @@ export class Dispatcher {
     return Math.floor(ts / NOTICE_WINDOW_MS);
   }
 
-  /** Runs fn with a claim on the event; does nothing if the event was already handled. */
-  private async inTransaction(item: TimelineItem, fn: (tx: Tx, fx: Effects) => Promise<void>): Promise<void> {
+  /**
+   * Runs fn with a claim on the event; does nothing if the event was already handled. In a group
+   * (handleBatch), in the group's transaction, its effects added to the group's; else in its own.
+   */
+  private async inTransaction(
+    item: TimelineItem,
+    group: Group | undefined,
+    fn: (tx: Tx, fx: Effects) => Promise<void>,
+  ): Promise<void> {
     const { event } = item;
     const origin = {
       eventId: event.event_id ?? "",
@@ -375,18 +455,45 @@ export class Dispatcher {
       sentAt: originDate(event),
       threadRoot: threadOf(event),
     };
+    if (group !== undefined) {
+      if (!(await claimEvent(group.tx, origin))) return;
+      const fx = newEffects();
+      await fn(group.tx, fx);
+      group.fx.messages.push(...fx.messages);
+      group.fx.audit.push(...fx.audit);
+      group.fx.counts.push(...fx.counts);
+      return;
+    }
     const committed = await this.deps.db.transaction(async (tx) => {
       if (!(await claimEvent(tx, origin))) return undefined;
       const fx = newEffects();
       await fn(tx, fx);
-      // Issued together, so PostgreSQL gets them in one round trip (they touch different tables).
-      await Promise.all([enqueue(tx, fx.messages), appendAudit(tx, fx.audit, this.deps.now())]);
+      await this.writeEffects(tx, fx);
       return fx;
     });
-    if (committed === undefined) return;
+    if (committed !== undefined) this.afterCommit(committed);
+  }
+
+  /** The outbox rows and audit entries, issued together: one round trip (different tables). */
+  private async writeEffects(tx: Tx, fx: Effects): Promise<void> {
+    await Promise.all([enqueue(tx, fx.messages), appendAudit(tx, fx.audit, this.deps.now())]);
+  }
+
+  private afterCommit(committed: Effects): void {
     observeCommitted(this.metrics, committed);
     if (committed.messages.length > 0) this.deps.onOutbox(committed.messages.map((m) => m.roomId));
   }
+}
+
+/** The event with what PostgreSQL cannot store (NUL) removed. */
+function cleaned(raw: TimelineItem): TimelineItem {
+  return { ...raw, event: withoutNul(raw.event) };
+}
+
+/** A run of a batch's events handled in one transaction, and what they will do, in event order. */
+interface Group {
+  tx: Tx;
+  fx: Effects;
 }
 
 /** How an item failed to decrypt, if it did. */
@@ -438,6 +545,8 @@ async function needsEncryptionOnce(tx: Tx, roomId: string, style: RoomStyle): Pr
 }
 
 const RETRY_DELAY_MS = 500;
+/** Most events in one shared transaction (a backfill page may hold 100). */
+const GROUP_LIMIT = 50;
 const NOTICE_WINDOW_MS = 10 * 60_000;
 /** SQLSTATE classes that pass: connection (08), transaction rollback (40), resources (53), operator (57). */
 const TRANSIENT_SQLSTATE = /^(08|40|53|57)/;
