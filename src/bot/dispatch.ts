@@ -7,6 +7,7 @@ import { commandEventById } from "../db/queries/commandEvents.ts";
 import { claimEvent, enqueue, noteOnce, type OutboxMessage, processedEvent } from "../db/queries/events.ts";
 import { refOfSentEvent } from "../db/queries/outbox.ts";
 import { forgetPending } from "../db/queries/pending.ts";
+import { keepLangReads } from "../db/queries/roomSettings.ts";
 import { alertOfRequestRef } from "../domain/alert.ts";
 import type { Verdict } from "../../commands/approving.ts";
 import type { Logger } from "../log.ts";
@@ -119,6 +120,7 @@ export class Dispatcher {
     let committed: Effects | undefined;
     try {
       committed = await this.deps.db.transaction(async (tx) => {
+        keepLangReads(tx);
         const group: Group = { tx, fx: newEffects() };
         for (const item of items) await this.handleClean(item, group);
         await this.writeEffects(tx, group.fx);
@@ -465,6 +467,7 @@ export class Dispatcher {
       return;
     }
     const committed = await this.deps.db.transaction(async (tx) => {
+      keepLangReads(tx);
       if (!(await claimEvent(tx, origin))) return undefined;
       const fx = newEffects();
       await fn(tx, fx);

@@ -4,7 +4,7 @@ import { recordCommandEvent } from "../db/queries/commandEvents.ts";
 import { alertRepo } from "../db/queries/alerts.ts";
 import { digestRepo } from "../db/queries/digests.ts";
 import { rfiRepo } from "../db/queries/rfis.ts";
-import { roomSettingsRepo } from "../db/queries/roomSettings.ts";
+import { forgetLangReads, roomSettingsRepo, shareLangReads } from "../db/queries/roomSettings.ts";
 import { sightingRepo } from "../db/queries/sightings.ts";
 import type { RunnerStorage } from "./runner.ts";
 
@@ -16,6 +16,16 @@ export const sqlRunnerStorage: RunnerStorage<Tx> = {
     digests: digestRepo(tx),
     rooms: roomSettingsRepo(tx),
   }),
-  savepoint: (tx, fn) => tx.transaction(fn),
+  savepoint: async (tx, fn) => {
+    try {
+      return await tx.transaction((sp) => {
+        shareLangReads(sp, tx);
+        return fn(sp);
+      });
+    } catch (err) {
+      forgetLangReads(tx);
+      throw err;
+    }
+  },
   recordCommand: (tx, record) => recordCommandEvent(tx, record),
 };

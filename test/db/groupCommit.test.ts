@@ -12,6 +12,8 @@ import { Dispatcher } from "../../src/bot/dispatch.ts";
 import { TearlineConfigSchema } from "../../src/config/schema.ts";
 import type { Db } from "../../src/db/client.ts";
 import { verifyAudit } from "../../src/db/queries/audit.ts";
+import { getChatLang, keepLangReads, setChatLang } from "../../src/db/queries/roomSettings.ts";
+import { sqlRunnerStorage } from "../../src/bot/sqlStorage.ts";
 import { createLogger } from "../../src/log.ts";
 import type { TimelineItem } from "../../src/matrix/sync.ts";
 import { type DbUnderTest, ENGINES } from "../support/database.ts";
@@ -195,5 +197,35 @@ describe.each(ENGINES)("group commit of a sync batch ($name)", ({ open }) => {
     expect(said[0]).toMatch(/✅ S-1 logged/);
     expect(said[2]).toMatch(/✅ S-2 registrad/);
     expect(said[4]).toMatch(/✅ S-3 logged/);
+  });
+
+  it("reads a room's language once per transaction, and again after a write or a rolled-back savepoint", async () => {
+    const setBy = ROJAS;
+    const setAt = new Date(T0);
+    await t.db.transaction(async (tx) => {
+      keepLangReads(tx);
+      expect(await getChatLang(tx, ROOM)).toBeUndefined();
+      // Written behind the kept read's back, from another connection (PGlite has only one): the
+      // kept read still answers…
+      if (t.engine === "postgres") {
+        const fr = JSON.stringify({ lang: "fr", setBy, setAt });
+        await t.sql`insert into bot_state (key, value) values (${`room.lang:${ROOM}`}, ${fr}::jsonb)`;
+        expect(await getChatLang(tx, ROOM)).toBeUndefined();
+      }
+      // …until a write through setChatLang, in a savepoint as the runner does.
+      await sqlRunnerStorage.savepoint(tx, (sp) =>
+        setChatLang(sp, { roomId: ROOM, lang: "es", setBy, setAt }),
+      );
+      expect((await getChatLang(tx, ROOM))?.lang).toBe("es");
+      // A savepoint that read the new value then was rolled back leaves nothing stale behind.
+      await expect(
+        sqlRunnerStorage.savepoint(tx, async (sp) => {
+          await setChatLang(sp, { roomId: ROOM, lang: "pt", setBy, setAt });
+          expect((await getChatLang(sp, ROOM))?.lang).toBe("pt");
+          throw new Error("refused");
+        }),
+      ).rejects.toThrow("refused");
+      expect((await getChatLang(tx, ROOM))?.lang).toBe("es");
+    });
   });
 });
