@@ -79,9 +79,9 @@ export interface DrainResult {
 }
 
 const DEFAULT_LANES = 8;
-const DEFAULT_BATCH = 8;
+const DEFAULT_BATCH = 16;
 /** Rows a lane sends before it lets a waiting room have its place (dueRoomHeads: longest waiting first). */
-const LANE_TURN = 20;
+export const LANE_TURN = 32;
 const IDLE_POLL_MS = 2_000;
 const FAILURE_BACKOFF_MS = 1_000;
 export const LEFT_THE_ROOM = "left the room";

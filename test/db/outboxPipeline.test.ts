@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { noFaults } from "../../src/bot/faults.ts";
-import { type OutboxOptions, OutboxSender, type Sender } from "../../src/bot/outbox.ts";
+import { LANE_TURN, type OutboxOptions, OutboxSender, type Sender } from "../../src/bot/outbox.ts";
 import { enqueue } from "../../src/db/queries/events.ts";
 import { createLogger } from "../../src/log.ts";
 import { MatrixError } from "../../src/matrix/http.ts";
@@ -122,23 +122,24 @@ describe("the outbox's lanes, with a sender that prepares apart from its PUT", (
     expect([...sent]).toEqual(["a1", "a2", "a3", "a4", "a5"].map((b) => ({ body: b, ev: `$${b}` })));
   });
 
-  it("lets another room have its turn after 20 rows, batches or not", async () => {
+  it(`lets another room have its turn after ${LANE_TURN} rows, batches or not`, async () => {
     const a = (from: number, to: number) =>
       Array.from({ length: to - from + 1 }, (_, i) => msg(A, `a${from + i}`));
-    // b1 is queued after a5: once A has had its 20, B's head is older than A's (a21).
+    // b1 is queued after a5: once A has had its turn, B's head is older than A's next.
     await enqueue(db.db, a(1, 5));
     await enqueue(db.db, [msg(B, "b1")]);
-    await enqueue(db.db, a(6, 25));
+    await enqueue(db.db, a(6, LANE_TURN + 5));
     const s = steppedSender();
     expect(await outboxWith(s.sender, { lanes: 1, batch: 8 }).drain()).toEqual({
-      sent: 26,
+      sent: LANE_TURN + 6,
       failed: 0,
       dropped: 0,
     });
     const puts = s.steps.filter((x) => x.startsWith("put")).map((x) => x.slice(4));
-    // A's head is the oldest: its first 20 go, then B (queued before a6), then A's rest.
-    expect(puts.slice(0, 21)).toEqual([...Array.from({ length: 20 }, (_, i) => `a${i + 1}`), "b1"]);
-    expect(puts.slice(21)).toEqual(["a21", "a22", "a23", "a24", "a25"]);
+    // A's head is the oldest: its turn goes, then B (queued before a6), then A's rest.
+    const turn = Array.from({ length: LANE_TURN }, (_, i) => `a${i + 1}`);
+    expect(puts.slice(0, LANE_TURN + 1)).toEqual([...turn, "b1"]);
+    expect(puts.slice(LANE_TURN + 1)).toEqual(Array.from({ length: 5 }, (_, i) => `a${LANE_TURN + 1 + i}`));
   });
 
   it("never PUTs a row prepared behind a row that failed, and sends it in order later", async () => {
