@@ -7,7 +7,7 @@ import { commandEventById } from "../db/queries/commandEvents.ts";
 import { claimEvent, enqueue, noteOnce, type OutboxMessage, processedEvent } from "../db/queries/events.ts";
 import { refOfSentEvent } from "../db/queries/outbox.ts";
 import { forgetPending } from "../db/queries/pending.ts";
-import { keepLangReads } from "../db/queries/roomSettings.ts";
+import { getChatLang, keepLangReads } from "../db/queries/roomSettings.ts";
 import { alertOfRequestRef } from "../domain/alert.ts";
 import type { Verdict } from "../../commands/approving.ts";
 import type { Logger } from "../log.ts";
@@ -458,7 +458,7 @@ export class Dispatcher {
       threadRoot: threadOf(event),
     };
     if (group !== undefined) {
-      if (!(await claimEvent(group.tx, origin))) return;
+      if (!(await claimed(group.tx, origin))) return;
       const fx = newEffects();
       await fn(group.tx, fx);
       group.fx.messages.push(...fx.messages);
@@ -468,7 +468,7 @@ export class Dispatcher {
     }
     const committed = await this.deps.db.transaction(async (tx) => {
       keepLangReads(tx);
-      if (!(await claimEvent(tx, origin))) return undefined;
+      if (!(await claimed(tx, origin))) return undefined;
       const fx = newEffects();
       await fn(tx, fx);
       await this.writeEffects(tx, fx);
@@ -486,6 +486,15 @@ export class Dispatcher {
     observeCommitted(this.metrics, committed);
     if (committed.messages.length > 0) this.deps.onOutbox(committed.messages.map((m) => m.roomId));
   }
+}
+
+/**
+ * Claims the event; the room's language, which nearly every reply needs, is read alongside (one
+ * round trip for both; kept by the transaction, see keepLangReads).
+ */
+async function claimed(tx: Tx, origin: Parameters<typeof claimEvent>[1]): Promise<boolean> {
+  const [claim] = await Promise.all([claimEvent(tx, origin), getChatLang(tx, origin.roomId)]);
+  return claim;
 }
 
 /** The event with what PostgreSQL cannot store (NUL) removed. */
