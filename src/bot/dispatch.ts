@@ -557,7 +557,11 @@ async function needsEncryptionOnce(tx: Tx, roomId: string, style: RoomStyle): Pr
 }
 
 const RETRY_DELAY_MS = 500;
-/** Most events in one shared transaction (a backfill page may hold 100). */
+/**
+ * Most events in one shared transaction (a backfill page may hold 100). Each command's savepoint
+ * is a subtransaction; PostgreSQL keeps up to 64 of a transaction's in shared memory before it
+ * spills them to pg_subtrans (slower snapshots for every session), so this stays below that.
+ */
 const GROUP_LIMIT = 50;
 const NOTICE_WINDOW_MS = 10 * 60_000;
 /** SQLSTATE classes that pass: connection (08), transaction rollback (40), resources (53), operator (57). */
