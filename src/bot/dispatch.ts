@@ -117,6 +117,11 @@ export class Dispatcher {
       await this.handleAlone(items[0] as TimelineItem);
       return afterEach();
     }
+    // Asked before the transaction opens, so a room's first lookup (an HTTP request) does not
+    // hold it open; a lookup that fails here fails again inside, where it is handled.
+    await Promise.all(
+      [...new Set(items.map((i) => i.roomId))].map((r) => this.deps.isEncrypted(r).catch(() => false)),
+    );
     let committed: Effects | undefined;
     try {
       committed = await this.deps.db.transaction(async (tx) => {
