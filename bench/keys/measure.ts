@@ -139,10 +139,10 @@ export async function measureKeys(
   return results;
 }
 
-/** Sizes from `TEARLINE_BENCH_KEYS` ("1000,10000,30000,100000"; "off" skips), ascending; default 1k/10k/30k. */
+/** Sizes from `TEARLINE_BENCH_KEYS` ("1000,10000,30000,100000"; "off" skips), ascending; default 1k/10k/30k/100k (the issue's curve; 100k takes about a minute). */
 export function keysSizes(env: string | undefined): number[] {
   if (env === "off" || env === "0") return [];
-  return (env ?? "1000,10000,30000")
+  return (env ?? "1000,10000,30000,100000")
     .split(",")
     .map(Number)
     .filter((n) => Number.isInteger(n) && n > 0)
