@@ -13,6 +13,7 @@ import { Officer } from "../test/support/officer.ts";
 import type { Cleanup } from "./cleanup.ts";
 import { burst, type Chat, now, roundTrip } from "./latency.ts";
 import { ms, type Row } from "./report.ts";
+import { type AccessEntry, endpointRows, logSize, parseAccessLog, readLogFrom } from "./synapseLog.ts";
 
 /** Kernel clock ticks per second (`getconf CLK_TCK`; 100 on every Linux we run on). */
 const TICKS_PER_S = 100;
@@ -37,6 +38,9 @@ export interface CpuResult {
   burstCpuMs: number;
   idleCpuPerS: number;
   perCommandMs: number;
+  /** The bot's requests during the burst, from Synapse's access log. */
+  entries: AccessEntry[];
+  botUser: string;
 }
 
 export async function measureCpu(
@@ -75,17 +79,19 @@ export async function measureCpu(
   await sleep(IDLE_WINDOW_MS);
   const idleCpuPerS = ((await cpuMs(pid)) - idleFrom) / ((now() - idleAt) / 1000);
 
+  const logFrom = await logSize(hs.logFile);
   const before = await cpuMs(pid);
   const t = now();
   const b = await burst(chat, opts.n, SIGHT, 600_000);
   const burstMs = now() - t;
   const burstCpuMs = (await cpuMs(pid)) - before;
+  const entries = parseAccessLog((await readLogFrom(hs.logFile, logFrom)).text);
   const perCommandMs = (burstCpuMs - (idleCpuPerS * burstMs) / 1000) / opts.n;
   say(
     `cpu: ${opts.n} × !sight in ${ms(b.allReactionsMs)}: bot ${ms(burstCpuMs)} CPU → ${perCommandMs.toFixed(2)} ms each`,
   );
   await bot.stop();
-  return { n: opts.n, burstMs, burstCpuMs, idleCpuPerS, perCommandMs };
+  return { n: opts.n, burstMs, burstCpuMs, idleCpuPerS, perCommandMs, entries, botUser: account.userId };
 }
 
 export function cpuRows(r: CpuResult): Row[] {
@@ -105,5 +111,7 @@ export function cpuRows(r: CpuResult): Row[] {
       value: `${r.idleCpuPerS.toFixed(1)} ms/s`,
       how: `${IDLE_WINDOW_MS / 1000} s window after warm-up`,
     },
+    // Per command, what the bot asked of Synapse during the burst (each request costs the bot too).
+    ...endpointRows(r.entries, r.botUser, r.n),
   ];
 }

@@ -31,6 +31,12 @@ import { type HealthReport, runChecks } from "../ops/health.ts";
 import { Scheduler } from "./scheduler.ts";
 
 const EXPIRY_INTERVAL_MS = 3_600_000;
+/**
+ * How long the next /sync waits for the replies to the batch just handled to be sent (their
+ * echoes then come back in one sync, not one each): about two sends to a busy homeserver. A
+ * command sent meanwhile waits at most this long more; an idle bot does not wait at all.
+ */
+const SETTLE_MS = 250;
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
@@ -255,7 +261,12 @@ export class Bot {
       },
       session.userId,
       log,
-      { timelineLimit: o.timelineLimit ?? 50, pollTimeoutMs: 30_000, maxBackfill: o.maxBackfill ?? 1_000 },
+      {
+        timelineLimit: o.timelineLimit ?? 50,
+        pollTimeoutMs: 30_000,
+        maxBackfill: o.maxBackfill ?? 1_000,
+        settle: () => outbox.settled(SETTLE_MS),
+      },
     );
     crypto.onRoomKeys(async (keys) => {
       // Not awaited: the callback runs inside the machine's sync processing.

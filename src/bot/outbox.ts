@@ -105,6 +105,10 @@ export class OutboxSender {
   private readonly lanes: number;
   private readonly batch: number;
   private readonly now: () => Date;
+  /** Kicks so far, and the last kick a finished pass began after (for settled). */
+  private kicks = 0;
+  private passed = 0;
+  private readonly settledWaiters = new Set<{ kick: number; done: () => void }>();
 
   constructor(private readonly o: OutboxOptions) {
     this.lanes = o.lanes ?? DEFAULT_LANES;
@@ -119,8 +123,28 @@ export class OutboxSender {
   kick(rooms?: readonly string[]): void {
     if (rooms === undefined) this.kicked.all = true;
     else for (const r of rooms) this.kicked.rooms.add(r);
+    this.kicks++;
     this.wake?.();
     this.nudge?.();
+  }
+
+  /**
+   * Resolves once every kick so far has had a pass begun after it and finished (its rows sent, or
+   * failed and backing off), or after `maxMs`, whichever comes first; at once if there is none.
+   */
+  settled(maxMs: number): Promise<void> {
+    const kick = this.kicks;
+    if (this.passed >= kick || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = { kick, done: () => {} };
+      const timer = setTimeout(() => waiter.done(), maxMs);
+      waiter.done = () => {
+        clearTimeout(timer);
+        this.settledWaiters.delete(waiter);
+        resolve();
+      };
+      this.settledWaiters.add(waiter);
+    });
   }
 
   start(): void {
@@ -131,6 +155,7 @@ export class OutboxSender {
     this.stopped = true;
     this.kick();
     await this.running;
+    this.passedKick(this.kicks);
   }
 
   /**
@@ -391,15 +416,22 @@ export class OutboxSender {
     return ids.length;
   }
 
+  private passedKick(kick: number): void {
+    this.passed = Math.max(this.passed, kick);
+    for (const w of [...this.settledWaiters]) if (this.stopped || w.kick <= this.passed) w.done();
+  }
+
   private async loop(): Promise<void> {
     while (!this.stopped) {
       const woken = new Promise<void>((resolve) => {
         this.wake = resolve;
       });
+      const kick = this.kicks;
       try {
         // A failed row waits out its own backoff (next_attempt_at), so no pause here: another
         // room's new message still goes out at once.
         await this.drain();
+        this.passedKick(kick);
       } catch (err) {
         this.o.log.error("outbox sender failed; will retry", { err });
         await sleep(FAILURE_BACKOFF_MS);

@@ -47,6 +47,11 @@ export interface SyncOptions {
   pollTimeoutMs: number;
   /** Events walked back per room and sync before the rest is reported as a gap. */
   maxBackfill: number;
+  /**
+   * Waited for before the next /sync (bounded by its provider): the bot's own replies to the
+   * batch just handled, so their echoes come back in one sync rather than waking one each.
+   */
+  settle?: () => Promise<void>;
 }
 
 export type { Gap, RoomMark } from "./backfill.ts";
@@ -58,6 +63,9 @@ const QUIET_SAVE_MS = 30_000;
 /** Fetches encrypted, readable events for rooms in order; runs until stop(). */
 export class SyncLoop {
   private readonly abort = new AbortController();
+  private readonly aborted = new Promise<void>((resolve) =>
+    this.abort.signal.addEventListener("abort", () => resolve(), { once: true }),
+  );
   private running: Promise<void> | undefined;
   readonly joined = new Set<string>();
   lastSyncAt: Date | undefined;
@@ -144,6 +152,8 @@ export class SyncLoop {
       try {
         since = await this.syncOnce(since);
         failures = 0;
+        // Cut short by stop(), like the back-off below.
+        if (this.opts.settle) await Promise.race([this.opts.settle(), this.aborted]);
       } catch (err) {
         if (this.abort.signal.aborted) break;
         failures++;

@@ -265,4 +265,34 @@ describe("the outbox's lanes, with a sender that prepares apart from its PUT", (
       { body: "a3", ev: null, err: "left the room" },
     ]);
   });
+
+  it("tells a waiter when what was kicked has been sent, at once if nothing was, and after maxMs at the latest", async () => {
+    const s = steppedSender();
+    const a2 = deferred();
+    s.held.set("a2", () => a2.promise);
+    const outbox = outboxWith(s.sender);
+    outbox.start();
+    try {
+      const t0 = performance.now();
+      await outbox.settled(5_000); // nothing kicked yet
+      expect(performance.now() - t0).toBeLessThan(1_000);
+      await enqueue(db.db, [msg(A, "a1")]);
+      outbox.kick([A]);
+      await outbox.settled(5_000);
+      expect(s.steps).toContain("done a1");
+      // A PUT that hangs: the waiter is let go after maxMs, not held by it.
+      await enqueue(db.db, [msg(A, "a2")]);
+      outbox.kick([A]);
+      const t1 = performance.now();
+      await outbox.settled(200);
+      expect(performance.now() - t1).toBeGreaterThanOrEqual(190);
+      expect(s.steps).not.toContain("done a2");
+      a2.resolve();
+      await outbox.settled(5_000);
+      expect(s.steps).toContain("done a2");
+    } finally {
+      a2.resolve();
+      await outbox.stop();
+    }
+  });
 });

@@ -5,7 +5,7 @@
  */
 import "fake-indexeddb/auto";
 import { IDBFactory } from "fake-indexeddb";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../src/log.ts";
 import { type MatrixApi, SyncResponse } from "../../src/matrix/api.ts";
 import { CryptoEngine } from "../../src/matrix/crypto.ts";
@@ -216,6 +216,45 @@ describe("a sync with nothing to act on", () => {
       { token: "s2", marks: ["$cmd"] },
       { token: "s5", marks: ["$reply"] },
     ]);
+    crypto.close();
+  });
+});
+
+describe("between two syncs", () => {
+  it("waits for settle (the bot's replies to the batch just handled) before the next /sync", async () => {
+    const { crypto, log } = await engine();
+    const calls: string[] = [];
+    let release: () => void = () => {};
+    const api = {
+      joinedRooms: async () => [],
+      sync: async (p: { since?: string; signal?: AbortSignal }) => {
+        calls.push(`sync ${p.since}`);
+        const n = calls.filter((c) => c.startsWith("sync")).length;
+        if (n > 2) await new Promise((r) => p.signal?.addEventListener("abort", r));
+        return SyncResponse.parse({ next_batch: `s${n + 1}` });
+      },
+      messages: async () => ({ chunk: [] }),
+    } as unknown as MatrixApi;
+    const { h } = handler("s1");
+    const loop = new SyncLoop(api, crypto, new RoomRegistry(api), h, BOT, log, {
+      timelineLimit: 50,
+      pollTimeoutMs: 0,
+      maxBackfill: 100,
+      settle: () => {
+        calls.push("settle");
+        return new Promise((r) => {
+          release = r;
+        });
+      },
+    });
+    loop.start();
+    await vi.waitFor(() => expect(calls).toEqual(["sync s1", "settle"]));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(calls).toEqual(["sync s1", "settle"]); // no second /sync while settling
+    release();
+    await vi.waitFor(() => expect(calls).toEqual(["sync s1", "settle", "sync s2", "settle"]));
+    // stop() is not held up by a settle still waiting.
+    await loop.stop();
     crypto.close();
   });
 });
