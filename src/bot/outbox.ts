@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Db } from "../db/client.ts";
 import { appendAudit } from "../db/queries/audit.ts";
 import {
-  dueRoomHeads,
+  dueRoomStarts,
   dueRoomRows,
   giveUpRoom,
   markFailed,
@@ -80,7 +80,7 @@ export interface DrainResult {
 
 const DEFAULT_LANES = 8;
 const DEFAULT_BATCH = 16;
-/** Rows a lane sends before it lets a waiting room have its place (dueRoomHeads: longest waiting first). */
+/** Rows a lane sends before it lets a waiting room have its place (dueRoomStarts: longest waiting first). */
 export const LANE_TURN = 32;
 const IDLE_POLL_MS = 2_000;
 const FAILURE_BACKOFF_MS = 1_000;
@@ -180,12 +180,16 @@ export class OutboxSender {
           this.kicked = { all: false, rooms: new Set() };
           // Rooms with a running lane are left out: a head read while its lane runs may be stale.
           // A lane's writes are committed before it leaves `lanes`, so a later read is not.
-          const heads = await dueRoomHeads(this.o.db, {
+          // Each room's first batch comes with its head: a lane starts without a read of its own.
+          const starts = await dueRoomStarts(this.o.db, {
             except: [...lanes.keys()],
             limit: this.lanes - lanes.size,
+            rows: this.firstBatch,
           });
-          for (const head of heads) {
-            const lane = this.runLane(head, tally)
+          for (const start of starts) {
+            const head = start[0];
+            if (!head) continue;
+            const lane = this.runLane(start, tally)
               .catch((err: unknown) => {
                 error ??= err;
               })
@@ -226,8 +230,8 @@ export class OutboxSender {
    * this one is PUT. A row that replies by ref to another starts a batch of its own, prepared only
    * once the rows before it were sent (it needs their event ids).
    */
-  private async runLane(first: OutboxRow, tally: DrainResult): Promise<void> {
-    let batch: Batch | undefined = await this.batchAfter(first.roomId, first.id, LANE_TURN, first);
+  private async runLane(start: OutboxRow[], tally: DrainResult): Promise<void> {
+    let batch: Batch | undefined = this.batchOf(start, this.firstBatch);
     let next: Batch | undefined;
     let turn = 0;
     try {
@@ -277,21 +281,23 @@ export class OutboxSender {
     }
   }
 
-  /**
-   * The room's next batch after row `after` (at most `room` rows; `first`, the row `after` names,
-   * comes first if given), being prepared unless it starts with a reply by ref. It ends before a
-   * later reply by ref, which waits for the rows before it to be sent.
-   */
-  private async batchAfter(
-    roomId: string,
-    after: number,
-    room: number,
-    first?: OutboxRow,
-  ): Promise<Batch | undefined> {
+  /** Rows a lane's first batch holds at most (read with the room's head). */
+  private get firstBatch(): number {
+    return Math.min(this.batch, LANE_TURN);
+  }
+
+  /** The room's next batch after row `after` (at most `room` rows); see batchOf. */
+  private async batchAfter(roomId: string, after: number, room: number): Promise<Batch | undefined> {
     const limit = Math.min(this.batch, room);
-    const wanted = limit - (first ? 1 : 0);
-    const rest = wanted > 0 ? await dueRoomRows(this.o.db, roomId, after, wanted) : [];
-    const read = first ? [first, ...rest] : rest;
+    return this.batchOf(await dueRoomRows(this.o.db, roomId, after, limit), limit);
+  }
+
+  /**
+   * A batch of the rows read (at most `limit` were asked for), being prepared unless it starts
+   * with a reply by ref. It ends before a later reply by ref, which waits for the rows before it
+   * to be sent.
+   */
+  private batchOf(read: OutboxRow[], limit: number): Batch | undefined {
     const cut = read.findIndex((r, i) => i > 0 && r.replyToRef !== null);
     const rows = cut === -1 ? read : read.slice(0, cut);
     const head = rows[0];
@@ -300,7 +306,7 @@ export class OutboxSender {
       rows,
       // Fewer rows than asked for and none held back: the room had no more. Rows queued since
       // start the room's next lane (the drain reads the heads again when a lane ends).
-      more: cut !== -1 || rest.length === wanted,
+      more: cut !== -1 || read.length === limit,
       prepared: head.replyToRef === null ? this.prepareAll(rows) : undefined,
     };
   }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { noFaults } from "../../src/bot/faults.ts";
 import { LANE_TURN, type OutboxOptions, OutboxSender, type Sender } from "../../src/bot/outbox.ts";
 import { enqueue } from "../../src/db/queries/events.ts";
+import { dueRoomStarts } from "../../src/db/queries/outbox.ts";
 import { createLogger } from "../../src/log.ts";
 import { MatrixError } from "../../src/matrix/http.ts";
 import { countingDb, createTestDatabase, type TestDatabase } from "../support/database.ts";
@@ -218,7 +219,7 @@ describe("the outbox's lanes, with a sender that prepares apart from its PUT", (
 
   it("reads the rooms' heads again on a kick only for a room without a running lane", async () => {
     const { db: counted, queries } = countingDb(db.sql);
-    const headReads = () => queries.filter((q) => q.includes("distinct on")).length;
+    const headReads = () => queries.filter((q) => q.includes("row_number()")).length;
     await enqueue(db.db, [msg(A, "a1")]);
     const s = steppedSender();
     const a1 = deferred();
@@ -294,5 +295,39 @@ describe("the outbox's lanes, with a sender that prepares apart from its PUT", (
       a2.resolve();
       await outbox.stop();
     }
+  });
+
+  it("reads where lanes start in one query: each due room's head and the rows behind it, longest waiting first", async () => {
+    const C = "!c:x";
+    const D = "!d:x";
+    await enqueue(db.db, [
+      msg(B, "b1"),
+      msg(A, "a1"),
+      msg(A, "a2"),
+      msg(A, "a3"),
+      msg(C, "c1"),
+      msg(D, "d1"),
+    ]);
+    await enqueue(db.db, [msg(B, "b2"), msg(C, "c2"), msg(C, "c3")]);
+    // C's second row backs off (a failed attempt): C's start ends before it. D's head backs off: no D.
+    await db.sql`update outbox set next_attempt_at = now() + interval '1 hour'
+      where content->>'body' in ('c2', 'd1')`;
+    const bodies = (starts: { content: unknown }[][]) =>
+      starts.map((rows) => rows.map((r) => (r.content as { body: string }).body));
+    expect(bodies(await dueRoomStarts(db.db, { except: [], limit: 8, rows: 2 }))).toEqual([
+      ["b1", "b2"],
+      ["a1", "a2"],
+      ["c1"],
+    ]);
+    expect(bodies(await dueRoomStarts(db.db, { except: [B], limit: 1, rows: 16 }))).toEqual([
+      ["a1", "a2", "a3"],
+    ]);
+    const { db: counted, queries } = countingDb(db.sql);
+    const s = steppedSender();
+    await db.sql`update outbox set next_attempt_at = null`;
+    expect(await outboxWith(s.sender, { db: counted }).drain()).toEqual({ sent: 9, failed: 0, dropped: 0 });
+    // Every lane started with its rows in hand: none read its room's rows (dueRoomRows) itself.
+    expect(queries.filter((q) => q.includes("row_number()")).length).toBeGreaterThan(0);
+    expect(queries.filter((q) => q.includes(`"outbox"."id" >`))).toEqual([]);
   });
 });

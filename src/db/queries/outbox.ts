@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, lt, notInArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, lt, lte, notInArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.ts";
 import { outbox } from "../schema/events.ts";
 
@@ -30,33 +30,66 @@ export interface OutboxRow {
 }
 
 /**
- * The head (oldest pending row) of each room whose head is due now, longest-waiting room first.
- * A room whose head is backing off is left out entirely: its later rows wait behind the head,
- * and it holds up no other room. `except` leaves out rooms the caller is already handling.
+ * Where lanes start: each room whose head (oldest pending row) is due now, longest-waiting room
+ * first, at most `limit` rooms, with its first `rows` pending rows, as many as are due in a row.
+ * A room whose head is backing off is left out entirely: its later rows wait behind the head, and
+ * it holds up no other room. `except` leaves out rooms the caller is already handling.
  */
-export async function dueRoomHeads(
+export async function dueRoomStarts(
   db: DbOrTx,
-  opts: { except: string[]; limit: number },
-): Promise<OutboxRow[]> {
-  const heads = db
-    .selectDistinctOn([outbox.roomId], rowColumns)
-    .from(outbox)
-    .where(and(pending(), notInArray(outbox.roomId, opts.except)))
-    .orderBy(asc(outbox.roomId), asc(outbox.id))
-    .as("heads");
-  return db
+  opts: { except: string[]; limit: number; rows: number },
+): Promise<OutboxRow[][]> {
+  const ranked = db.$with("ranked").as(
+    db
+      .select({
+        ...rowColumns,
+        n: sql<number>`row_number() over (partition by ${outbox.roomId} order by ${outbox.id})`.as("n"),
+      })
+      .from(outbox)
+      .where(and(pending(), notInArray(outbox.roomId, opts.except))),
+  );
+  const heads = db.$with("heads").as((qb) =>
+    qb
+      .select({
+        headRoom: sql<string>`${ranked.roomId}`.as("head_room"),
+        headId: sql<number>`${ranked.id}`.as("head_id"),
+      })
+      .from(ranked)
+      .where(and(eq(ranked.n, 1), eq(ranked.due, true)))
+      .orderBy(asc(ranked.id))
+      .limit(opts.limit),
+  );
+  const found = await db
+    .with(ranked, heads)
     .select({
-      id: heads.id,
-      roomId: heads.roomId,
-      eventType: heads.eventType,
-      content: heads.content,
-      plaintextOk: heads.plaintextOk,
-      replyToRef: heads.replyToRef,
+      id: ranked.id,
+      roomId: ranked.roomId,
+      eventType: ranked.eventType,
+      content: ranked.content,
+      plaintextOk: ranked.plaintextOk,
+      replyToRef: ranked.replyToRef,
+      due: ranked.due,
     })
-    .from(heads)
-    .where(eq(heads.due, true))
-    .orderBy(asc(heads.id))
-    .limit(opts.limit);
+    .from(ranked)
+    .innerJoin(heads, eq(ranked.roomId, heads.headRoom))
+    .where(lte(ranked.n, opts.rows))
+    .orderBy(asc(heads.headId), asc(ranked.n));
+  const starts: OutboxRow[][] = [];
+  let room: string | undefined;
+  let stopped = false;
+  for (const { due, ...row } of found) {
+    if (row.roomId !== room) {
+      room = row.roomId;
+      stopped = false;
+      starts.push([]);
+    }
+    if (stopped || !due) {
+      stopped = true;
+      continue;
+    }
+    starts[starts.length - 1]?.push(row);
+  }
+  return starts;
 }
 
 /**
