@@ -49,7 +49,8 @@ export interface SyncOptions {
   maxBackfill: number;
   /**
    * Waited for before the next /sync (bounded by its provider): the bot's own replies to the
-   * batch just handled, so their echoes come back in one sync rather than waking one each.
+   * batch just handled, so their echoes come back in one sync rather than waking one each. Not
+   * after a sync whose timeline came back full: more is waiting, and is fetched at once.
    */
   settle?: () => Promise<void>;
 }
@@ -69,6 +70,8 @@ export class SyncLoop {
   private running: Promise<void> | undefined;
   readonly joined = new Set<string>();
   lastSyncAt: Date | undefined;
+  /** The last sync brought a room's timeline full (or limited): there is more to fetch at once. */
+  private lastFull = false;
   /** Invites, joins, leaves, gaps and timeline batches handed to the handler so far. */
   private acted = 0;
   /** When the token was last saved (performance.now()), and the marks not saved since. */
@@ -119,6 +122,9 @@ export class SyncLoop {
     const actedBefore = this.acted;
     const marks = await this.handleRooms(res, since === undefined);
     this.lastSyncAt = new Date();
+    this.lastFull = Object.values(res.rooms?.join ?? {}).some(
+      (r) => r.timeline?.limited === true || (r.timeline?.events.length ?? 0) >= this.opts.timelineLimit,
+    );
     for (const [roomId, mark] of marks) this.unsavedMarks.set(roomId, mark);
     // A sync that brought nothing to act on (typically the echo of the bot's own messages) need
     // not move the saved token: replaying it after a crash does nothing. Saved anyway now and
@@ -152,8 +158,9 @@ export class SyncLoop {
       try {
         since = await this.syncOnce(since);
         failures = 0;
+        // Not after a full timeline: more is waiting, and the echoes come back with it anyway.
         // Cut short by stop(), like the back-off below.
-        if (this.opts.settle) await Promise.race([this.opts.settle(), this.aborted]);
+        if (this.opts.settle && !this.lastFull) await Promise.race([this.opts.settle(), this.aborted]);
       } catch (err) {
         if (this.abort.signal.aborted) break;
         failures++;

@@ -257,4 +257,46 @@ describe("between two syncs", () => {
     await loop.stop();
     crypto.close();
   });
+
+  it("does not wait after a sync whose timeline came back full: more is waiting", async () => {
+    const { crypto, log } = await engine();
+    const calls: string[] = [];
+    const full = {
+      rooms: {
+        join: {
+          [ROOM]: {
+            timeline: {
+              events: [{ type: "m.room.message", event_id: "$1", sender: GOOD[0], content: { body: "hi" } }],
+            },
+          },
+        },
+      },
+    };
+    const api = {
+      joinedRooms: async () => [],
+      sync: async (p: { since?: string; signal?: AbortSignal }) => {
+        calls.push(`sync ${p.since}`);
+        const n = calls.filter((c) => c.startsWith("sync")).length;
+        if (n > 2) await new Promise((r) => p.signal?.addEventListener("abort", r));
+        return SyncResponse.parse({ next_batch: `s${n + 1}`, ...(n === 1 ? full : {}) });
+      },
+      messages: async () => ({ chunk: [] }),
+    } as unknown as MatrixApi;
+    const { h } = handler("s1");
+    const loop = new SyncLoop(api, crypto, new RoomRegistry(api), h, BOT, log, {
+      timelineLimit: 1,
+      pollTimeoutMs: 0,
+      maxBackfill: 100,
+      settle: () => {
+        calls.push("settle");
+        return new Promise(() => {});
+      },
+    });
+    loop.start();
+    // The first sync filled its room's timeline (1 of 1): the second follows without settling;
+    // the second brought nothing, so the loop settles before a third.
+    await vi.waitFor(() => expect(calls).toEqual(["sync s1", "sync s2", "settle"]));
+    await loop.stop();
+    crypto.close();
+  });
 });
