@@ -380,7 +380,7 @@ export function pipelineRows(r: PipelineResult): Row[] {
     {
       metric: "crypto-only floor, cross-signed like the bot",
       value: `${(r.signedFloorMs / n).toFixed(2)} ms CPU per command (decrypt ${(r.signedFloorDecryptMs / n).toFixed(2)} ms) → ${((n * 1000) / r.signedFloorMs).toFixed(0)}/s on one core`,
-      how: "the same on a machine with its own cross-signing identity (bootstrapCrossSigning), as the bot has; what it adds over the row above is the bot's floor",
+      how: "the same on a machine with its own cross-signing identity (bootstrapCrossSigning): the bot has one, so this is its floor",
     },
     { metric: "bot requests per command (burst)", value: reqs, how: "FakeHomeserver's record" },
     {
