@@ -220,21 +220,29 @@ describe("a sync with nothing to act on", () => {
   });
 });
 
+/**
+ * Answers two /syncs (the first with `first` in it), noting each in `calls`; a third waits until
+ * the loop is stopped.
+ */
+function twoSyncs(calls: string[], first: object = {}): MatrixApi {
+  return {
+    joinedRooms: async () => [],
+    sync: async (p: { since?: string; signal?: AbortSignal }) => {
+      calls.push(`sync ${p.since}`);
+      const n = calls.filter((c) => c.startsWith("sync")).length;
+      if (n > 2) await new Promise((r) => p.signal?.addEventListener("abort", r));
+      return SyncResponse.parse({ next_batch: `s${n + 1}`, ...(n === 1 ? first : {}) });
+    },
+    messages: async () => ({ chunk: [] }),
+  } as unknown as MatrixApi;
+}
+
 describe("between two syncs", () => {
   it("waits for settle (the bot's replies to the batch just handled) before the next /sync", async () => {
     const { crypto, log } = await engine();
     const calls: string[] = [];
     let release: () => void = () => {};
-    const api = {
-      joinedRooms: async () => [],
-      sync: async (p: { since?: string; signal?: AbortSignal }) => {
-        calls.push(`sync ${p.since}`);
-        const n = calls.filter((c) => c.startsWith("sync")).length;
-        if (n > 2) await new Promise((r) => p.signal?.addEventListener("abort", r));
-        return SyncResponse.parse({ next_batch: `s${n + 1}` });
-      },
-      messages: async () => ({ chunk: [] }),
-    } as unknown as MatrixApi;
+    const api = twoSyncs(calls);
     const { h } = handler("s1");
     const loop = new SyncLoop(api, crypto, new RoomRegistry(api), h, BOT, log, {
       timelineLimit: 50,
@@ -272,16 +280,7 @@ describe("between two syncs", () => {
         },
       },
     };
-    const api = {
-      joinedRooms: async () => [],
-      sync: async (p: { since?: string; signal?: AbortSignal }) => {
-        calls.push(`sync ${p.since}`);
-        const n = calls.filter((c) => c.startsWith("sync")).length;
-        if (n > 2) await new Promise((r) => p.signal?.addEventListener("abort", r));
-        return SyncResponse.parse({ next_batch: `s${n + 1}`, ...(n === 1 ? full : {}) });
-      },
-      messages: async () => ({ chunk: [] }),
-    } as unknown as MatrixApi;
+    const api = twoSyncs(calls, full);
     const { h } = handler("s1");
     const loop = new SyncLoop(api, crypto, new RoomRegistry(api), h, BOT, log, {
       timelineLimit: 1,
