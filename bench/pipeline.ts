@@ -207,6 +207,7 @@ export async function measurePipeline(
     const burstReply = since(replyAt);
     const burstDone = since(doneAt);
     say(`pipeline: ${opts.sequential} one at a time`);
+    const seqProfiler = process.env.BENCH_PIPELINE_PROFILE ? await startProfile() : undefined;
     cpu = cpuNow();
     const seqDone: number[] = [];
     let mark = statements.length;
@@ -217,6 +218,8 @@ export async function measurePipeline(
       seqDone.push((doneAt.get(id) ?? Number.NaN) - (hs.deliveredAt.get(id) ?? 0));
     }
     const seqCpuMs = cpuNow() - cpu;
+    // BENCH_PIPELINE_PROFILE=<file>: the one-at-a-time phase's profile goes to <file>.seq.
+    if (seqProfiler) await seqProfiler.stop(`${process.env.BENCH_PIPELINE_PROFILE ?? ""}.seq`);
     // BENCH_PIPELINE_SQL=<file>: the statements of the last one-at-a-time command, to see where they go.
     if (process.env.BENCH_PIPELINE_SQL)
       writeFileSync(process.env.BENCH_PIPELINE_SQL, statements.slice(mark).join("\n"));
@@ -321,7 +324,7 @@ async function cryptoFloor(
   return { totalMs: cpuNow() - t, decryptMs };
 }
 
-/** A V8 CPU profile of just the burst (BENCH_PIPELINE_PROFILE=<file>), through node:inspector. */
+/** A V8 CPU profile of one phase (BENCH_PIPELINE_PROFILE=<file>), through node:inspector. */
 async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
   const { Session } = await import("node:inspector/promises");
   const { writeFile } = await import("node:fs/promises");
