@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { AnyCommand, RuntimeInfo } from "../../commands/types.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { appendAudit } from "../db/queries/audit.ts";
-import { commandEventById } from "../db/queries/commandEvents.ts";
+import { commandEventById, recordCommandEvents } from "../db/queries/commandEvents.ts";
 import { claimEvent, enqueue, noteOnce, type OutboxMessage, processedEvent } from "../db/queries/events.ts";
 import { refOfSentEvent } from "../db/queries/outbox.ts";
 import { forgetPending } from "../db/queries/pending.ts";
@@ -256,7 +256,7 @@ export class Dispatcher {
       // An edit carries no thread relation: its replies go where the edited command was sent.
       const first = await processedEvent(tx, edit.target);
       const inThread = { ...message, thread: first?.threadRoot };
-      const original = await commandEventById(tx, edit.target);
+      const original = await this.commandRecord(tx, group, edit.target);
       if (original !== undefined && original.roomId === item.roomId) {
         return this.runner.edit(tx, fx, inThread, original, eventId);
       }
@@ -287,7 +287,7 @@ export class Dispatcher {
     const target = redactedId(item.event);
     if (target === undefined) return;
     await this.inTransaction(item, group, async (tx, fx) => {
-      const original = await commandEventById(tx, target);
+      const original = await this.commandRecord(tx, group, target);
       if (original === undefined || original.roomId !== item.roomId) {
         // A message deleted before its key arrived must not be acted on when the key comes.
         if (await forgetPending(tx, target, item.roomId))
@@ -469,6 +469,7 @@ export class Dispatcher {
       group.fx.messages.push(...fx.messages);
       group.fx.audit.push(...fx.audit);
       group.fx.counts.push(...fx.counts);
+      group.fx.commands.push(...fx.commands);
       return;
     }
     const committed = await this.deps.db.transaction(async (tx) => {
@@ -482,9 +483,26 @@ export class Dispatcher {
     if (committed !== undefined) this.afterCommit(committed);
   }
 
-  /** The outbox rows and audit entries, issued together: one round trip (different tables). */
+  /**
+   * The outbox rows, audit entries and command records, issued together: one round trip
+   * (different tables) for what the events of a transaction did.
+   */
   private async writeEffects(tx: Tx, fx: Effects): Promise<void> {
-    await Promise.all([enqueue(tx, fx.messages), appendAudit(tx, fx.audit, this.deps.now())]);
+    await Promise.all([
+      enqueue(tx, fx.messages),
+      appendAudit(tx, fx.audit, this.deps.now()),
+      recordCommandEvents(tx, fx.commands.splice(0)),
+    ]);
+  }
+
+  /**
+   * The record of the command message `eventId`. In a group, the records its earlier events made
+   * are written first (they are otherwise written with the group's effects), so an edit or a
+   * deletion of a command in the same batch finds it.
+   */
+  private async commandRecord(tx: Tx, group: Group | undefined, eventId: string) {
+    if (group !== undefined) await recordCommandEvents(tx, group.fx.commands.splice(0));
+    return commandEventById(tx, eventId);
   }
 
   private afterCommit(committed: Effects): void {

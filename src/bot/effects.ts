@@ -1,5 +1,6 @@
 import type { Notice } from "../../commands/types.ts";
 import type { AuditEntry } from "../domain/audit.ts";
+import type { CommandRecord } from "../domain/repos.ts";
 import type { OutboxMessage } from "../db/queries/events.ts";
 import type { ExportFile } from "../export/file.ts";
 import type { MapFile } from "../render/digest.ts";
@@ -18,10 +19,12 @@ export interface Effects {
   audit: AuditEntry[];
   /** Command outcomes, counted in the metrics once this commits. */
   counts: CommandCount[];
+  /** Which command message made which record (for its edits and deletion), written with the rest. */
+  commands: CommandRecord[];
 }
 
 export function newEffects(): Effects {
-  return { messages: [], audit: [], counts: [] };
+  return { messages: [], audit: [], counts: [], commands: [] };
 }
 
 export interface SayOptions {

@@ -30,8 +30,6 @@ export interface RunnerStorage<T> {
   repos(tx: T): Repositories;
   /** Runs `fn` in a savepoint of `tx`: if it throws, what it wrote through `sp` is undone. */
   savepoint<R>(tx: T, fn: (sp: T) => Promise<R>): Promise<R>;
-  /** Remembers which command message created which record, for its edits and deletion. */
-  recordCommand(tx: T, record: CommandRecord): Promise<void>;
 }
 
 export interface RunnerDeps<T = unknown> {
@@ -132,8 +130,8 @@ export class CommandRunner<T> {
       detail: { eventId: m.eventId },
     });
     const ref = value.record?.ref;
-    if (ref !== undefined) {
-      await this.deps.storage.recordCommand(tx, {
+    if (ref !== undefined)
+      fx.commands.push({
         eventId: m.eventId,
         command: command.name,
         ref,
@@ -141,7 +139,6 @@ export class CommandRunner<T> {
         sender: m.sender,
         sentAt: m.sentAt,
       });
-    }
   }
 
   /** The officer edited the message that created `original.ref`: the same command corrects it. */

@@ -1,6 +1,5 @@
 /** The runner's storage over the dispatcher's PostgreSQL transaction: a savepoint per command. */
 import type { Tx } from "../db/client.ts";
-import { recordCommandEvent } from "../db/queries/commandEvents.ts";
 import { alertRepo } from "../db/queries/alerts.ts";
 import { digestRepo } from "../db/queries/digests.ts";
 import { rfiRepo } from "../db/queries/rfis.ts";
@@ -27,5 +26,4 @@ export const sqlRunnerStorage: RunnerStorage<Tx> = {
       throw err;
     }
   },
-  recordCommand: (tx, record) => recordCommandEvent(tx, record),
 };

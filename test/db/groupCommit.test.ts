@@ -120,6 +120,45 @@ describe.each(ENGINES)("group commit of a sync batch ($name)", ({ open }) => {
     expect(kicked).toEqual([[ROOM, ROOM, OTHER, OTHER, ROOM, ROOM, ROOM, ROOM, OTHER, OTHER]]);
   });
 
+  it("finds a command's record for its edit and deletion in the same batch (records are written with the group)", async () => {
+    const first = sight(1);
+    const second = sight(2);
+    const id = (m: TimelineItem) => m.event.event_id as string;
+    const edited = message('* !sight vessel 12.51,-79.20 "GF ONE"');
+    edited.event.content = {
+      msgtype: "m.text",
+      body: edited.event.content.body,
+      "m.new_content": { msgtype: "m.text", body: '!sight vessel 12.51,-79.20 "GF ONE"' },
+      "m.relates_to": { rel_type: "m.replace", event_id: id(first) },
+    };
+    const deleted: TimelineItem = {
+      roomId: ROOM,
+      encrypted: false,
+      event: {
+        type: "m.room.redaction",
+        event_id: `$g${++seq}`,
+        sender: ROJAS,
+        redacts: id(second),
+        content: {},
+      },
+    };
+    await dispatcher().handleBatch([first, second, edited, deleted, sight(3)]);
+    expect(transactions).toBe(1);
+    expect(
+      await t.sql`select id, name, retracted_at is not null as retracted from sightings order by id`,
+    ).toEqual([
+      { id: 1, name: "GF ONE", retracted: false },
+      { id: 2, name: "GF 2", retracted: true },
+      { id: 3, name: "GF 3", retracted: false },
+    ]);
+    expect(await t.sql`select event_id, ref from command_events order by ref`).toEqual([
+      { event_id: id(first), ref: "S-1" },
+      { event_id: id(second), ref: "S-2" },
+      { event_id: expect.any(String), ref: "S-3" },
+    ]);
+    expect((await verifyAudit(t.db)).ok).toBe(true);
+  });
+
   it("does nothing twice when the same batch comes again (a sync replayed after a crash)", async () => {
     const batch = [sight(1), sight(2), sight(3)];
     await dispatcher().handleBatch(batch);

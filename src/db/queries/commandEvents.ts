@@ -3,9 +3,16 @@ import type { CommandRecord } from "../../domain/repos.ts";
 import type { DbOrTx } from "../client.ts";
 import { commandEvents } from "../schema/commandEvents.ts";
 
-/** Remembers that the command message `eventId` created `ref`; the first record of an event wins. */
-export async function recordCommandEvent(db: DbOrTx, r: CommandRecord): Promise<void> {
-  await db.insert(commandEvents).values(r).onConflictDoNothing();
+/**
+ * Remembers that each command message `eventId` created `ref`, in one statement; the first record
+ * of an event wins (in this list too: rows go in in order).
+ */
+export async function recordCommandEvents(db: DbOrTx, records: readonly CommandRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  await db
+    .insert(commandEvents)
+    .values([...records])
+    .onConflictDoNothing();
 }
 
 export async function commandEventById(db: DbOrTx, eventId: string): Promise<CommandRecord | undefined> {

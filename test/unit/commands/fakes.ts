@@ -206,5 +206,4 @@ export const memoryRunnerStorage: RunnerStorage<RunnerTx> = {
     rooms: tx.rooms,
   }),
   savepoint: (tx, fn) => fn(tx),
-  recordCommand: async (tx, record) => void tx.records.push(record),
 };

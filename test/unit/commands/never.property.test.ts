@@ -96,6 +96,7 @@ async function dispatch(w: Tx, m: CommandMessage): Promise<Outcome> {
   called.clear();
   errors.length = 0;
   await runner.run(w, fx, m);
+  w.records.push(...fx.commands);
   const ok = fx.messages.some(
     (x) => x.eventType === "m.reaction" && (x.content["m.relates_to"] as { key?: string }).key === "✅",
   );
