@@ -33,6 +33,10 @@ export interface MeasuredBurst {
   order: OrderCheck;
   /** The bot process's CPU time over the burst (until its last reaction was seen). */
   cpuMs: number | undefined;
+  /** Synapse's CPU time over the same span (one Python process: its ceiling is one core). */
+  synapseCpuMs: number | undefined;
+  /** Wall time of that span. */
+  spanMs: number;
   entries: AccessEntry[];
 }
 
@@ -45,6 +49,8 @@ export interface ManyRooms {
   allReactionsMs: number;
   order: OrderCheck[];
   cpuMs: number | undefined;
+  synapseCpuMs: number | undefined;
+  spanMs: number;
   entries: AccessEntry[];
 }
 
@@ -90,17 +96,44 @@ async function room(officer: Officer, botUser: string): Promise<string> {
   return id;
 }
 
-async function measuredBurst(c: Chat, bot: Running, n: number, log: AccessLog): Promise<MeasuredBurst> {
+interface CpuSpan {
+  bot: number | undefined;
+  synapse: number | undefined;
+  wallMs: number;
+}
+
+/** CPU ms of the bot and of Synapse, and the wall time, from here to the call of what it returns. */
+function cpuSpan(bot: Running, hs: Homeserver): () => CpuSpan {
+  const pid = hs.pid();
+  const before = { bot: cpuMs(bot.pid), synapse: cpuMs(pid), at: performance.now() };
+  const since = (a: number | undefined, b: number | undefined) =>
+    a !== undefined && b !== undefined ? b - a : undefined;
+  return () => ({
+    bot: since(before.bot, cpuMs(bot.pid)),
+    synapse: since(before.synapse, cpuMs(pid)),
+    wallMs: performance.now() - before.at,
+  });
+}
+
+async function measuredBurst(
+  c: Chat,
+  bot: Running,
+  n: number,
+  log: AccessLog,
+  hs: Homeserver,
+): Promise<MeasuredBurst> {
   await log.mark();
-  const before = cpuMs(bot.pid);
+  const span = cpuSpan(bot, hs);
   const b = await burst(c, n);
-  const after = cpuMs(bot.pid);
+  const cpu = span();
   const entries = await log.read();
   const order = await checkOrder(c.officer, c.room, c.bot, b.ids);
   return {
     burst: b,
     order,
-    cpuMs: before !== undefined && after !== undefined ? after - before : undefined,
+    cpuMs: cpu.bot,
+    synapseCpuMs: cpu.synapse,
+    spanMs: cpu.wallMs,
     entries,
   };
 }
@@ -111,6 +144,7 @@ async function manyRooms(
   bot: Running,
   opts: PeerOptions,
   log: AccessLog,
+  hs: Homeserver,
   say: (s: string) => void,
 ): Promise<ManyRooms> {
   const chats: Chat[] = [];
@@ -119,9 +153,9 @@ async function manyRooms(
   await Promise.all(chats.map((c) => roundTrip(c)));
   say(`${bot.name}: ${opts.rooms} rooms ready`);
   await log.mark();
-  const before = cpuMs(bot.pid);
+  const span = cpuSpan(bot, hs);
   const bursts = await Promise.all(chats.map((c) => burst(c, opts.perRoom, "!status", 300_000)));
-  const after = cpuMs(bot.pid);
+  const cpu = span();
   const entries = await log.read();
   const start = Math.min(...bursts.map((b) => b.startedAt));
   const end = (f: (b: Burst) => number) => Math.max(...bursts.map((b) => b.startedAt + f(b))) - start;
@@ -135,7 +169,9 @@ async function manyRooms(
     allRepliesMs: end((b) => b.allRepliesMs),
     allReactionsMs: end((b) => b.allReactionsMs),
     order,
-    cpuMs: before !== undefined && after !== undefined ? after - before : undefined,
+    cpuMs: cpu.bot,
+    synapseCpuMs: cpu.synapse,
+    spanMs: cpu.wallMs,
     entries,
   };
 }
@@ -196,7 +232,7 @@ export async function measurePeer(
   for (let r = 0; r < opts.rounds; r++) {
     const turn = r % 2 === 0 ? chats : [...chats].reverse();
     for (const { bot, chat } of turn) {
-      const m = await measuredBurst(chat, bot, opts.burst, log);
+      const m = await measuredBurst(chat, bot, opts.burst, log, hs);
       sides[bot.name].bursts.push(m);
       say(`peer: ${bot.name} burst of ${opts.burst}: all replies in ${ms(m.burst.allRepliesMs)}`);
     }
@@ -204,7 +240,7 @@ export async function measurePeer(
 
   if (opts.rooms > 0)
     for (const b of bots) {
-      const many = await manyRooms(officer, b, opts, log, say);
+      const many = await manyRooms(officer, b, opts, log, hs, say);
       sides[b.name].many = many;
       say(`rooms: ${b.name} ${opts.rooms} × ${opts.perRoom}: all replies in ${ms(many.allRepliesMs)}`);
     }

@@ -19,6 +19,12 @@ function cpuPerCommand(cpu: number | undefined, n: number): string {
   return cpu === undefined ? "n/a" : ms(cpu / n);
 }
 
+/** "Synapse CPU 41 ms/command, 96 % of one core": how close the homeserver ran to its ceiling. */
+function synapseLoad(cpu: number | undefined, n: number, wallMs: number): string {
+  if (cpu === undefined) return "Synapse CPU n/a";
+  return `Synapse CPU ${ms(cpu / n)}/command, ${Math.round((100 * cpu) / wallMs)} % of one core`;
+}
+
 function outOfOrder(checks: { outOfOrder: number; replies: number; reactions: number }[]): string {
   const bad = checks.reduce((a, c) => a + c.outOfOrder, 0);
   const replies = checks.reduce((a, c) => a + c.replies, 0);
@@ -60,7 +66,7 @@ export function peerSections(r: PeerResult): Section[] {
       how: s.bursts
         .map(
           (b) =>
-            `all replies ${ms(b.burst.allRepliesMs)}, reactions ${ms(b.burst.allReactionsMs)}, officer's sends done ${ms(b.burst.sentMs)}; bot CPU ${cpuPerCommand(b.cpuMs, b.burst.n)}/command; bot's requests ${serverPerCommand(b, s.userId)} server time/command; ${outOfOrder([b.order])}`,
+            `all replies ${ms(b.burst.allRepliesMs)}, reactions ${ms(b.burst.allReactionsMs)}, officer's sends done ${ms(b.burst.sentMs)}; bot CPU ${cpuPerCommand(b.cpuMs, b.burst.n)}/command; ${synapseLoad(b.synapseCpuMs, b.burst.n, b.spanMs)}; bot's requests ${serverPerCommand(b, s.userId)} server time/command; ${outOfOrder([b.order])}`,
         )
         .join(" — "),
     });
@@ -91,7 +97,7 @@ export function peerSections(r: PeerResult): Section[] {
       return {
         metric: `${LABEL[s.name]}: ${m.rooms} rooms × ${m.perRoom} commands at once`,
         value: `${manyRate(s).toFixed(1)} replies/s · all replies in ${ms(m.allRepliesMs)}`,
-        how: `all reactions ${ms(m.allReactionsMs)}; officer's sends done ${ms(Math.max(...m.bursts.map((b) => b.sentMs)))}; bot CPU ${cpuPerCommand(m.cpuMs, n)}/command; bot's requests ${(server.calls / n).toFixed(1)} · ${ms(server.took / n)} server time/command; ${outOfOrder(m.order)}`,
+        how: `all reactions ${ms(m.allReactionsMs)}; officer's sends done ${ms(Math.max(...m.bursts.map((b) => b.sentMs)))}; bot CPU ${cpuPerCommand(m.cpuMs, n)}/command; ${synapseLoad(m.synapseCpuMs, n, m.spanMs)}; bot's requests ${(server.calls / n).toFixed(1)} · ${ms(server.took / n)} server time/command; ${outOfOrder(m.order)}`,
       };
     });
     manyRows.push({

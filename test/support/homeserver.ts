@@ -19,6 +19,8 @@ export interface Homeserver {
   sharedSecret: string;
   dir: string;
   logFile: string;
+  /** The running Synapse's process id (a restart starts another). */
+  pid(): number | undefined;
   stop(): Promise<void>;
   /** Stops Synapse, waits downMs, starts it again on the same port and data. */
   restart(downMs?: number): Promise<void>;
@@ -230,10 +232,12 @@ export async function startHomeserver(opts: StartHomeserverOptions = {}): Promis
     proc = await launch(python, configPath, dir, url, logFile);
   };
   log(`synapse up at ${url} in ${Date.now() - t0} ms (dir ${dir})`);
-  return { url, serverName: SERVER_NAME, sharedSecret, dir, logFile, stop, restart };
+  const pid = () => proc.pid;
+  return { url, serverName: SERVER_NAME, sharedSecret, dir, logFile, pid, stop, restart };
 }
 
 interface Launched {
+  pid: number | undefined;
   halt(): Promise<void>;
 }
 
@@ -276,7 +280,7 @@ async function launch(
     }
     try {
       const r = await fetch(`${url}/_matrix/client/versions`, { signal: AbortSignal.timeout(2000) });
-      if (r.ok) return { halt };
+      if (r.ok) return { pid: child.pid, halt };
     } catch {
       // not listening yet
     }
