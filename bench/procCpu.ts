@@ -16,14 +16,19 @@ function ticksPerSecond(): number {
 }
 
 export function cpuMs(pid: number | undefined): number | undefined {
+  const t = cpuTimes(pid);
+  return t && t.userMs + t.systemMs;
+}
+
+/** The same, split: in the process's own code (user) and in the kernel on its behalf (system). */
+export function cpuTimes(pid: number | undefined): { userMs: number; systemMs: number } | undefined {
   if (pid === undefined) return undefined;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // Fields after the command name (which may hold spaces) start at ")": utime is the 14th field.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
-    return ((utime + stime) * 1000) / ticksPerSecond();
+    const perTick = 1000 / ticksPerSecond();
+    return { userMs: Number(fields[11]) * perTick, systemMs: Number(fields[12]) * perTick };
   } catch {
     return undefined;
   }
