@@ -108,6 +108,9 @@ export class OutboxSender {
   /** Kicks so far, and the last kick a finished pass began after (for settled). */
   private kicks = 0;
   private passed = 0;
+  /** The last kick naming each room, and the last naming none (all rooms): see lookAgain. */
+  private readonly roomKickedAt = new Map<string, number>();
+  private allKickedAt = 0;
   private readonly settledWaiters = new Set<{ kick: number; done: () => void }>();
 
   constructor(private readonly o: OutboxOptions) {
@@ -121,9 +124,15 @@ export class OutboxSender {
    * again unless every room named has a lane running already (that lane reads its rows).
    */
   kick(rooms?: readonly string[]): void {
-    if (rooms === undefined) this.kicked.all = true;
-    else for (const r of rooms) this.kicked.rooms.add(r);
     this.kicks++;
+    if (rooms === undefined) {
+      this.kicked.all = true;
+      this.allKickedAt = this.kicks;
+    } else
+      for (const r of rooms) {
+        this.kicked.rooms.add(r);
+        this.roomKickedAt.set(r, this.kicks);
+      }
     this.wake?.();
     this.nudge?.();
   }
@@ -169,30 +178,42 @@ export class OutboxSender {
     const tally: DrainResult = { sent: 0, failed: 0, dropped: 0 };
     const lanes = new Map<string, Promise<void>>();
     let error: unknown;
-    /** Lanes ended so far: one that ends while the heads are read had its room left out of them. */
+    /** Lanes ended so far, and those of them after which their room needs looking at again. */
     let ended = 0;
+    let unfinished = 0;
+    /** The last read of the heads filled every free lane: more rooms may be waiting. */
+    let capped = false;
     try {
       for (let read = true; ; ) {
         const endedBefore = ended;
+        const unfinishedBefore = unfinished;
         const reading = read && !this.stopped && lanes.size < this.lanes;
         if (reading) {
           // Reset first: a kick while the heads are read asks for another read.
           this.kicked = { all: false, rooms: new Set() };
+          const readAt = this.kicks;
+          const limit = this.lanes - lanes.size;
           // Rooms with a running lane are left out: a head read while its lane runs may be stale.
           // A lane's writes are committed before it leaves `lanes`, so a later read is not.
           // Each room's first batch comes with its head: a lane starts without a read of its own.
           const starts = await dueRoomStarts(this.o.db, {
             except: [...lanes.keys()],
-            limit: this.lanes - lanes.size,
+            limit,
             rows: this.firstBatch,
           });
+          capped = starts.length >= limit;
           for (const start of starts) {
             const head = start[0];
             if (!head) continue;
-            const lane = this.runLane(start, tally)
-              .catch((err: unknown) => {
-                error ??= err;
-              })
+            const lane = this.runLane(start, readAt, tally)
+              .then(
+                (again) => {
+                  if (again) unfinished++;
+                },
+                (err: unknown) => {
+                  error ??= err;
+                },
+              )
               .finally(() => {
                 lanes.delete(head.roomId);
                 ended++;
@@ -201,10 +222,10 @@ export class OutboxSender {
           }
         }
         if (error !== undefined) throw error;
-        // While the heads were read, a lane ended (its room was left out of them) or a room without
-        // a lane was kicked: read them again.
+        // While the heads were read, a lane ended that leaves its room to be looked at again (the
+        // read left that room out), or a room without a lane was kicked: read them again.
         const kickedMeanwhile = this.kicked.all || [...this.kicked.rooms].some((r) => !lanes.has(r));
-        if (reading && (ended !== endedBefore || kickedMeanwhile)) {
+        if (reading && (unfinished !== unfinishedBefore || kickedMeanwhile)) {
           read = true;
           continue;
         }
@@ -214,9 +235,14 @@ export class OutboxSender {
           this.nudge = resolve;
         });
         await Promise.race([...lanes.values(), kicked]);
-        // A lane ended (its room may have more, or another room may get its place), or a room
-        // without a lane got work.
-        read = ended !== endedBefore || this.kicked.all || [...this.kicked.rooms].some((r) => !lanes.has(r));
+        // A lane ended that leaves its room to be looked at again, or a lane's place came free
+        // while other rooms may be waiting, or a room without a lane got work. A lane that
+        // emptied its room, with no kick for it since it last read, needs no read after it.
+        read =
+          unfinished !== unfinishedBefore ||
+          (capped && ended !== endedBefore) ||
+          this.kicked.all ||
+          [...this.kicked.rooms].some((r) => !lanes.has(r));
       }
     } finally {
       // No lane outlives its pass, or the next pass could run a room twice at once.
@@ -225,24 +251,40 @@ export class OutboxSender {
   }
 
   /**
+   * A lane's room must be looked at again once the lane ends unless the lane emptied it (as of
+   * its last read, made after kick `readAt`) and no kick has named it (or all rooms) since: a
+   * kick's rows were committed before it, so a read issued after the kick saw them.
+   */
+  private lookAgain(roomId: string, emptied: boolean, readAt: number): boolean {
+    if (!emptied) return true;
+    return (this.roomKickedAt.get(roomId) ?? 0) > readAt || this.allKickedAt > readAt;
+  }
+
+  /**
    * Sends a room's rows in batches: a batch is prepared (encrypted) row after row before its first
    * PUT, so one crypto-store flush covers them all, and the next batch is read and prepared while
    * this one is PUT. A row that replies by ref to another starts a batch of its own, prepared only
    * once the rows before it were sent (it needs their event ids).
    */
-  private async runLane(start: OutboxRow[], tally: DrainResult): Promise<void> {
+  /**
+   * Returns whether the room must be looked at again after this lane (lookAgain): the lane did
+   * not empty it (its turn ended, a row failed, the lane stopped) or it was kicked since.
+   */
+  private async runLane(start: OutboxRow[], startReadAt: number, tally: DrainResult): Promise<boolean> {
+    const roomId = (start[0] as OutboxRow).roomId;
+    let readAt = startReadAt;
     let batch: Batch | undefined = this.batchOf(start, this.firstBatch);
     let next: Batch | undefined;
     let turn = 0;
+    let emptied = false;
     try {
       while (batch && !this.stopped) {
         const ready = await (batch.prepared ?? this.prepareAll(batch.rows));
         turn += batch.rows.length;
         const last = batch.rows[batch.rows.length - 1] as OutboxRow;
-        const ahead =
-          batch.more && turn < LANE_TURN
-            ? this.batchAfter(last.roomId, last.id, LANE_TURN - turn)
-            : undefined;
+        const reading = batch.more && turn < LANE_TURN;
+        if (reading) readAt = this.kicks;
+        const ahead = reading ? this.batchAfter(last.roomId, last.id, LANE_TURN - turn) : undefined;
         let outcome = "sent" as Outcome;
         // Rows PUT and not yet marked sent: marked together, once the batch is over or before a
         // failure is handled (a room given up must not take its sent rows with it).
@@ -269,10 +311,13 @@ export class OutboxSender {
         }
         if (outcome === "failed") tally.failed++;
         else if (outcome !== "sent") tally.dropped += outcome.dropped;
-        if (outcome !== "sent") return;
+        if (outcome !== "sent") return true;
+        // Sent, and the last read found no more (not cut short by the turn): the room is empty.
+        emptied = (!batch.more || (reading && next === undefined)) && !this.stopped;
         batch = next;
         next = undefined;
       }
+      return this.lookAgain(roomId, emptied, readAt);
     } finally {
       // Rows prepared for nothing (one before them failed, the lane stopped) are never PUT; their
       // encryption is not left running past the lane, which may be the room's next lane's.

@@ -241,6 +241,29 @@ describe("the outbox's lanes, with a sender that prepares apart from its PUT", (
     expect(s.steps.filter((x) => x.startsWith("put"))).toEqual(["put a1", "put b1", "put a2"]);
   });
 
+  it("reads the heads once for a pass whose lanes empty their rooms with no kick since, and again after a kick", async () => {
+    const { db: counted, queries } = countingDb(db.sql);
+    const headReads = () => queries.filter((q) => q.includes("row_number()")).length;
+    await enqueue(db.db, [msg(A, "a1"), msg(A, "a2"), msg(B, "b1")]);
+    const s = steppedSender();
+    const outbox = outboxWith(s.sender, { db: counted });
+    expect(await outbox.drain()).toEqual({ sent: 3, failed: 0, dropped: 0 });
+    // The reply and the reaction of a command: one read, where both lanes start; none after.
+    expect(headReads()).toBe(1);
+    // A kick for A while its lane runs, after the lane's read: A is read again once the lane ends.
+    await enqueue(db.db, [msg(A, "a3")]);
+    const a3 = deferred();
+    s.held.set("a3", () => a3.promise);
+    const draining = outbox.drain();
+    await s.until("a3 PUT", () => s.steps.includes("put a3"));
+    await enqueue(db.db, [msg(A, "a4")]);
+    outbox.kick([A]);
+    a3.resolve();
+    expect(await draining).toEqual({ sent: 2, failed: 0, dropped: 0 });
+    expect(headReads()).toBe(3);
+    expect(s.steps.filter((x) => x.startsWith("put a"))).toEqual(["put a1", "put a2", "put a3", "put a4"]);
+  });
+
   it("marks the rows of a batch sent before it gives up the room at a refusal further on", async () => {
     await enqueue(db.db, [msg(A, "a1"), msg(A, "a2"), msg(A, "a3")]);
     const sender: Sender = {
