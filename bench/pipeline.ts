@@ -17,6 +17,7 @@ import { createLogger } from "../src/log.ts";
 import { createTestDatabase } from "../test/support/database.ts";
 import { FakeHomeserver, type Recorded, type ScriptedEvent } from "../test/support/fakeHomeserver.ts";
 import { FakeDevice } from "../test/support/fakeOfficer.ts";
+import { machineCpuMs } from "./procCpu.ts";
 import { ms, type Row, summarize } from "./report.ts";
 
 const BOT = "@tearline:fake.test";
@@ -40,6 +41,9 @@ export interface PipelineResult {
   database: string;
   burstMs: number;
   burstCpuMs: number;
+  /** Every process's CPU over the burst (the bot, PostgreSQL, anything else), and the cores. */
+  machineCpuMs: number | undefined;
+  cores: number | undefined;
   /** Per command: the /sync that carried it → its reply PUT, and → its reaction PUT (burst). */
   burstReply: number[];
   burstDone: number[];
@@ -190,11 +194,13 @@ export async function measurePipeline(
     const fromStatement = statements.length;
     const profiler = process.env.BENCH_PIPELINE_PROFILE ? await startProfile() : undefined;
     let cpu = cpuNow();
+    const machineFrom = machineCpuMs();
     const t = performance.now();
     await run(burstPart);
     if (profiler) await profiler.stop(process.env.BENCH_PIPELINE_PROFILE ?? "");
     const burstMs = performance.now() - t;
     const burstCpuMs = cpuNow() - cpu;
+    const machineTo = machineCpuMs();
     const burstRequests = hs.requests.slice(fromRequest);
     const burstFlushes = flushes.slice(fromFlush);
     const burstStatements = statementKinds(statements.slice(fromStatement));
@@ -241,6 +247,8 @@ export async function measurePipeline(
       database: `${describePostgres(db.url)} over ${splitSocket(db.url).socketDir ? "its Unix socket" : "TCP"}`,
       burstMs,
       burstCpuMs,
+      machineCpuMs: machineFrom && machineTo && machineTo.busyMs - machineFrom.busyMs,
+      cores: machineTo?.cores,
       burstReply,
       burstDone,
       seqDone,
@@ -364,6 +372,14 @@ export function pipelineRows(r: PipelineResult): Row[] {
       metric: "pipeline CPU per command (bot process)",
       value: `${(r.burstCpuMs / n).toFixed(2)} ms`,
       how: `process.cpuUsage over the burst (the officer encrypted beforehand; ${r.database} is another process, reached as in production: device lock held, crypto-store writes fenced)`,
+    },
+    {
+      metric: "machine CPU per command (every process)",
+      value: r.machineCpuMs === undefined ? "n/a" : `${(r.machineCpuMs / n).toFixed(2)} ms`,
+      how:
+        r.machineCpuMs === undefined || r.cores === undefined
+          ? "/proc/stat not readable here"
+          : `/proc/stat over the burst: the bot, PostgreSQL and anything else running; ${r.cores} cores at ${Math.round((100 * r.machineCpuMs) / (r.cores * r.burstMs))} % → at most ${Math.round((r.cores * 1000 * n) / r.machineCpuMs)} commands/s if every core were busy with this alone`,
     },
     {
       metric: "burst: sync → reply / → reaction",

@@ -33,3 +33,20 @@ export function cpuTimes(pid: number | undefined): { userMs: number; systemMs: n
     return undefined;
   }
 }
+
+/**
+ * CPU ms every process on the machine has used so far, and how many cores there are, from
+ * /proc/stat (user, nice, system, irq, softirq, steal: all but idle and iowait); undefined
+ * elsewhere.
+ */
+export function machineCpuMs(): { busyMs: number; cores: number } | undefined {
+  try {
+    const lines = readFileSync("/proc/stat", "utf8").split("\n");
+    const all = (lines[0] ?? "").trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = all;
+    const cores = lines.filter((l) => /^cpu\d+ /.test(l)).length;
+    return { busyMs: ((user + nice + system + irq + softirq + steal) * 1000) / ticksPerSecond(), cores };
+  } catch {
+    return undefined;
+  }
+}
