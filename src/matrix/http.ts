@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import type { Logger } from "../log.ts";
+import { type HttpResponse, nodeTransport, type Transport } from "./transport.ts";
 
 /** A 4xx the homeserver meant: surfaced to the caller, never retried. */
 export class MatrixError extends Error {
@@ -36,6 +37,7 @@ export interface HttpOptions {
   maxAttempts?: number;
   /** Per-request timeout in ms (a long-poll /sync adds its own timeout to this). */
   timeoutMs?: number;
+  /** Instead of the node:http transport (tests reach a fake homeserver this way). */
   fetchImpl?: typeof fetch;
 }
 
@@ -64,11 +66,12 @@ function backoffMs(attempt: number): number {
  */
 export class MatrixHttp {
   accessToken: string | undefined;
-  private readonly fetchImpl: typeof fetch;
+  private readonly transport: Transport;
 
   constructor(private readonly opts: HttpOptions) {
     this.accessToken = opts.accessToken;
-    this.fetchImpl = opts.fetchImpl ?? fetch;
+    const f = opts.fetchImpl;
+    this.transport = f ? (url, r) => f(url, r) : nodeTransport();
   }
 
   async request<S extends z.ZodType>(
@@ -104,7 +107,7 @@ export class MatrixHttp {
     path: string,
     ro: RequestOptions,
     accept: string,
-  ): Promise<Response> {
+  ): Promise<HttpResponse> {
     const url = new URL(this.opts.baseUrl.replace(/\/$/, "") + path);
     for (const [k, v] of Object.entries(ro.query ?? {}))
       if (v !== undefined) url.searchParams.set(k, String(v));
@@ -122,9 +125,9 @@ export class MatrixHttp {
       }
       const timeout = AbortSignal.timeout((this.opts.timeoutMs ?? 60_000) + (ro.extraTimeoutMs ?? 0));
       const signal = ro.signal ? AbortSignal.any([ro.signal, timeout]) : timeout;
-      let res: Response;
+      let res: HttpResponse;
       try {
-        res = await this.fetchImpl(url, { method, headers, body, signal });
+        res = await this.transport(url, { method, headers, body, signal });
       } catch (e) {
         if (ro.signal?.aborted) throw e;
         if (maxAttempts && attempt + 1 >= maxAttempts) throw e;
