@@ -142,6 +142,13 @@ export class MatrixHttp {
         continue;
       }
       if (res.ok) return res;
+      if (res.status >= 300 && res.status < 400)
+        throw new MatrixError(
+          res.status,
+          "M_UNKNOWN",
+          `the homeserver redirected to ${res.location ?? "another address"}: give that address as the homeserver URL`,
+          path,
+        );
       const text = await res.text();
       let json: unknown;
       try {

@@ -15,6 +15,8 @@ import https from "node:https";
 export interface HttpResponse {
   readonly ok: boolean;
   readonly status: number;
+  /** A redirect's Location (a redirect is not followed). */
+  readonly location?: string | undefined;
   text(): Promise<string>;
   arrayBuffer(): Promise<ArrayBuffer>;
 }
@@ -63,6 +65,7 @@ export function nodeTransport(): Transport {
           resolve({
             ok: status >= 200 && status < 300,
             status,
+            location: res.headers.location,
             text: () => Promise.resolve(body.toString("utf8")),
             arrayBuffer: () =>
               Promise.resolve(

@@ -6,6 +6,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createLogger } from "../../src/log.ts";
+import { MatrixHttp } from "../../src/matrix/http.ts";
 import { nodeTransport } from "../../src/matrix/transport.ts";
 
 type Handler = (req: IncomingMessage, res: ServerResponse, nth: number, body: string) => void;
@@ -108,6 +111,26 @@ describe("nodeTransport", () => {
     await expect(
       send(new URL(`${s.url}/late`), { method: "GET", headers: {}, signal: AbortSignal.abort() }),
     ).rejects.toThrow();
+  });
+
+  it("does not follow a redirect: MatrixHttp says where it pointed", async () => {
+    const s = await serve((_req, res) => {
+      res.writeHead(301, { location: "https://matrix.example.org/_matrix/client/versions" });
+      res.end();
+    });
+    const r = await nodeTransport()(new URL(`${s.url}/_matrix/client/versions`), {
+      method: "GET",
+      headers: {},
+    });
+    expect([r.ok, r.status, r.location]).toEqual([
+      false,
+      301,
+      "https://matrix.example.org/_matrix/client/versions",
+    ]);
+    const api = new MatrixHttp({ baseUrl: s.url, log: createLogger("error", {}, () => {}) });
+    await expect(api.request("GET", "/_matrix/client/versions", z.unknown())).rejects.toThrow(
+      "the homeserver redirected to https://matrix.example.org/_matrix/client/versions: give that address as the homeserver URL",
+    );
   });
 
   it("refuses a URL that is not http or https", async () => {
