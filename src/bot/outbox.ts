@@ -264,11 +264,9 @@ export class OutboxSender {
    * Sends a room's rows in batches: a batch is prepared (encrypted) row after row before its first
    * PUT, so one crypto-store flush covers them all, and the next batch is read and prepared while
    * this one is PUT. A row that replies by ref to another starts a batch of its own, prepared only
-   * once the rows before it were sent (it needs their event ids).
-   */
-  /**
-   * Returns whether the room must be looked at again after this lane (lookAgain): the lane did
-   * not empty it (its turn ended, a row failed, the lane stopped) or it was kicked since.
+   * once the rows before it were sent (it needs their event ids). Returns whether the room must be
+   * looked at again after the lane (lookAgain): the lane did not empty it (its turn ended, a row
+   * failed, the lane stopped) or it was kicked since.
    */
   private async runLane(start: OutboxRow[], startReadAt: number, tally: DrainResult): Promise<boolean> {
     const roomId = (start[0] as OutboxRow).roomId;
