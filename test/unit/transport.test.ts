@@ -3,7 +3,12 @@
  * connections, a kept connection the server had dropped (sent again, once, on a new one), and
  * answers cut short or aborted (rejected, never resolved with half a body).
  */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AddressInfo, Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -131,6 +136,52 @@ describe("nodeTransport", () => {
     await expect(api.request("GET", "/_matrix/client/versions", z.unknown())).rejects.toThrow(
       "the homeserver redirected to https://matrix.example.org/_matrix/client/versions: give that address as the homeserver URL",
     );
+  });
+
+  it("refuses an https homeserver whose certificate it cannot verify (self-signed here)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tearline-tls-"));
+    try {
+      execFileSync(
+        "openssl",
+        [
+          "req",
+          "-x509",
+          "-newkey",
+          "rsa:2048",
+          "-nodes",
+          "-days",
+          "1",
+          "-subj",
+          "/CN=127.0.0.1",
+          "-addext",
+          "subjectAltName=IP:127.0.0.1",
+          "-keyout",
+          join(dir, "key.pem"),
+          "-out",
+          join(dir, "cert.pem"),
+        ],
+        { stdio: "ignore" },
+      );
+      const tls = createTlsServer(
+        { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) },
+        (_req, res) => json(res, 200, { versions: ["v1.11"] }),
+      );
+      await new Promise<void>((r) => tls.listen(0, "127.0.0.1", r));
+      const port = (tls.address() as AddressInfo).port;
+      try {
+        await expect(
+          nodeTransport()(new URL(`https://127.0.0.1:${port}/_matrix/client/versions`), {
+            method: "GET",
+            headers: {},
+          }),
+        ).rejects.toMatchObject({ code: "DEPTH_ZERO_SELF_SIGNED_CERT" });
+      } finally {
+        tls.closeAllConnections();
+        await new Promise((r) => tls.close(r));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses a URL that is not http or https", async () => {
