@@ -80,37 +80,37 @@ export async function measureCpu(
   await sleep(IDLE_WINDOW_MS);
   const idleCpuPerS = (total(cpuNow(pid)) - idleFrom) / ((now() - idleAt) / 1000);
 
+  /** One burst of `!sight`: its wall time, the bot's CPU over it, and that per command, idle subtracted. */
+  const measured = async () => {
+    const before = cpuNow(pid);
+    const t = now();
+    const b = await burst(chat, opts.n, SIGHT, 600_000);
+    const wallMs = now() - t;
+    const after = cpuNow(pid);
+    const cpuMs = total(after) - total(before);
+    const perCommandMs = (cpuMs - (idleCpuPerS * wallMs) / 1000) / opts.n;
+    return { b, wallMs, cpuMs, systemMs: after.systemMs - before.systemMs, perCommandMs };
+  };
   const logFrom = await logSize(hs.logFile);
-  const before = cpuNow(pid);
-  const t = now();
-  const b = await burst(chat, opts.n, SIGHT, 600_000);
-  const burstMs = now() - t;
-  const after = cpuNow(pid);
-  const burstCpuMs = total(after) - total(before);
-  const burstSystemMs = after.systemMs - before.systemMs;
+  const first = await measured();
   const entries = parseAccessLog((await readLogFrom(hs.logFile, logFrom)).text);
-  const perCommandMs = (burstCpuMs - (idleCpuPerS * burstMs) / 1000) / opts.n;
   say(
-    `cpu: ${opts.n} × !sight in ${ms(b.allReactionsMs)}: bot ${ms(burstCpuMs)} CPU → ${perCommandMs.toFixed(2)} ms each`,
+    `cpu: ${opts.n} × !sight in ${ms(first.b.allReactionsMs)}: bot ${ms(first.cpuMs)} CPU → ${first.perCommandMs.toFixed(2)} ms each`,
   );
   // The same burst again: the process has now run the first one's code paths (V8 optimises what
   // runs often, the crypto library's wasm included), as a bot some time in service has.
-  const again = cpuNow(pid);
-  const t2 = now();
-  await burst(chat, opts.n, SIGHT, 600_000);
-  const warmMs = now() - t2;
-  const warmPerCommandMs = (total(cpuNow(pid)) - total(again) - (idleCpuPerS * warmMs) / 1000) / opts.n;
-  say(`cpu: again, warm: ${warmPerCommandMs.toFixed(2)} ms each`);
+  const warm = await measured();
+  say(`cpu: again, warm: ${warm.perCommandMs.toFixed(2)} ms each`);
   await bot.stop();
   return {
     n: opts.n,
-    burstMs,
-    burstCpuMs,
-    burstSystemMs,
+    burstMs: first.wallMs,
+    burstCpuMs: first.cpuMs,
+    burstSystemMs: first.systemMs,
     idleCpuPerS,
-    perCommandMs,
-    warmPerCommandMs,
-    warmMs,
+    perCommandMs: first.perCommandMs,
+    warmPerCommandMs: warm.perCommandMs,
+    warmMs: warm.wallMs,
     entries,
     botUser: account.userId,
   };
