@@ -237,24 +237,40 @@ function twoSyncs(calls: string[], first: object = {}): MatrixApi {
   } as unknown as MatrixApi;
 }
 
+/** A loop over `api` whose settle is logged in `calls` and then waits for `wait`. */
+async function settlingLoop(
+  api: MatrixApi,
+  calls: string[],
+  timelineLimit: number,
+  wait: () => Promise<void>,
+) {
+  const { crypto, log } = await engine();
+  const { h } = handler("s1");
+  const loop = new SyncLoop(api, crypto, new RoomRegistry(api), h, BOT, log, {
+    timelineLimit,
+    pollTimeoutMs: 0,
+    maxBackfill: 100,
+    settle: () => {
+      calls.push("settle");
+      return wait();
+    },
+  });
+  return { loop, crypto };
+}
+
 describe("between two syncs", () => {
   it("waits for settle (the bot's replies to the batch just handled) before the next /sync", async () => {
-    const { crypto, log } = await engine();
     const calls: string[] = [];
     let release: () => void = () => {};
-    const api = twoSyncs(calls);
-    const { h } = handler("s1");
-    const loop = new SyncLoop(api, crypto, new RoomRegistry(api), h, BOT, log, {
-      timelineLimit: 50,
-      pollTimeoutMs: 0,
-      maxBackfill: 100,
-      settle: () => {
-        calls.push("settle");
-        return new Promise((r) => {
+    const { loop, crypto } = await settlingLoop(
+      twoSyncs(calls),
+      calls,
+      50,
+      () =>
+        new Promise((r) => {
           release = r;
-        });
-      },
-    });
+        }),
+    );
     loop.start();
     await vi.waitFor(() => expect(calls).toEqual(["sync s1", "settle"]));
     await new Promise((r) => setTimeout(r, 50));
@@ -267,7 +283,6 @@ describe("between two syncs", () => {
   });
 
   it("does not wait after a sync whose timeline came back full: more is waiting", async () => {
-    const { crypto, log } = await engine();
     const calls: string[] = [];
     const full = {
       rooms: {
@@ -280,17 +295,7 @@ describe("between two syncs", () => {
         },
       },
     };
-    const api = twoSyncs(calls, full);
-    const { h } = handler("s1");
-    const loop = new SyncLoop(api, crypto, new RoomRegistry(api), h, BOT, log, {
-      timelineLimit: 1,
-      pollTimeoutMs: 0,
-      maxBackfill: 100,
-      settle: () => {
-        calls.push("settle");
-        return new Promise(() => {});
-      },
-    });
+    const { loop, crypto } = await settlingLoop(twoSyncs(calls, full), calls, 1, () => new Promise(() => {}));
     loop.start();
     // The first sync filled its room's timeline (1 of 1): the second follows without settling;
     // the second brought nothing, so the loop settles before a third.
