@@ -6,11 +6,15 @@
  * the crypto-only floor, a bare OlmMachine doing the same events' decrypt and two encrypts each.
  */
 import { writeFileSync } from "node:fs";
-import { drizzle } from "drizzle-orm/postgres-js";
-import * as schema from "../src/db/schema/index.ts";
 import { directoryFromConfig } from "../src/bot/configDirectory.ts";
 import { Bot } from "../src/bot/bot.ts";
-import { connectPostgres, describePostgres, type PostgresDatabase, splitSocket } from "../src/db/client.ts";
+import {
+  connectPostgres,
+  describePostgres,
+  drizzleOverPostgres,
+  type PostgresDatabase,
+  splitSocket,
+} from "../src/db/client.ts";
 import { acquireDeviceLock } from "../src/db/lock.ts";
 import { TearlineConfigSchema } from "../src/config/schema.ts";
 import { createLogger } from "../src/log.ts";
@@ -127,7 +131,7 @@ export async function measurePipeline(
   const sql = connectPostgres(db.url, { max: 5, onnotice: () => {}, debug: (_c, q) => statements.push(q) });
   const database: PostgresDatabase = {
     engine: "postgres",
-    db: drizzle(sql, { schema }),
+    db: drizzleOverPostgres(sql),
     sql,
     url: db.url,
     description: "PostgreSQL (bench, counting statements)",

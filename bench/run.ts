@@ -14,6 +14,7 @@ import { Cleanup } from "./cleanup.ts";
 import { cpuRows, measureCpu } from "./cpu.ts";
 import { flushRows, measurePipeline, pipelineRows } from "./pipeline.ts";
 import { benchFlush } from "./cryptoStore.ts";
+import { benchStatements } from "./statements.ts";
 import { benchDigest } from "./digest.ts";
 import { keysRows, keysSizes, measureKeys } from "./keys/measure.ts";
 import { measureE2e } from "./e2e.ts";
@@ -36,6 +37,7 @@ const PARTS = [
   "cpu",
   "pipeline",
   "flush",
+  "statements",
   "parsers",
   "map",
   "digest",
@@ -137,6 +139,13 @@ async function main(): Promise<void> {
     say("crypto store flush micro-benchmark");
     const flushRows = await benchFlush();
     sections.push({ title: "Crypto store flush (in-process, PostgreSQL)", rows: flushRows });
+  }
+  if (parts.has("statements")) {
+    say("short statements, unnamed against named");
+    sections.push({
+      title: "Short SQL statements, as drizzle sends them and as the bot does",
+      rows: await benchStatements(say),
+    });
   }
   if (parts.has("parsers")) {
     say("parsers");

@@ -2,11 +2,11 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
-import { sql as dsql } from "drizzle-orm";
+import { type Logger, sql as dsql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { drizzle as drizzlePostgres, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { type DataDirLock, lockDataDir } from "./dataDirLock.ts";
@@ -89,9 +89,64 @@ export function splitSocket(url: string): { url: string; socketDir: string | und
   return { url: u.toString(), socketDir: host };
 }
 
+/**
+ * Statements with at most this many parameters are named (prepared) on each connection. Larger
+ * ones are the batch inserts, whose text changes with the number of rows: left unnamed, they do
+ * not pile up on the connections.
+ */
+export const PREPARED_MAX_PARAMETERS = 32;
+
+/**
+ * drizzle over `sql`, sending its short statements as named prepared statements. drizzle itself
+ * asks postgres.js for an unnamed statement every time (`prepare: false`): PostgreSQL then parses
+ * and plans it on every execution, and postgres.js first asks the server for the parameters'
+ * types, a second round trip. Named, a statement is parsed once per connection and then costs
+ * one round trip (BENCHMARKS.md, SQL statements). Statements without parameters keep drizzle's way:
+ * they need no second round trip, and the migrations' DDL is not worth keeping.
+ */
+export function drizzleOverPostgres(sql: postgres.Sql, logger?: Logger): PostgresJsDatabase<typeof schema> {
+  return drizzlePostgres(preparing(sql), { schema, ...(logger ? { logger } : {}) });
+}
+
+type Client = postgres.Sql | postgres.TransactionSql;
+
+/** `client` whose `unsafe` (drizzle's only way in) names short statements, in its transactions and savepoints too. */
+function preparing<C extends Client>(client: C): C {
+  return new Proxy(client, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== "function") return value;
+      if (prop === "unsafe")
+        return (
+          query: string,
+          params?: postgres.ParameterOrJSON<never>[],
+          options?: postgres.UnsafeQueryOptions,
+        ) =>
+          target.unsafe(
+            query,
+            params,
+            params && params.length > 0 && params.length <= PREPARED_MAX_PARAMETERS
+              ? { ...options, prepare: true }
+              : options,
+          );
+      // begin(fn), begin(options, fn), savepoint(fn), savepoint(name, fn): fn gets a preparing client too.
+      if (prop === "begin" || prop === "savepoint")
+        return (...args: unknown[]) => {
+          const fn = args.pop() as (tx: postgres.TransactionSql) => unknown;
+          return (value as (...a: unknown[]) => unknown).call(
+            target,
+            ...args,
+            (tx: postgres.TransactionSql) => fn(preparing(tx)),
+          );
+        };
+      return (value as (...a: unknown[]) => unknown).bind(target);
+    },
+  });
+}
+
 export function openPostgres(url: string, opts: { max?: number } = {}): PostgresDatabase {
   const sql = connectPostgres(url, { max: opts.max ?? 5, onnotice: () => {} });
-  const db = drizzlePostgres(sql, { schema });
+  const db = drizzleOverPostgres(sql);
   return {
     engine: "postgres",
     db,

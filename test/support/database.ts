@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type postgres from "postgres";
-import * as schema from "../../src/db/schema/index.ts";
 import {
   connectPostgres,
   type Db,
+  drizzleOverPostgres,
   type EmbeddedDatabase,
   migrateDatabase,
   openEmbedded,
@@ -101,6 +100,6 @@ export const ENGINES: readonly { name: string; open(prefix?: string): Promise<Db
 /** A drizzle handle over `sql` that records every statement it sends (to count round trips). */
 export function countingDb(sql: postgres.Sql): { db: Db; queries: string[] } {
   const queries: string[] = [];
-  const db = drizzlePostgres(sql, { schema, logger: { logQuery: (q) => queries.push(q) } });
+  const db = drizzleOverPostgres(sql, { logQuery: (q) => queries.push(q) });
   return { db, queries };
 }
