@@ -15,6 +15,7 @@ import { type Burst, burst, type Chat, roundTrip, type Trip } from "./latency.ts
 import { checkOrder, type OrderCheck } from "./order.ts";
 import { latency, ms, summarize } from "./report.ts";
 import { type AccessEntry, logSize, parseAccessLog, readLogFrom } from "./synapseLog.ts";
+import { backgroundCpu, cpuBetween } from "./synapseMetrics.ts";
 
 export interface PeerOptions {
   sequential: number;
@@ -35,6 +36,8 @@ export interface MeasuredBurst {
   cpuMs: number | undefined;
   /** Synapse's CPU time over the same span (one Python process: its ceiling is one core). */
   synapseCpuMs: number | undefined;
+  /** Of it, its background processes' (from its metrics), by name, largest first. */
+  background: [string, number][] | undefined;
   /** Wall time of that span. */
   spanMs: number;
   entries: AccessEntry[];
@@ -50,6 +53,7 @@ export interface ManyRooms {
   order: OrderCheck[];
   cpuMs: number | undefined;
   synapseCpuMs: number | undefined;
+  background: [string, number][] | undefined;
   spanMs: number;
   entries: AccessEntry[];
 }
@@ -99,20 +103,26 @@ async function room(officer: Officer, botUser: string): Promise<string> {
 interface CpuSpan {
   bot: number | undefined;
   synapse: number | undefined;
+  /** Synapse's background processes' CPU over the span, by name, largest first. */
+  background: [string, number][] | undefined;
   wallMs: number;
 }
 
 /** CPU ms of the bot and of Synapse, and the wall time, from here to the call of what it returns. */
-function cpuSpan(bot: Running, hs: Homeserver): () => CpuSpan {
+async function cpuSpan(bot: Running, hs: Homeserver): Promise<() => Promise<CpuSpan>> {
   const pid = hs.pid();
+  const background = await backgroundCpu(hs.metricsUrl);
   const before = { bot: cpuMs(bot.pid), synapse: cpuMs(pid), at: performance.now() };
   const since = (a: number | undefined, b: number | undefined) =>
     a !== undefined && b !== undefined ? b - a : undefined;
-  return () => ({
-    bot: since(before.bot, cpuMs(bot.pid)),
-    synapse: since(before.synapse, cpuMs(pid)),
-    wallMs: performance.now() - before.at,
-  });
+  return async () => {
+    const after = {
+      bot: since(before.bot, cpuMs(bot.pid)),
+      synapse: since(before.synapse, cpuMs(pid)),
+      wallMs: performance.now() - before.at,
+    };
+    return { ...after, background: cpuBetween(background, await backgroundCpu(hs.metricsUrl)) };
+  };
 }
 
 async function measuredBurst(
@@ -123,9 +133,9 @@ async function measuredBurst(
   hs: Homeserver,
 ): Promise<MeasuredBurst> {
   await log.mark();
-  const span = cpuSpan(bot, hs);
+  const span = await cpuSpan(bot, hs);
   const b = await burst(c, n);
-  const cpu = span();
+  const cpu = await span();
   const entries = await log.read();
   const order = await checkOrder(c.officer, c.room, c.bot, b.ids);
   return {
@@ -133,6 +143,7 @@ async function measuredBurst(
     order,
     cpuMs: cpu.bot,
     synapseCpuMs: cpu.synapse,
+    background: cpu.background,
     spanMs: cpu.wallMs,
     entries,
   };
@@ -153,9 +164,9 @@ async function manyRooms(
   await Promise.all(chats.map((c) => roundTrip(c)));
   say(`${bot.name}: ${opts.rooms} rooms ready`);
   await log.mark();
-  const span = cpuSpan(bot, hs);
+  const span = await cpuSpan(bot, hs);
   const bursts = await Promise.all(chats.map((c) => burst(c, opts.perRoom, "!status", 300_000)));
-  const cpu = span();
+  const cpu = await span();
   const entries = await log.read();
   const start = Math.min(...bursts.map((b) => b.startedAt));
   const end = (f: (b: Burst) => number) => Math.max(...bursts.map((b) => b.startedAt + f(b))) - start;
@@ -171,6 +182,7 @@ async function manyRooms(
     order,
     cpuMs: cpu.bot,
     synapseCpuMs: cpu.synapse,
+    background: cpu.background,
     spanMs: cpu.wallMs,
     entries,
   };

@@ -1,7 +1,7 @@
 /** PeerResult → the BENCHMARKS.md sections of benchmarks 2 (against a peer) and 3 (many rooms). */
 import type { BotName, MeasuredBurst, PeerResult, Side } from "./peer.ts";
 import { latency, ms, type Row, type Section, summarize } from "./report.ts";
-import { serverTime } from "./synapseLog.ts";
+import { serverTime, synapseCpuSplit } from "./synapseLog.ts";
 
 const SEQ_GOAL = 1.1;
 const BURST_GOAL = 1.0;
@@ -105,6 +105,19 @@ export function peerSections(r: PeerResult): Section[] {
       value: `${times.toFixed(2)}× · goal ≥ ${ROOMS_GOAL}×: ${met(times >= ROOMS_GOAL)}`,
       how: `${manyRate(t).toFixed(1)}/s against the median single-room burst ${single.toFixed(1)}/s of the same run; echo bot ${(manyRate(e) / burstRate(e)).toFixed(2)}×`,
     });
+    // What Synapse's one core went on: the access log's CPU per request, by whose requests.
+    for (const s of [t, e]) {
+      const m = s.many;
+      const b = s.bursts[0];
+      if (!m || !b) continue;
+      const users = { [r.officer]: "officer", [s.userId]: LABEL[s.name] };
+      const n = m.rooms * m.perRoom;
+      manyRows.push({
+        metric: `${LABEL[s.name]}: Synapse's CPU per command, by whose requests`,
+        value: `burst of ${b.burst.n}: ${ms((b.synapseCpuMs ?? Number.NaN) / b.burst.n)} · ${m.rooms} rooms: ${ms((m.synapseCpuMs ?? Number.NaN) / n)}`,
+        how: `burst: ${synapseCpuSplit(b.entries, users, b.synapseCpuMs, b.burst.n, b.background)} — ${m.rooms} rooms: ${synapseCpuSplit(m.entries, users, m.synapseCpuMs, n, m.background)}. Per request from Synapse's access log (ru_utime + ru_stime, its database threads' included; a /sync long-poll's includes its every wake-up); "in no request" is the rest of its process CPU (/proc), and the background processes' from its Prometheus metrics`,
+      });
+    }
     sections.push({
       title: "Many rooms (issue 9, benchmark 3)",
       rows: manyRows,

@@ -10,6 +10,8 @@ export interface AccessEntry {
   end: number;
   /** Server-side processing time, ms. */
   took: number;
+  /** Synapse's CPU for the request (its ru_utime + ru_stime), ms: a long-poll's includes every wake-up. */
+  cpu: number;
   user: string | null;
   method: string;
   /** Path with ids replaced: `/rooms/{room}/send/m.room.encrypted/{txn}`. */
@@ -18,7 +20,7 @@ export interface AccessEntry {
 }
 
 const LINE =
-  /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d),(\d{3}) - synapse\.access\.http\.\d+ .*? - \{(.*?)\} Processed request: ([\d.]+)sec\/.*? (\d{3}) "(\w+) (\S+) HTTP/;
+  /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d),(\d{3}) - synapse\.access\.http\.\d+ .*? - \{(.*?)\} Processed request: ([\d.]+)sec\/[\d.]+sec (?:ru=)?\(([\d.]+)sec, ([\d.]+)sec\).*? (\d{3}) "(\w+) (\S+) HTTP/;
 
 function normalize(rawPath: string): string {
   const path = rawPath.split("?")[0] ?? rawPath;
@@ -41,11 +43,12 @@ export function parseAccessLog(text: string): AccessEntry[] {
   for (const line of text.split("\n")) {
     const m = LINE.exec(line);
     if (!m) continue;
-    const [, y, mo, d, h, mi, s, milli, user, sec, status, method, path] = m;
+    const [, y, mo, d, h, mi, s, milli, user, sec, utime, stime, status, method, path] = m;
     const end = new Date(+y!, +mo! - 1, +d!, +h!, +mi!, +s!, +milli!).getTime();
     entries.push({
       end,
       took: Number(sec) * 1000,
+      cpu: (Number(utime) + Number(stime)) * 1000,
       user: user === "None" ? null : (user ?? null),
       method: method ?? "",
       endpoint: normalize(path ?? ""),
@@ -150,4 +153,46 @@ export function callList(entries: readonly AccessEntry[], user: string, units = 
   const fmt = (n: number): string =>
     Number.isInteger(n / units) ? String(n / units) : (n / units).toFixed(2);
   return [...counts].map(([k, n]) => `\`${k}\` ×${fmt(n)}`).join(" · ") || "none";
+}
+
+/**
+ * Synapse's CPU over a span, by whose requests used it: per user, the endpoints that took most,
+ * and what no request accounts for (events persisted and fanned out to waiting syncs in
+ * Synapse's background). Per unit (a command): `officer 30 ms (GET /sync 20, PUT … 9) · …`.
+ */
+export function synapseCpuSplit(
+  entries: readonly AccessEntry[],
+  users: Record<string, string>,
+  totalMs: number | undefined,
+  units: number,
+  background?: readonly [string, number][],
+): string {
+  const parts: string[] = [];
+  let attributed = 0;
+  for (const [user, name] of Object.entries(users)) {
+    const byEndpoint = new Map<string, number>();
+    for (const e of entries) {
+      if (e.user !== user) continue;
+      const key = `${e.method} ${e.endpoint}`;
+      byEndpoint.set(key, (byEndpoint.get(key) ?? 0) + e.cpu);
+    }
+    const sum = [...byEndpoint.values()].reduce((a, b) => a + b, 0);
+    attributed += sum;
+    const top = [...byEndpoint]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([k, v]) => `\`${k}\` ${ms(v / units)}`)
+      .join(", ");
+    parts.push(`${name}'s requests ${ms(sum / units)} (${top || "none"})`);
+  }
+  if (totalMs !== undefined) {
+    const named = background
+      ?.slice(0, 3)
+      .map(([name, v]) => `${name} ${ms(v / units)}`)
+      .join(", ");
+    parts.push(
+      `in no request ${ms(Math.max(0, totalMs - attributed) / units)}${named ? ` (background processes: ${named})` : ""}`,
+    );
+  }
+  return parts.join(" · ");
 }

@@ -19,6 +19,8 @@ export interface Homeserver {
   sharedSecret: string;
   dir: string;
   logFile: string;
+  /** Synapse's Prometheus metrics (`/_synapse/metrics`), on 127.0.0.1 beside the client port. */
+  metricsUrl: string;
   /** The running Synapse's process id (a restart starts another). */
   pid(): number | undefined;
   stop(): Promise<void>;
@@ -161,6 +163,8 @@ export async function startHomeserver(opts: StartHomeserverOptions = {}): Promis
   );
 
   const port = await freePort();
+  let metricsPort = await freePort();
+  while (metricsPort === port) metricsPort = await freePort();
   const sharedSecret = randomBytes(24).toString("hex");
   const generated: unknown = parse(await readFile(configPath, "utf8"));
   if (!isRecord(generated)) throw new Error("generated Synapse config is not a mapping");
@@ -177,7 +181,10 @@ export async function startHomeserver(opts: StartHomeserverOptions = {}): Promis
         x_forwarded: false,
         resources: [{ names: ["client"], compress: false }],
       },
+      // What the benchmarks read Synapse's own CPU split from (its background processes).
+      { port: metricsPort, bind_addresses: ["127.0.0.1"], type: "metrics" },
     ],
+    enable_metrics: true,
     database: { name: "sqlite3", args: { database: join(dir, "homeserver.db") } },
     media_store_path: join(dir, "media_store"),
     log_config: logConfigPath,
@@ -233,7 +240,8 @@ export async function startHomeserver(opts: StartHomeserverOptions = {}): Promis
   };
   log(`synapse up at ${url} in ${Date.now() - t0} ms (dir ${dir})`);
   const pid = () => proc.pid;
-  return { url, serverName: SERVER_NAME, sharedSecret, dir, logFile, pid, stop, restart };
+  const metricsUrl = `http://127.0.0.1:${metricsPort}/_synapse/metrics`;
+  return { url, serverName: SERVER_NAME, sharedSecret, dir, logFile, metricsUrl, pid, stop, restart };
 }
 
 interface Launched {
