@@ -101,7 +101,7 @@ export const PREPARED_MAX_PARAMETERS = 32;
  * asks postgres.js for an unnamed statement every time (`prepare: false`): PostgreSQL then parses
  * and plans it on every execution, and postgres.js first asks the server for the parameters'
  * types, a second round trip. Named, a statement is parsed once per connection and then costs
- * one round trip (BENCHMARKS.md, SQL statements). Statements without parameters keep drizzle's way:
+ * one round trip (BENCHMARKS.md, "Short SQL statements"). Statements without parameters keep drizzle's way:
  * they need no second round trip, and the migrations' DDL is not worth keeping.
  */
 export function drizzleOverPostgres(sql: postgres.Sql, logger?: Logger): PostgresJsDatabase<typeof schema> {
