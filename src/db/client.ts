@@ -101,8 +101,8 @@ export const PREPARED_MAX_PARAMETERS = 32;
  * asks postgres.js for an unnamed statement every time (`prepare: false`): PostgreSQL then parses
  * and plans it on every execution, and postgres.js first asks the server for the parameters'
  * types, a second round trip. Named, a statement is parsed once per connection and then costs
- * one round trip (BENCHMARKS.md, "Short SQL statements"). Statements without parameters keep drizzle's way:
- * they need no second round trip, and the migrations' DDL is not worth keeping.
+ * one round trip (BENCHMARKS.md, "Short SQL statements"). Statements without parameters keep
+ * drizzle's way: they need no second round trip, and the migrations' DDL is not worth keeping.
  */
 export function drizzleOverPostgres(sql: postgres.Sql, logger?: Logger): PostgresJsDatabase<typeof schema> {
   return drizzlePostgres(preparing(sql), { schema, ...(logger ? { logger } : {}) });
@@ -110,7 +110,7 @@ export function drizzleOverPostgres(sql: postgres.Sql, logger?: Logger): Postgre
 
 type Client = postgres.Sql | postgres.TransactionSql;
 
-/** `client` whose `unsafe` (drizzle's only way in) names short statements, in its transactions and savepoints too. */
+/** `client` whose `unsafe` (drizzle's way in) names short statements, in its transactions and savepoints too. */
 function preparing<C extends Client>(client: C): C {
   return new Proxy(client, {
     get(target, prop) {
