@@ -105,6 +105,16 @@ export function peerSections(r: PeerResult): Section[] {
       value: `${times.toFixed(2)}× · goal ≥ ${ROOMS_GOAL}×: ${met(times >= ROOMS_GOAL)}`,
       how: `${manyRate(t).toFixed(1)}/s against the median single-room burst ${single.toFixed(1)}/s of the same run; echo bot ${(manyRate(e) / burstRate(e)).toFixed(2)}×`,
     });
+    // Synapse is one Python process: one core, over its CPU per command in many rooms, caps them.
+    if (t.many?.synapseCpuMs !== undefined) {
+      const perCommand = t.many.synapseCpuMs / (t.many.rooms * t.many.perRoom);
+      const ceiling = 1000 / perCommand;
+      manyRows.push({
+        metric: "Many rooms: what Synapse's one core allows (Tearline)",
+        value: `${ceiling.toFixed(1)} commands/s → at most ${(ceiling / single).toFixed(2)}× the single-room burst · ${ceiling / single < ROOMS_GOAL ? "below the goal: out of reach on this homeserver" : "not ruled out by this bound"}`,
+        how: `1000 ms ÷ Synapse's ${ms(perCommand)} of CPU per command in the ${t.many.rooms} rooms (its process, /proc); ${ROOMS_GOAL}× ${single.toFixed(1)}/s would need ${((ROOMS_GOAL * single * perCommand) / 1000).toFixed(2)} cores of it. A Synapse with event-persister workers could spread it; on these 2 cores the bot, the officer and PostgreSQL share them too`,
+      });
+    }
     // What Synapse's one core went on: the access log's CPU per request, by whose requests.
     for (const s of [t, e]) {
       const m = s.many;

@@ -12,7 +12,8 @@ import { fileURLToPath } from "node:url";
 import { fanoutFailedSection, fanoutSection, measureFanout } from "./alerts.ts";
 import { Cleanup } from "./cleanup.ts";
 import { cpuRows, measureCpu } from "./cpu.ts";
-import { flushRows, measurePipeline, pipelineRows } from "./pipeline.ts";
+import { boundsSection } from "./bounds.ts";
+import { flushRows, measurePipeline, type PipelineResult, pipelineRows } from "./pipeline.ts";
 import { benchFlush } from "./cryptoStore.ts";
 import { benchStatements } from "./statements.ts";
 import { benchDigest } from "./digest.ts";
@@ -111,9 +112,11 @@ async function main(): Promise<void> {
   } finally {
     await cleanup.run(say);
   }
+  let pipeline: PipelineResult | undefined;
   if (parts.has("pipeline")) {
     const commands = Number(process.env.BENCH_PIPELINE_N ?? PIPELINE.commands);
     const r = await measurePipeline(say, { ...PIPELINE, commands });
+    pipeline = r;
     sections.push({
       title: "Pipeline, homeserver cut at the HTTP client (in-process)",
       rows: pipelineRows(r),
@@ -142,10 +145,12 @@ async function main(): Promise<void> {
   }
   if (parts.has("statements")) {
     say("short statements, unnamed against named");
+    const statements = await benchStatements(say);
     sections.push({
       title: "Short SQL statements, as drizzle sends them and as the bot does",
-      rows: await benchStatements(say),
+      rows: statements.rows,
     });
+    if (pipeline) sections.push(boundsSection(pipeline, statements.named));
   }
   if (parts.has("parsers")) {
     say("parsers");

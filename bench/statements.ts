@@ -15,7 +15,7 @@ import type { Row } from "./report.ts";
 
 const N = 4000;
 
-interface Cost {
+export interface Cost {
   serverMs: number;
   botMs: number;
   wallMs: number;
@@ -45,7 +45,10 @@ async function cost(db: Db, pid: number, run: (db: Db, i: number) => Promise<unk
   };
 }
 
-export async function benchStatements(say: (s: string) => void): Promise<Row[]> {
+/** The rows, and each statement's cost as the bot sends it (named), for the goals' lower bounds. */
+export async function benchStatements(
+  say: (s: string) => void,
+): Promise<{ rows: Row[]; named: (Cost & { name: string })[] }> {
   const t = await createTestDatabase("bench_stmt");
   const unnamedSql = connectPostgres(t.url, { max: 1, onnotice: () => {} });
   const namedSql = connectPostgres(t.url, { max: 1, onnotice: () => {} });
@@ -59,6 +62,7 @@ export async function benchStatements(say: (s: string) => void): Promise<Row[]> 
     await t.sql`insert into outbox (room_id, event_type, content)
       select '!room:bench', 'm.room.message', '{}'::jsonb from generate_series(1, 2)`;
     const rows: Row[] = [];
+    const namedCosts: (Cost & { name: string })[] = [];
     for (const s of STATEMENTS) {
       say(`statements: ${s.name}`);
       // Alternated, twice each, so a noisy moment does not land on one side only.
@@ -68,6 +72,12 @@ export async function benchStatements(say: (s: string) => void): Promise<Row[]> 
       const b2 = await cost(named, pids.named, s.run);
       const mean = (x: Cost, y: Cost, k: keyof Cost) => (x[k] + y[k]) / 2;
       const f = (v: number) => v.toFixed(3);
+      namedCosts.push({
+        name: s.name,
+        serverMs: mean(b1, b2, "serverMs"),
+        botMs: mean(b1, b2, "botMs"),
+        wallMs: mean(b1, b2, "wallMs"),
+      });
       rows.push({
         metric: `${s.name}: unnamed (drizzle's way) → named (the bot's)`,
         value:
@@ -77,7 +87,7 @@ export async function benchStatements(say: (s: string) => void): Promise<Row[]> 
         how: `CPU per execution, ${N} executions × 2 alternated runs each on one connection over ${t.url.includes("host=/") ? "the Unix socket" : "TCP"}; PostgreSQL's from its backend's /proc stat (10 ms ticks)`,
       });
     }
-    return rows;
+    return { rows, named: namedCosts };
   } finally {
     await unnamedSql.end({ timeout: 5 });
     await namedSql.end({ timeout: 5 });
