@@ -1,9 +1,18 @@
+# Compile once, so the bot starts without a TypeScript loader (about half the start-up CPU).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build
+
 FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
-COPY . .
+COPY migrations ./migrations
+COPY --from=build /app/dist ./dist
 EXPOSE 8787
 USER node
-ENTRYPOINT ["node", "--import", "tsx", "src/main.ts"]
+ENTRYPOINT ["node", "dist/src/main.js"]
 CMD ["run"]

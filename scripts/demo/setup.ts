@@ -10,7 +10,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { connectPostgres } from "../../src/db/client.ts";
 import { roomsByAdmin } from "../../test/support/alerts.ts";
-import { BotProcess } from "../../test/support/botProcess.ts";
+import { BotProcess, buildBot } from "../../test/support/botProcess.ts";
 import { baseDatabaseUrl, createTestDatabase } from "../../test/support/database.ts";
 import { type Homeserver, registerUser, startHomeserver } from "../../test/support/homeserver.ts";
 import { Officer } from "../../test/support/officer.ts";
@@ -156,7 +156,9 @@ export async function setUp(): Promise<Stage> {
   const pg = Object.fromEntries(
     ["PGHOST", "PGPORT"].flatMap((k) => (process.env[k] ? [[k, process.env[k] as string]] : [])),
   );
-  note("starting the bot (node src/main.ts run)…");
+  note("building the bot (npm run build)…");
+  buildBot();
+  note("starting the bot (node dist/src/main.js run)…");
   const bot = BotProcess.start({
     homeserverUrl: hs.url,
     ...database,

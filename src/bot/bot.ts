@@ -29,6 +29,7 @@ import { type BotMetrics, noMetrics } from "./observe.ts";
 import type { CryptoStorePersistence } from "../matrix/cryptoPersistence.ts";
 import { type HealthReport, runChecks } from "../ops/health.ts";
 import { Scheduler } from "./scheduler.ts";
+import { projectFile } from "../projectFiles.ts";
 
 const EXPIRY_INTERVAL_MS = 3_600_000;
 /**
@@ -39,7 +40,7 @@ const EXPIRY_INTERVAL_MS = 3_600_000;
 const SETTLE_MS = 250;
 
 export const VERSION: string = (
-  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+  JSON.parse(readFileSync(projectFile("package.json"), "utf8")) as { version: string }
 ).version;
 
 export interface BotOptions {

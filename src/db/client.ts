@@ -1,6 +1,5 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { type Logger, sql as dsql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -10,9 +9,10 @@ import { drizzle as drizzlePostgres, type PostgresJsDatabase } from "drizzle-orm
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { type DataDirLock, lockDataDir } from "./dataDirLock.ts";
+import { projectFile } from "../projectFiles.ts";
 import * as schema from "./schema/index.ts";
 
-const migrationsFolder = fileURLToPath(new URL("../../migrations", import.meta.url));
+const migrationsFolder = projectFile("migrations");
 
 /** What both drivers share (postgres.js for a server, PGlite embedded): every query is written against this. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;

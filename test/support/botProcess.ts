@@ -1,9 +1,12 @@
 /**
- * Runs Tearline as a real child process (`node --import tsx src/main.ts run`), as an operator
- * would, so restart, crash (SIGKILL) and standby tests exercise the real process boundary.
+ * Runs Tearline as a real child process (`node dist/src/main.js run`, the compiled bot that the
+ * Dockerfile and `npm start` run), as an operator would, so restart, crash (SIGKILL) and standby
+ * tests exercise the real process boundary. `buildBot()` compiles it first (the tests' global
+ * set-up, the demo and the benchmarks call it once).
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +14,14 @@ import { stringify } from "yaml";
 import { registerUser, uniqueName } from "./homeserver.ts";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** The compiled bot's entry point (tsconfig.build.json). */
+const BOT_MAIN = join(repoRoot, "dist", "src", "main.js");
+
+/** Compiles the bot into dist/ (`npm run build`; incremental, so a second call is quick). */
+export function buildBot(): void {
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: repoRoot, stdio: "inherit" });
+}
 
 export interface BotAccount {
   userId: string;
@@ -67,7 +78,8 @@ export class BotProcess {
     const dir = mkdtempSync(join(tmpdir(), "tearline-bot-"));
     const configPath = join(dir, "tearline.yaml");
     writeFileSync(configPath, stringify(o.config));
-    const child = spawn(process.execPath, [...(o.nodeArgs ?? []), "--import", "tsx", "src/main.ts", "run"], {
+    if (!existsSync(BOT_MAIN)) throw new Error(`${BOT_MAIN} is missing: run npm run build (or buildBot())`);
+    const child = spawn(process.execPath, [...(o.nodeArgs ?? []), BOT_MAIN, "run"], {
       cwd: repoRoot,
       stdio: ["ignore", "pipe", "pipe"],
       env: {

@@ -3,6 +3,7 @@
  * Tests get its coordinates with `inject("homeserver")` and register fresh users per test.
  */
 import type { TestProject } from "vitest/node";
+import { buildBot } from "./botProcess.ts";
 import { startHomeserver } from "./homeserver.ts";
 
 export interface ProvidedHomeserver {
@@ -23,6 +24,8 @@ export const SYNAPSE_LOG_ENV = "TEARLINE_SYNAPSE_LOG";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const log = process.env.DEBUG_SYNAPSE ? (s: string) => console.error(`[synapse] ${s}`) : undefined;
+  // The e2e tests run the compiled bot, as users do: built once here, before any test starts.
+  buildBot();
   const hs = await startHomeserver(log ? { log } : {});
   process.env[SYNAPSE_LOG_ENV] = hs.logFile;
   project.provide("homeserver", {
