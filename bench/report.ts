@@ -105,7 +105,7 @@ export function render(r: Report): string {
     "Written by `npm run bench` (bench/run.ts); do not edit by hand. Performance is measured here, not",
     "asserted in timed tests. Every number comes from one run on the machine below, against a real",
     "Synapse on 127.0.0.1 (rate limits off), PostgreSQL, and the bot as a child process",
-    "(`node --import tsx src/main.ts run`), so it includes tsx's on-the-fly TypeScript compilation.",
+    "(`node dist/src/main.js run`, compiled by `npm run build` at the start of the run).",
     "",
     `- Date: ${r.date.toISOString().replace(/\.\d+Z$/, "Z")}`,
     `- Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memory} RAM, ${r.machine.platform}`,

@@ -10,6 +10,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fanoutFailedSection, fanoutSection, measureFanout } from "./alerts.ts";
+import { buildBot } from "../test/support/botProcess.ts";
 import { Cleanup } from "./cleanup.ts";
 import { cpuRows, measureCpu } from "./cpu.ts";
 import { boundsSection } from "./bounds.ts";
@@ -84,6 +85,8 @@ async function main(): Promise<void> {
   watchdog.unref();
 
   const { parts, out } = parseArgs(process.argv.slice(2));
+  say("building the bot (npm run build)");
+  buildBot();
   const sections: Section[] = [];
   try {
     if (parts.has("e2e")) {

@@ -28,6 +28,9 @@ import {
   roomIdOf,
   type ToDeviceEvent,
 } from "../../test/support/keyExchange.ts";
+import type { SampleEvent } from "./sample.ts";
+
+export type { SampleEvent };
 
 export const ROOMS = 200;
 /** The bot tracks this many officers (their device lists are asked for)… */
@@ -39,13 +42,6 @@ export const DEVICES_PER_OFFICER = 2;
 export const SESSIONS_PER_WEEK = 577;
 export const SAMPLES_PER_WEEK = 6;
 export const PASSPHRASE = "bench passphrase";
-
-export interface SampleEvent {
-  week: number;
-  roomId: string;
-  sessionId: string;
-  event: Record<string, unknown>;
-}
 
 export interface Generator {
   sessions: number;

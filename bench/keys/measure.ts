@@ -9,11 +9,13 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "../../test/support/database.ts";
+import { BOT_DEVICE, BOT_USER } from "../../test/support/keyExchange.ts";
 import { bytes, count, ms, type Row } from "../report.ts";
 import {
   OFFICERS,
   OLM_OFFICERS,
   openGenerator,
+  PASSPHRASE,
   ROOMS,
   type SampleEvent,
   SESSIONS_PER_WEEK,
@@ -64,7 +66,9 @@ function plan(samples: SampleEvent[], weeks: number): { firstSync: SampleEvent[]
 
 function runChild(url: string, file: string): Promise<KeysRun & Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(here, "start.ts"), url, file], {
+    // The compiled start (npm run build, which bench/run.ts ran first): no TypeScript loader in it.
+    const start = join(here, "..", "..", "dist", "bench", "keys", "start.js");
+    const child = spawn(process.execPath, [start, url, file, BOT_USER, BOT_DEVICE, PASSPHRASE], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";

@@ -2,7 +2,10 @@
  * The measured process (spawned by bench/keys/run.ts): the bot's crypto start-up over a
  * database made by generate.ts, then its first sync, then a steady stretch. Prints one JSON line.
  *
- *   node --import tsx bench/keys/start.ts <database url> <samples.json>
+ *   node dist/bench/keys/start.js <database url> <samples.json> <user> <device> <passphrase>
+ *
+ * It is compiled with the bot (tsconfig.build.json) and imports only the bot's modules, so its
+ * start is the compiled bot's, with no TypeScript loader in the process.
  *
  * "First sync processed" = process start (performance.now() counts from it) → modules loaded,
  * DurableCryptoStore.open, CryptoEngine.open, receiveSync of the first /sync, every timeline event
@@ -11,10 +14,12 @@
  */
 import { readFileSync } from "node:fs";
 import type { MatrixApi, RawEvent, SyncResponse } from "../../src/matrix/api.ts";
-import type { SampleEvent } from "./generate.ts";
+import type { SampleEvent } from "./sample.ts";
 
-const [url, samplesFile] = process.argv.slice(2);
-if (!url || !samplesFile) throw new Error("usage: start.ts <database url> <samples.json>");
+const [url, samplesFile, botUser, botDevice, passphrase] = process.argv.slice(2);
+if (!url || !samplesFile || !botUser || !botDevice || !passphrase)
+  throw new Error("usage: start.js <database url> <samples.json> <user> <device> <passphrase>");
+const bot = { userId: botUser, deviceId: botDevice, passphrase };
 
 interface Plan {
   firstSync: SampleEvent[];
@@ -52,8 +57,6 @@ async function main(): Promise<void> {
   const { createLogger } = await import("../../src/log.ts");
   const { DurableCryptoStore } = await import("../../src/matrix/cryptoStore.ts");
   const { CryptoEngine } = await import("../../src/matrix/crypto.ts");
-  const { PASSPHRASE } = await import("./generate.ts");
-  const { BOT_DEVICE, BOT_USER } = await import("../../test/support/keyExchange.ts");
   const plan = JSON.parse(readFileSync(samplesFile as string, "utf8")) as Plan;
   const modulesMs = performance.now();
   const modulesCpuMs = cpuMs();
@@ -63,9 +66,7 @@ async function main(): Promise<void> {
   const storeMs = performance.now();
   const storeCpuMs = cpuMs();
   const crypto = await CryptoEngine.open({
-    userId: BOT_USER,
-    deviceId: BOT_DEVICE,
-    passphrase: PASSPHRASE,
+    ...bot,
     api,
     store,
     log,
