@@ -70,20 +70,21 @@ export async function benchStatements(
       const b1 = await cost(named, pids.named, s.run);
       const a2 = await cost(unnamed, pids.unnamed, s.run);
       const b2 = await cost(named, pids.named, s.run);
-      const mean = (x: Cost, y: Cost, k: keyof Cost) => (x[k] + y[k]) / 2;
-      const f = (v: number) => v.toFixed(3);
-      namedCosts.push({
-        name: s.name,
-        serverMs: mean(b1, b2, "serverMs"),
-        botMs: mean(b1, b2, "botMs"),
-        wallMs: mean(b1, b2, "wallMs"),
+      const mean = (x: Cost, y: Cost): Cost => ({
+        serverMs: (x.serverMs + y.serverMs) / 2,
+        botMs: (x.botMs + y.botMs) / 2,
+        wallMs: (x.wallMs + y.wallMs) / 2,
       });
+      const was = mean(a1, a2);
+      const is = mean(b1, b2);
+      const f = (v: number) => v.toFixed(3);
+      namedCosts.push({ name: s.name, ...is });
       rows.push({
         metric: `${s.name}: unnamed (drizzle's way) → named (the bot's)`,
         value:
-          `PostgreSQL ${f(mean(a1, a2, "serverMs"))} → ${f(mean(b1, b2, "serverMs"))} ms · ` +
-          `bot ${f(mean(a1, a2, "botMs"))} → ${f(mean(b1, b2, "botMs"))} ms · ` +
-          `wall ${f(mean(a1, a2, "wallMs"))} → ${f(mean(b1, b2, "wallMs"))} ms`,
+          `PostgreSQL ${f(was.serverMs)} → ${f(is.serverMs)} ms · ` +
+          `bot ${f(was.botMs)} → ${f(is.botMs)} ms · ` +
+          `wall ${f(was.wallMs)} → ${f(is.wallMs)} ms`,
         how: `CPU per execution, ${N} executions × 2 alternated runs each on one connection over ${t.url.includes("host=/") ? "the Unix socket" : "TCP"}; PostgreSQL's from its backend's /proc stat (10 ms ticks)`,
       });
     }
